@@ -1,0 +1,104 @@
+import reversion
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+def person_name(user, fallback: str) -> str:
+    """How a person is shown: their full name, else their username, else the stored name."""
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.get_username()
+
+
+class Review(models.Model):
+    """A dated comment by a reviewer on a strategy page (the Reviewer | Date | Comments table)."""
+
+    strategy = models.ForeignKey(
+        "strategy.Strategy", on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    reviewer_name = models.CharField(
+        max_length=200, blank=True, help_text="For reviewers without an account (imported reviews)."
+    )
+    reviewed_on = models.DateField("date")
+    comments = models.TextField(max_length=5000)
+    revision = models.ForeignKey(
+        "reversion.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The page revision the reviewer read.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=False) | ~Q(reviewer_name=""),
+                name="review_names_its_reviewer",
+                violation_error_message="Choose a reviewer or type the reviewer's name.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_display} on {self.reviewed_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return f"{self.strategy.get_absolute_url()}#review-{self.pk}"
+
+    @property
+    def reviewer_display(self) -> str:
+        return person_name(self.reviewer, self.reviewer_name)
+
+
+@reversion.register()
+class ExpertAssignment(models.Model):
+    """A subject-matter expert named on a strategy page."""
+
+    strategy = models.ForeignKey(
+        "strategy.Strategy", on_delete=models.CASCADE, related_name="expert_assignments"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="expert_assignments",
+    )
+    expert_name = models.CharField(
+        max_length=200, blank=True, help_text="For experts without an account."
+    )
+    area = models.CharField(max_length=200, blank=True, help_text="What they know about.")
+
+    class Meta:
+        verbose_name = "subject-matter expert"
+        ordering = ["strategy", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expert__isnull=False) | ~Q(expert_name=""),
+                name="expert_assignment_names_its_expert",
+                violation_error_message="Choose an expert or type the expert's name.",
+            ),
+            models.UniqueConstraint(
+                fields=["strategy", "expert"],
+                condition=Q(expert__isnull=False),
+                name="unique_expert_per_strategy",
+                violation_error_message="This expert is already on the page.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.expert_display
+
+    @property
+    def expert_display(self) -> str:
+        return person_name(self.expert, self.expert_name)

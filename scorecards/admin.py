@@ -1,0 +1,101 @@
+import reversion
+from django.contrib import admin
+from reversion.admin import VersionAdmin
+
+from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
+from strategy.ownership import PageContentAdminMixin
+
+
+class PageRevisionAdminMixin(PageContentAdminMixin):
+    """Save the whole strategy page into the revision when part of it is edited on its own."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        reversion.add_to_revision(self.page_of(form.instance))
+
+
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    fields = (
+        ("name", "unit", "order"),
+        ("polarity", "kind", "data_source"),
+        ("baseline_value", "baseline_period", "target_value", "target_period"),
+    )
+    autocomplete_fields = ("data_source",)
+    extra = 0
+    show_change_link = True
+
+
+class ActionInline(admin.StackedInline):
+    model = Action
+    fields = (
+        ("title", "status", "order"),
+        "description",
+        ("lead", "partners"),
+        ("start_date", "due_date"),
+    )
+    autocomplete_fields = ("lead", "partners")
+    extra = 0
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = Objective
+    fields = ("title", "order")
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = "Scorecard: objectives (measures and actions are edited on the objective)"
+
+
+class DataPointInline(admin.TabularInline):
+    model = DataPoint
+    fields = ("period", "value", "note")
+    extra = 1
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(PageRevisionAdminMixin, VersionAdmin):
+    list_display = ("title", "strategy", "order")
+    list_select_related = ("strategy",)
+    list_filter = ("strategy__map",)
+    search_fields = ("title", "details", "strategy__title")
+    autocomplete_fields = ("strategy",)
+    fields = ("strategy", "title", "details", "order")
+    inlines = [MeasureInline, ActionInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(PageRevisionAdminMixin, VersionAdmin):
+    page_path = "objective__strategy"
+    list_display = ("name", "objective", "data_source", "polarity")
+    list_select_related = ("objective", "data_source")
+    list_filter = ("polarity", "kind")
+    search_fields = ("name", "objective__title", "objective__strategy__title")
+    autocomplete_fields = ("objective", "data_source")
+    fieldsets = [
+        (None, {"fields": ("objective", "name", "unit", "order", "polarity", "kind")}),
+        ("Data", {"fields": ("data_source",)}),
+        (
+            "Baseline and target",
+            {
+                "fields": (
+                    ("baseline_value", "baseline_period"),
+                    ("target_value", "target_period"),
+                )
+            },
+        ),
+    ]
+    inlines = [DataPointInline]
+
+
+@admin.register(Partner)
+class PartnerAdmin(VersionAdmin):
+    list_display = ("name", "sector", "url")
+    list_filter = ("sector",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(DataSource)
+class DataSourceAdmin(VersionAdmin):
+    list_display = ("name", "publisher", "url")
+    search_fields = ("name", "publisher")

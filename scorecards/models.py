@@ -1,0 +1,184 @@
+import reversion
+from django.db import models
+from django.db.models import F, Q
+
+from scorecards.periods import PeriodField, parse_period
+from strategy.markup import MARKDOWN_HELP
+
+
+@reversion.register()
+class Partner(models.Model):
+    """An organisation that leads or joins actions."""
+
+    class Sector(models.TextChoices):
+        FEDERAL_LAW_ENFORCEMENT = "federal_law_enforcement", "Federal law enforcement"
+        STATE_LAW_ENFORCEMENT = "state_law_enforcement", "State law enforcement"
+        LOCAL_LAW_ENFORCEMENT = "local_law_enforcement", "Local law enforcement"
+        PUBLIC_HEALTH = "public_health", "Public health"
+        HEALTH_CARE = "health_care", "Health care"
+        TREATMENT = "treatment", "Treatment"
+        SOCIAL_SERVICES = "social_services", "Social services"
+        COMMUNITY_LEADERS = "community_leaders", "Community leaders"
+        FAITH = "faith", "Faith"
+        SCHOOLS = "schools", "Schools"
+        BUSINESS = "business", "Business"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    sector = models.CharField(max_length=40, choices=Sector.choices)
+    url = models.URLField("URL", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+@reversion.register()
+class DataSource(models.Model):
+    """Where a measure's numbers come from."""
+
+    name = models.CharField(max_length=200, unique=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+@reversion.register(follow=("measures", "actions"))
+class Objective(models.Model):
+    """A scorecard objective on one strategy page."""
+
+    strategy = models.ForeignKey(
+        "strategy.Strategy", on_delete=models.CASCADE, related_name="objectives"
+    )
+    title = models.CharField(max_length=300)
+    details = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["strategy", "order", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.strategy.get_absolute_url()}#objective-{self.pk}"
+
+
+@reversion.register(follow=("data_points",))
+class Measure(models.Model):
+    """How an objective is measured: a value over time against a baseline and a target."""
+
+    class Polarity(models.TextChoices):
+        HIGHER_IS_BETTER = "higher", "Higher is better"
+        LOWER_IS_BETTER = "lower", "Lower is better"
+
+    class Kind(models.TextChoices):
+        POPULATION = "population", "Population indicator"
+        HOW_MUCH = "how_much", "Performance: how much did we do?"
+        HOW_WELL = "how_well", "Performance: how well did we do it?"
+        BETTER_OFF = "better_off", "Performance: is anyone better off?"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=50, blank=True, help_text='e.g. "incidents", "%".')
+    polarity = models.CharField(
+        max_length=10, choices=Polarity.choices, default=Polarity.HIGHER_IS_BETTER
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POPULATION)
+    data_source = models.ForeignKey(
+        DataSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+    )
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_period = PeriodField(blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target_period = PeriodField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["objective", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{self.objective.strategy.get_absolute_url()}#measure-{self.pk}"
+
+
+@reversion.register()
+class DataPoint(models.Model):
+    """One value of a measure for one period."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
+    period = PeriodField()
+    # Derived from period on save: labels of different lengths (2024, 2024-Q1,
+    # 2024-03) only sort correctly by their first day.
+    period_start = models.DateField(editable=False)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["measure", "period_start", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period"],
+                name="one_data_point_per_measure_and_period",
+                violation_error_message="This measure already has a value for that period.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value} ({self.period})"
+
+    def save(self, *args, **kwargs):
+        period = parse_period(self.period)
+        self.period, self.period_start = period.label, period.start
+        super().save(*args, **kwargs)
+
+
+@reversion.register()
+class Action(models.Model):
+    """An initiative that moves an objective, with the partners who carry it out."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        STALLED = "stalled", "Stalled"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    lead = models.ForeignKey(
+        Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_actions"
+    )
+    partners = models.ManyToManyField(Partner, blank=True, related_name="actions")
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["objective", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(due_date__gte=F("start_date")),
+                name="action_due_not_before_start",
+                violation_error_message="The due date cannot be before the start date.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.objective.strategy.get_absolute_url()}#action-{self.pk}"

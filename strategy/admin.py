@@ -1,0 +1,187 @@
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from reversion.admin import VersionAdmin
+
+from reviews.admin import ExpertAssignmentInline
+from scorecards.admin import ObjectiveInline
+from strategy import services
+from strategy.models import (
+    Band,
+    Strategy,
+    StrategyLink,
+    StrategyMap,
+    StrategyProgram,
+    StrategyResource,
+)
+from strategy.ownership import PageContentAdminMixin, can_edit_all_pages
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    fields = ("title", "order")
+    extra = 0
+
+
+@admin.register(StrategyMap)
+class StrategyMapAdmin(VersionAdmin):
+    list_display = ("title", "parent", "zooms_into")
+    list_select_related = ("parent", "zooms_into")
+    search_fields = ("title", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("parent", "zooms_into")
+    fields = ("title", "slug", "summary", "parent", "zooms_into")
+    inlines = [BandInline]
+
+
+@admin.register(Band)
+class BandAdmin(VersionAdmin):
+    list_display = ("title", "map", "order")
+    list_select_related = ("map",)
+    list_filter = ("map",)
+    search_fields = ("title", "map__title")
+
+
+class ProgramLinkInline(admin.TabularInline):
+    model = StrategyProgram
+    fields = ("program", "note", "order")
+    autocomplete_fields = ("program",)
+    extra = 0
+    verbose_name_plural = "Promising programs"
+
+
+class SectionFormSet(BaseInlineFormSet):
+    """Resource links of one section of the page; new rows join that section."""
+
+    section = None
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.section = self.section
+        return form
+
+    def clean(self):
+        super().clean()
+        chosen = [
+            form.cleaned_data["resource"]
+            for form in self.forms
+            if form.cleaned_data.get("resource") and not form.cleaned_data.get("DELETE")
+        ]
+        duplicates = {resource for resource in chosen if chosen.count(resource) > 1}
+        if duplicates:
+            raise ValidationError(
+                "Listed twice in this section: %(titles)s.",
+                params={"titles": ", ".join(sorted(str(r) for r in duplicates))},
+            )
+
+
+class ResourceLinkInline(admin.TabularInline):
+    model = StrategyResource
+    fields = ("resource", "note", "order")
+    autocomplete_fields = ("resource",)
+    extra = 0
+    section = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(section=self.section)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(
+            f"{self.section.title()}FormSet", (SectionFormSet, formset), {"section": self.section}
+        )
+
+
+class ToolsInline(ResourceLinkInline):
+    section = StrategyResource.Section.TOOLS
+    verbose_name_plural = "Tools & resources"
+
+
+class InvestigateInline(ResourceLinkInline):
+    section = StrategyResource.Section.INVESTIGATE
+    verbose_name_plural = "Resources to investigate"
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review due"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("soon", "Due within 30 days"),
+            ("never", "Never reviewed"),
+            ("current", "Up to date"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=30)
+        match self.value():
+            case "overdue":
+                return queryset.filter(review_due__lt=today)
+            case "soon":
+                return queryset.filter(review_due__gte=today, review_due__lte=soon)
+            case "never":
+                return queryset.filter(last_reviewed__isnull=True)
+            case "current":
+                return queryset.filter(review_due__gt=soon)
+        return queryset
+
+
+@admin.register(Strategy)
+class StrategyAdmin(PageContentAdminMixin, VersionAdmin):
+    """The strategy page's form, laid out in the order the page reads."""
+
+    page_path = ""
+    list_display = ("title", "map", "band", "status", "page_manager", "review_due", "updated_at")
+    list_select_related = ("map", "band", "page_manager")
+    list_filter = ("map", "status", "page_manager", ReviewDueFilter)
+    search_fields = ("title", "intro")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("map", "band", "page_manager")
+    actions = ["publish", "mark_reviewed"]
+    fieldsets = [
+        (None, {"fields": ("title", "slug", ("map", "band", "position"), "status", "intro")}),
+        (
+            "Page manager and review cycle",
+            {"fields": ("page_manager", ("last_reviewed", "review_interval_months"))},
+        ),
+    ]
+    inlines = [
+        ProgramLinkInline,
+        ToolsInline,
+        ObjectiveInline,
+        InvestigateInline,
+        ExpertAssignmentInline,
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_edit_all_pages(request.user):
+            return ()
+        return ("page_manager",)
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.page_manager_id is None and not can_edit_all_pages(request.user):
+            obj.page_manager = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish the selected pages", permissions=["change"])
+    def publish(self, request, queryset):
+        count = services.publish_strategies(user=request.user, strategies=queryset)
+        self.message_user(request, f"Published {count} page(s).", messages.SUCCESS)
+
+    @admin.action(description="Mark the selected pages reviewed today", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        count = services.mark_strategies_reviewed(user=request.user, strategies=queryset)
+        self.message_user(request, f"Marked {count} page(s) reviewed.", messages.SUCCESS)
+
+
+@admin.register(StrategyLink)
+class StrategyLinkAdmin(VersionAdmin):
+    list_display = ("cause", "effect", "note")
+    list_select_related = ("cause", "effect")
+    autocomplete_fields = ("cause", "effect")

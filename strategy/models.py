@@ -1,0 +1,340 @@
+import datetime
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from strategy.markup import MARKDOWN_HELP
+
+EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("every month has a 28th")
+
+
+class StrategyMapQuerySet(models.QuerySet):
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+
+@reversion.register()
+class StrategyMap(models.Model):
+    """The top-level map (no parent) or a zoom map detailing one strategy of its parent."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The map this one zooms out of. Leave empty for the top-level map.",
+    )
+    zooms_into = models.OneToOneField(
+        "Strategy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="zoom_map",
+        help_text="The strategy on the parent map that this zoom map details.",
+    )
+
+    objects = StrategyMapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["parent_id", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")),
+                name="map_is_not_its_own_parent",
+                violation_error_message="A map cannot zoom out of itself.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.parent_id is None:
+            return reverse("strategy:home")
+        return reverse("strategy:map-detail", args=[self.slug])
+
+    def clean(self):
+        if self.parent_id is None:
+            if self.zooms_into_id is not None:
+                raise ValidationError(
+                    {"zooms_into": "Only a zoom map can detail a strategy; choose its parent map."}
+                )
+            others = StrategyMap.objects.top_level().exclude(pk=self.pk)
+            if others.exists():
+                raise ValidationError(
+                    {
+                        "parent": f"“{others.first()}” is already the top-level map; "
+                        "choose the map this one zooms out of."
+                    }
+                )
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": "A map cannot zoom out of itself."})
+        if self.zooms_into_id is not None and self.zooms_into.map_id != self.parent_id:
+            raise ValidationError(
+                {
+                    "zooms_into": f"“{self.zooms_into}” is on the map “{self.zooms_into.map}”, "
+                    f"not on this map's parent “{self.parent}”."
+                }
+            )
+
+    def ancestors(self) -> list["StrategyMap"]:
+        """Maps from the top level down to this one. One query per level above this map."""
+        chain = [self]
+        while chain[0].parent_id is not None:
+            chain.insert(0, chain[0].parent)
+        return chain
+
+
+@reversion.register()
+class Band(models.Model):
+    """A labelled row of a map (a perspective such as "Community Results")."""
+
+    map = models.ForeignKey(StrategyMap, on_delete=models.CASCADE, related_name="bands")
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["map", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["map", "title"],
+                name="unique_band_title_per_map",
+                violation_error_message="This map already has a band with that title.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.map}: {self.title}"
+
+
+class StrategyQuerySet(models.QuerySet):
+    def public(self):
+        """Pages the public may read: drafts and archived pages stay hidden."""
+        return self.filter(status__in=Strategy.PUBLIC_STATUSES)
+
+    def editable_by(self, user):
+        """Pages this user may change: all for editors, their own for page managers."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_perm(EDIT_ALL_PERMISSION):
+            return self
+        return self.filter(page_manager=user)
+
+    def visible_to(self, user):
+        """Published pages, plus the drafts this user may edit (so they can preview them)."""
+        return (self.public() | self.editable_by(user)).distinct()
+
+    def for_page(self):
+        """Everything the strategy page shows, in a fixed number of queries."""
+        return self.select_related("map", "band", "page_manager").prefetch_related(
+            models.Prefetch(
+                "program_links",
+                queryset=StrategyProgram.objects.select_related("program").prefetch_related(
+                    "program__ratings", "program__implementations__outcomes__source"
+                ),
+            ),
+            models.Prefetch(
+                "resource_links", queryset=StrategyResource.objects.select_related("resource")
+            ),
+            "objectives__measures__data_source",
+            "objectives__measures__data_points",
+            "objectives__actions__lead",
+            "objectives__actions__partners",
+            "expert_assignments__expert",
+            "reviews__reviewer",
+        )
+
+
+@reversion.register(follow=("program_links", "resource_links", "objectives", "expert_assignments"))
+class Strategy(models.Model):
+    """One strategy page: everything a coalition knows and plans about one strategy."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        UNDER_CONSTRUCTION = "under_construction", "Under construction"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    PUBLIC_STATUSES = (Status.UNDER_CONSTRUCTION, Status.PUBLISHED)
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    map = models.ForeignKey(StrategyMap, on_delete=models.PROTECT, related_name="strategies")
+    band = models.ForeignKey(Band, on_delete=models.PROTECT, related_name="strategies")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within the band.")
+    intro = models.TextField("introduction", blank=True, help_text=MARKDOWN_HELP)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    page_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_strategies",
+    )
+    last_reviewed = models.DateField(null=True, blank=True)
+    review_interval_months = models.SmallIntegerField(
+        "review interval (months)", default=12, validators=[MinValueValidator(0)]
+    )
+    # Stored rather than computed in queries: calendar-month arithmetic has no
+    # portable SQL, and review lists filter and sort on it.
+    review_due = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "strategies"
+        ordering = ["map", "band__order", "position", "title"]
+        permissions = [("edit_all_strategies", "Can edit every strategy page")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=0),
+                name="review_interval_not_negative",
+                violation_error_message="The review interval cannot be negative.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.review_due = (
+            add_months(self.last_reviewed, self.review_interval_months)
+            if self.last_reviewed
+            else None
+        )
+        if self.pk is not None:
+            self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "review_due", "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("strategy:strategy-detail", args=[self.slug])
+
+    def clean(self):
+        if self.band_id is not None and self.map_id is not None and self.band.map_id != self.map_id:
+            raise ValidationError({"band": f"“{self.band.title}” is a band of another map."})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    def breadcrumb(self) -> list[StrategyMap]:
+        """The maps above this page, top-level first."""
+        return self.map.ancestors()
+
+
+@reversion.register()
+class StrategyLink(models.Model):
+    """A cause-and-effect arrow between two strategies on one map."""
+
+    cause = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="effect_links")
+    effect = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="cause_links")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["cause", "effect"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cause", "effect"],
+                name="unique_strategy_link",
+                violation_error_message="These strategies are already linked.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(cause=F("effect")),
+                name="strategy_link_between_two_strategies",
+                violation_error_message="A strategy cannot cause itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cause} → {self.effect}"
+
+    def clean(self):
+        if self.cause_id and self.effect_id and self.cause.map_id != self.effect.map_id:
+            raise ValidationError({"effect": "Both strategies must be on the same map."})
+
+
+@reversion.register()
+class StrategyProgram(models.Model):
+    """A promising program listed on a strategy page."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="program_links")
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.PROTECT, related_name="strategy_links"
+    )
+    note = models.TextField(
+        blank=True, help_text="Why this program fits this page. " + MARKDOWN_HELP
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "promising program"
+        ordering = ["strategy", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "program"],
+                name="unique_program_per_strategy",
+                violation_error_message="This program is already on the page.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.program} on {self.strategy}"
+
+
+@reversion.register()
+class StrategyResource(models.Model):
+    """A resource listed on a strategy page, under Tools & Resources or Resources to Investigate."""
+
+    class Section(models.TextChoices):
+        TOOLS = "tools", "Tools & Resources"
+        INVESTIGATE = "investigate", "Resources to Investigate"
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="resource_links")
+    resource = models.ForeignKey(
+        "programs.Resource", on_delete=models.PROTECT, related_name="strategy_links"
+    )
+    section = models.CharField(max_length=20, choices=Section.choices)
+    note = models.CharField(max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "resource link"
+        ordering = ["strategy", "section", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "resource", "section"],
+                name="unique_resource_per_section",
+                violation_error_message="This resource is already listed in that section.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resource} ({self.get_section_display()})"

@@ -1,0 +1,66 @@
+"""Writes that change strategy pages.
+
+Each service takes keyword-only arguments, validates before writing, runs in
+one transaction and records one revision naming its author, whether it is
+called from the admin, a view or a management command.
+"""
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from strategy.models import Strategy
+
+
+@contextmanager
+def recorded_change(*, user, comment: str) -> Iterator[None]:
+    """One transaction and one revision, with its author and a comment, around a write."""
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+
+
+def _check_editable(*, user, strategies: QuerySet[Strategy]) -> list[Strategy]:
+    pages = list(strategies)
+    allowed = set(
+        Strategy.objects.editable_by(user)
+        .filter(pk__in=[page.pk for page in pages])
+        .values_list("pk", flat=True)
+    )
+    refused = [page.title for page in pages if page.pk not in allowed]
+    if refused:
+        raise PermissionDenied(f"You may not change: {', '.join(refused)}.")
+    return pages
+
+
+def publish_strategies(*, user, strategies: QuerySet[Strategy]) -> int:
+    """Make pages public. Returns how many changed status."""
+    pages = _check_editable(user=user, strategies=strategies)
+    changed = [page for page in pages if page.status != Strategy.Status.PUBLISHED]
+    with recorded_change(user=user, comment="Published"):
+        for page in changed:
+            page.status = Strategy.Status.PUBLISHED
+            page.save(update_fields=["status"])
+    return len(changed)
+
+
+def mark_strategies_reviewed(
+    *, user, strategies: QuerySet[Strategy], on: datetime.date | None = None
+) -> int:
+    """Record that pages were reviewed on a date (today by default), restarting their cycle."""
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError("A review date cannot be in the future.")
+    pages = _check_editable(user=user, strategies=strategies)
+    with recorded_change(user=user, comment=f"Marked reviewed on {on:%Y-%m-%d}"):
+        for page in pages:
+            page.last_reviewed = on
+            page.save(update_fields=["last_reviewed"])
+    return len(pages)

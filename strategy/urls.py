@@ -1,0 +1,12 @@
+from django.urls import path
+
+from strategy import views
+
+app_name = "strategy"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("maps/<slug:slug>/", views.map_detail, name="map-detail"),
+    path("strategies/<slug:slug>/", views.strategy_detail, name="strategy-detail"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,61 @@
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+
+from strategy.models import Strategy, StrategyMap
+
+
+def _render_map(request, strategy_map):
+    strategies = Strategy.objects.visible_to(request.user).select_related("zoom_map")
+    bands = strategy_map.bands.prefetch_related(
+        Prefetch("strategies", queryset=strategies, to_attr="visible_strategies")
+    )
+    return render(
+        request,
+        "strategy/map_detail.html",
+        {
+            "map": strategy_map,
+            "bands": bands,
+            "breadcrumb": strategy_map.ancestors()[:-1],
+        },
+    )
+
+
+def home(request):
+    strategy_map = StrategyMap.objects.top_level().first()
+    if strategy_map is None:
+        return render(request, "strategy/no_map.html")
+    return _render_map(request, strategy_map)
+
+
+def map_detail(request, slug):
+    strategy_map = get_object_or_404(StrategyMap.objects.select_related("parent"), slug=slug)
+    return _render_map(request, strategy_map)
+
+
+def strategy_detail(request, slug):
+    strategy = get_object_or_404(Strategy.objects.visible_to(request.user).for_page(), slug=slug)
+    return render(
+        request,
+        "strategy/strategy_detail.html",
+        {
+            "strategy": strategy,
+            "breadcrumb": strategy.breadcrumb(),
+            "tools": [link for link in strategy.resource_links.all() if link.section == "tools"],
+            "to_investigate": [
+                link for link in strategy.resource_links.all() if link.section == "investigate"
+            ],
+        },
+    )
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"database": "unavailable"}, status=503)
+    return JsonResponse({"database": "ok"})
