@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import reversion
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -152,5 +154,5 @@ class Outcome(models.Model):
 
     @property
     def change_display(self) -> str:
-        sign = "+" if self.change_percent > 0 else ""
-        return f"{sign}{self.change_percent.normalize():f} %"
+        change = Decimal(self.change_percent).normalize()
+        return f"{'+' if change > 0 else ''}{change:f} %"

@@ -111,6 +111,12 @@ class Measure(models.Model):
     def get_absolute_url(self):
         return f"{self.objective.strategy.get_absolute_url()}#measure-{self.pk}"
 
+    @property
+    def latest_point(self) -> "DataPoint | None":
+        """The most recent value; uses prefetched data points when there are any."""
+        points = list(self.data_points.all())
+        return max(points, key=lambda point: point.period_start) if points else None
+
 
 @reversion.register()
 class DataPoint(models.Model):

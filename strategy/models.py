@@ -245,6 +245,24 @@ class Strategy(models.Model):
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
 
+    def number_footnotes(self) -> list:
+        """Number the sources cited by this page's program outcomes, in order of first citation.
+
+        Sets ``footnote`` on each outcome and returns the cited resources. Works
+        on the prefetched data of ``StrategyQuerySet.for_page()``.
+        """
+        references = []
+        for link in self.program_links.all():
+            for implementation in link.program.implementations.all():
+                for outcome in implementation.outcomes.all():
+                    if outcome.source is None:
+                        outcome.footnote = None
+                        continue
+                    if outcome.source not in references:
+                        references.append(outcome.source)
+                    outcome.footnote = references.index(outcome.source) + 1
+        return references
+
     def breadcrumb(self) -> list[StrategyMap]:
         """The maps above this page, top-level first."""
         return self.map.ancestors()

@@ -43,6 +43,7 @@ def strategy_detail(request, slug):
         {
             "strategy": strategy,
             "breadcrumb": strategy.breadcrumb(),
+            "references": strategy.number_footnotes(),
             "tools": [link for link in strategy.resource_links.all() if link.section == "tools"],
             "to_investigate": [
                 link for link in strategy.resource_links.all() if link.section == "investigate"

@@ -1,0 +1,568 @@
+"""The opioid demo: a top-level map, three zoom maps and a fully worked strategy page.
+
+Loading is idempotent: every row is looked up by its natural key first and
+only created when missing, so a second run writes nothing (and records no
+revision). Existing rows are never overwritten, so edits made after loading
+the demo survive a re-run.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from programs.models import Implementation, Outcome, Program, Resource
+from reviews import roles
+from reviews.models import ExpertAssignment, Review
+from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
+from strategy.models import (
+    Band,
+    Strategy,
+    StrategyLink,
+    StrategyMap,
+    StrategyProgram,
+    StrategyResource,
+)
+from strategy.services import recorded_change
+
+TOP_LEVEL_SLUG = "opioid-top-level-strategy-map"
+FEATURED_SLUG = "coordinate-improve-efforts-to-reduce-illegal-sales-of-opioids"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    first_name: str
+    last_name: str
+    role: str | None
+    is_staff: bool = False
+    is_superuser: bool = False
+
+
+DEMO_USERS = [
+    DemoUser("admin", "demo-admin-2026", "Site", "Administrator", None, True, True),
+    DemoUser("editor", "demo-editor-2026", "Jordan", "Ellis", roles.EDITORS, True),
+    DemoUser("manager", "demo-manager-2026", "Dana", "Rivera", roles.PAGE_MANAGERS, True),
+    DemoUser("reviewer", "demo-reviewer-2026", "Sam", "Okafor", roles.REVIEWERS),
+]
+
+
+@dataclass
+class DemoReport:
+    created: dict[str, int] = field(default_factory=dict)
+    users: list[DemoUser] = field(default_factory=lambda: DEMO_USERS)
+
+    def count(self, model, was_created: bool):
+        if was_created:
+            name = model._meta.verbose_name_plural
+            self.created[name] = self.created.get(name, 0) + 1
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created)
+
+
+class _Loader:
+    def __init__(self):
+        self.report = DemoReport()
+
+    def get_or_create(self, model, defaults=None, **lookup):
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        self.report.count(model, created)
+        return obj
+
+    # People -----------------------------------------------------------------
+
+    def users(self) -> dict:
+        people = {}
+        for demo in DEMO_USERS:
+            user, created = get_user_model().objects.get_or_create(
+                username=demo.username,
+                defaults={
+                    "first_name": demo.first_name,
+                    "last_name": demo.last_name,
+                    "email": f"{demo.username}@example.org",
+                    "is_staff": demo.is_staff,
+                    "is_superuser": demo.is_superuser,
+                },
+            )
+            if created:
+                user.set_password(demo.password)
+                user.save(update_fields=["password"])
+                if demo.role:
+                    user.groups.add(Group.objects.get(name=demo.role))
+            self.report.count(get_user_model(), created)
+            people[demo.username] = user
+        return people
+
+    # Maps -------------------------------------------------------------------
+
+    def map(self, title, slug, summary, parent=None, zooms_into=None) -> StrategyMap:
+        return self.get_or_create(
+            StrategyMap,
+            slug=slug,
+            defaults={
+                "title": title,
+                "summary": summary,
+                "parent": parent,
+                "zooms_into": zooms_into,
+            },
+        )
+
+    def band(self, strategy_map, title, order) -> Band:
+        return self.get_or_create(Band, map=strategy_map, title=title, defaults={"order": order})
+
+    def strategy(self, band, position, title, slug, intro, status, manager=None, **extra):
+        return self.get_or_create(
+            Strategy,
+            slug=slug,
+            defaults={
+                "title": title,
+                "map": band.map,
+                "band": band,
+                "position": position,
+                "intro": intro,
+                "status": status,
+                "page_manager": manager,
+                **extra,
+            },
+        )
+
+    def link(self, cause, effect, note=""):
+        return self.get_or_create(StrategyLink, cause=cause, effect=effect, defaults={"note": note})
+
+    def load(self) -> DemoReport:
+        people = self.users()
+        manager, reviewer = people["manager"], people["reviewer"]
+        published, building = Strategy.Status.PUBLISHED, Strategy.Status.UNDER_CONSTRUCTION
+
+        top = self.map(
+            "Opioid Top-Level Strategy Map",
+            TOP_LEVEL_SLUG,
+            "The results a coalition works toward and the strategies that move them. "
+            "Open a strategy to read its page, or its zoom map to see the strategies beneath it.",
+        )
+        results = self.band(top, "Community Results", 0)
+        supply = self.band(top, "Reduce Supply and Access", 1)
+        treatment = self.band(top, "Treatment, Rescue and Recovery", 2)
+        capacity = self.band(top, "Coalition Capacity", 3)
+
+        deaths = self.strategy(
+            results,
+            0,
+            "Reduce Opioid Overdose Deaths",
+            "reduce-opioid-overdose-deaths",
+            "Fewer people in our community die of an opioid overdose.",
+            published,
+        )
+        misuse = self.strategy(
+            results,
+            1,
+            "Reduce Opioid Misuse and Addiction",
+            "reduce-opioid-misuse-and-addiction",
+            "Fewer residents start misusing opioids, and fewer develop an addiction.",
+            published,
+        )
+        access = self.strategy(
+            supply,
+            0,
+            "Reduce Access to Opioids",
+            "reduce-access-to-opioids",
+            "Make opioids harder to obtain outside of a prescriber's care.",
+            published,
+            manager,
+        )
+        prescribing = self.strategy(
+            supply,
+            1,
+            "Reduce Prescription of Opioids",
+            "reduce-prescription-of-opioids",
+            "Prescribe opioids only when they are the right treatment, in the right amount.",
+            building,
+        )
+        naloxone = self.strategy(
+            treatment,
+            0,
+            "Increase Access to Overdose Reversal Medications",
+            "increase-access-to-overdose-reversal-medications",
+            "Put naloxone in the hands of the people most likely to witness an overdose.",
+            published,
+        )
+        mat = self.strategy(
+            treatment,
+            1,
+            "Expand Access to Medication-Assisted Treatment",
+            "expand-access-to-medication-assisted-treatment",
+            "Shorten the wait between asking for treatment and starting it.",
+            building,
+        )
+        coalitions = self.strategy(
+            capacity,
+            0,
+            "Strengthen Community Coalitions",
+            "strengthen-community-coalitions",
+            "Keep health, enforcement, treatment, schools and faith groups planning together.",
+            building,
+        )
+        self.link(access, misuse, "Less supply, fewer people who start misusing opioids.")
+        self.link(prescribing, misuse, "Fewer leftover pills in medicine cabinets.")
+        self.link(naloxone, deaths, "Overdoses reversed before they become deaths.")
+        self.link(mat, deaths, "People in treatment are far less likely to die of an overdose.")
+        self.link(coalitions, access, "Partners who plan together act together.")
+
+        access_map = self.map(
+            "Reduce Access to Opioids",
+            "reduce-access-to-opioids",
+            "The strategies that together reduce access to opioids outside of medical care.",
+            parent=top,
+            zooms_into=access,
+        )
+        illegal = self.band(access_map, "Illegal supply", 0)
+        diversion = self.band(access_map, "Diversion of prescription drugs", 1)
+        self.strategy(
+            illegal,
+            0,
+            "Disrupt the Supply of Illegal Drugs",
+            "disrupt-the-supply-of-illegal-drugs",
+            "Work with state and federal partners against the trafficking routes into the county.",
+            building,
+        )
+        featured = self.featured_strategy(illegal, manager)
+        self.strategy(
+            diversion,
+            0,
+            "Reduce Non-Medical Access to Prescription Drugs",
+            "reduce-non-medical-access-to-prescription-drugs",
+            "Keep prescription opioids from reaching people they were not prescribed for.",
+            building,
+            manager,
+        )
+
+        prescribing_map = self.map(
+            "Reduce Prescription of Opioids",
+            "reduce-prescription-of-opioids",
+            "How prescribers, pharmacies and the public can bring down unneeded prescriptions.",
+            parent=top,
+            zooms_into=prescribing,
+        )
+        prescribers = self.band(prescribing_map, "Prescribers", 0)
+        public = self.band(prescribing_map, "The public", 1)
+        self.strategy(
+            prescribers,
+            0,
+            "Promote Safer Prescribing Guidelines",
+            "promote-safer-prescribing-guidelines",
+            "Help local prescribers adopt current guidance on opioid prescribing for pain.",
+            building,
+        )
+        self.strategy(
+            prescribers,
+            1,
+            "Use the Prescription Drug Monitoring Program",
+            "use-the-prescription-drug-monitoring-program",
+            "Make checking the state's prescription monitoring database a routine step.",
+            building,
+        )
+        self.strategy(
+            public,
+            0,
+            "Expand Drug Take-Back Programs",
+            "expand-drug-take-back-programs",
+            "More permanent drop boxes and take-back days, so unused medicine leaves the home.",
+            published,
+        )
+
+        naloxone_map = self.map(
+            "Increase Access to Overdose Reversal Medications",
+            "increase-access-to-overdose-reversal-medications",
+            "Getting naloxone to people who can use it in time.",
+            parent=top,
+            zooms_into=naloxone,
+        )
+        distribution = self.band(naloxone_map, "Distribution", 0)
+        training = self.band(naloxone_map, "Training", 1)
+        self.strategy(
+            distribution,
+            0,
+            "Distribute Naloxone Through Pharmacies",
+            "distribute-naloxone-through-pharmacies",
+            "Make naloxone available at every pharmacy counter without an appointment.",
+            published,
+        )
+        self.strategy(
+            training,
+            0,
+            "Train First Responders to Administer Naloxone",
+            "train-first-responders-to-administer-naloxone",
+            "Equip and train police officers and firefighters, who often arrive first.",
+            building,
+        )
+
+        self.people_on_page(featured, reviewer)
+        return self.report
+
+    # The worked example ---------------------------------------------------------
+
+    def featured_strategy(self, band, manager) -> Strategy:
+        page = self.strategy(
+            band,
+            1,
+            "Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids",
+            FEATURED_SLUG,
+            "Open-air and covert drug markets put opioids within easy reach and bring "
+            "violence to the neighbourhoods around them. Enforcement alone tends to move a "
+            "market rather than close it. This page collects approaches in which police, "
+            "prosecutors, community leaders and service providers act together, so that "
+            "dealers are offered a clear choice, the community's message is heard, and "
+            "help is at hand for those who take it.",
+            Strategy.Status.PUBLISHED,
+            manager,
+            last_reviewed=datetime.date(2026, 3, 4),
+        )
+        testimony = self.get_or_create(
+            Resource,
+            title="Written testimony on the Drug Market Intervention in Rutland, Vermont",
+            defaults={
+                "url": "https://nnscommunities.org/strategies/drug-market-intervention/",
+                "publisher": "National Network for Safe Communities",
+                "kind": Resource.Kind.TESTIMONY,
+                "description": "How Rutland adapted the intervention to a citywide covert "
+                "heroin market, and the change in crime that followed.",
+            },
+        )
+        dmi = self.get_or_create(
+            Program,
+            slug="drug-market-intervention",
+            defaults={
+                "name": "Drug Market Intervention",
+                "summary": "Closes overt drug markets by combining enforcement with a "
+                "community call-in and an offer of help.",
+                "description": (
+                    "Law enforcement, community leaders and social service providers "
+                    "together identify a drug market and the people dealing in it. Violent "
+                    "dealers are arrested. Cases against non-violent dealers are built and "
+                    "then suspended, and those dealers are invited with their families to a "
+                    "*call-in*: a face-to-face meeting where the community says plainly that "
+                    "open dealing must stop, and where services are offered to anyone ready "
+                    "to take them."
+                ),
+                "first_implemented_place": "High Point, NC",
+                "first_implemented_year": 2004,
+                "website": "https://nnscommunities.org/strategies/drug-market-intervention/",
+            },
+        )
+        self.get_or_create(
+            Implementation,
+            program=dmi,
+            place="High Point, NC",
+            defaults={
+                "start_year": 2004,
+                "notes": "Where the approach was first developed; overt markets closed and "
+                "stayed closed.",
+            },
+        )
+        rutland = self.get_or_create(
+            Implementation,
+            program=dmi,
+            place="Rutland, VT",
+            defaults={
+                "start_year": 2014,
+                "notes": "Adapted to test whether the same principles could disrupt a "
+                "citywide covert heroin market.",
+            },
+        )
+        for indicator, change in [
+            ("Larceny and motor-vehicle theft", -31),
+            ("Disorderly conduct", -37),
+            ("Vandalism", -49),
+            ("Burglaries", -53),
+        ]:
+            self.get_or_create(
+                Outcome,
+                implementation=rutland,
+                indicator=indicator,
+                defaults={"change_percent": change, "period": "since 2013", "source": testimony},
+            )
+        self.get_or_create(
+            StrategyProgram,
+            strategy=page,
+            program=dmi,
+            defaults={"note": "The best-documented approach for the markets this page targets."},
+        )
+
+        tools = [
+            (
+                "CrimeSolutions: rated programs and practices",
+                "https://crimesolutions.ojp.gov/",
+                "National Institute of Justice",
+                Resource.Kind.WEBSITE,
+                "Look up the evidence rating of an enforcement or prevention program.",
+            ),
+            (
+                "What Works for Health",
+                "https://www.countyhealthrankings.org/",
+                "County Health Rankings & Roadmaps",
+                Resource.Kind.WEBSITE,
+                "Evidence summaries for community health strategies.",
+            ),
+        ]
+        leads = [
+            (
+                "SAMHSA Evidence-Based Practices Resource Center",
+                "https://www.samhsa.gov/resource-search/ebp",
+                "Substance Abuse and Mental Health Services Administration",
+                Resource.Kind.WEBSITE,
+                "Check for treatment-side programs that pair well with a call-in.",
+            ),
+        ]
+        for section, entries in [
+            (StrategyResource.Section.TOOLS, tools),
+            (StrategyResource.Section.INVESTIGATE, leads),
+        ]:
+            for order, (title, url, publisher, kind, note) in enumerate(entries):
+                resource = self.get_or_create(
+                    Resource,
+                    title=title,
+                    defaults={"url": url, "publisher": publisher, "kind": kind},
+                )
+                self.get_or_create(
+                    StrategyResource,
+                    strategy=page,
+                    resource=resource,
+                    section=section,
+                    defaults={"note": note, "order": order},
+                )
+        self.scorecard(page)
+        return page
+
+    def scorecard(self, page):
+        objective = self.get_or_create(
+            Objective,
+            strategy=page,
+            title="Close the overt drug market in the target neighbourhood",
+            defaults={
+                "details": "Measured by the property crime and overdose calls that follow an "
+                "open market, compared with the year before the intervention.",
+            },
+        )
+        police_reports = self.get_or_create(
+            DataSource,
+            name="City police incident reports",
+            defaults={"publisher": "City Police Department"},
+        )
+        ems_calls = self.get_or_create(
+            DataSource,
+            name="County EMS dispatch records",
+            defaults={"publisher": "County Emergency Medical Services"},
+        )
+        quarters = ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1",
+                    "2026-Q2", "2026-Q3"]  # fmt: skip
+        measures = [
+            ("Burglaries in the target area", police_reports, 52, 25,
+             [48, 45, 41, 39, 35, 33, 30, 28]),
+            ("Larceny and motor-vehicle thefts in the target area", police_reports, 135, 90,
+             [130, 126, 121, 118, 112, 109, 104, 99]),
+            ("Overdose calls from the target area", ems_calls, 25, 12,
+             [22, 24, 21, 19, 20, 17, 15, 14]),
+        ]  # fmt: skip
+        for order, (name, source, baseline, target, values) in enumerate(measures):
+            measure = self.get_or_create(
+                Measure,
+                objective=objective,
+                name=name,
+                defaults={
+                    "unit": "incidents per quarter",
+                    "polarity": Measure.Polarity.LOWER_IS_BETTER,
+                    "kind": Measure.Kind.POPULATION,
+                    "data_source": source,
+                    "baseline_value": baseline,
+                    "baseline_period": "2024",
+                    "target_value": target,
+                    "target_period": "2027",
+                    "order": order,
+                },
+            )
+            for period, value in zip(quarters, values, strict=True):
+                self.get_or_create(
+                    DataPoint, measure=measure, period=period, defaults={"value": value}
+                )
+
+        partners = {
+            slug: self.get_or_create(Partner, slug=slug, defaults={"name": name, "sector": sector})
+            for slug, name, sector in [
+                ("city-police-department", "City Police Department",
+                 Partner.Sector.LOCAL_LAW_ENFORCEMENT),
+                ("state-police-drug-task-force", "State Police Drug Task Force",
+                 Partner.Sector.STATE_LAW_ENFORCEMENT),
+                ("us-attorneys-office", "U.S. Attorney's Office",
+                 Partner.Sector.FEDERAL_LAW_ENFORCEMENT),
+                ("westside-neighborhood-association", "Westside Neighborhood Association",
+                 Partner.Sector.COMMUNITY_LEADERS),
+                ("interfaith-council", "Interfaith Council", Partner.Sector.FAITH),
+                ("community-care-services", "Community Care Services",
+                 Partner.Sector.SOCIAL_SERVICES),
+            ]
+        }  # fmt: skip
+        actions = [
+            ("Map the market and identify the dealers", Action.Status.DONE,
+             "city-police-department", ["state-police-drug-task-force", "us-attorneys-office"],
+             datetime.date(2025, 1, 6), datetime.date(2025, 4, 30)),
+            ("Hold the call-in with dealers and their families", Action.Status.IN_PROGRESS,
+             "westside-neighborhood-association",
+             ["interfaith-council", "city-police-department", "community-care-services"],
+             datetime.date(2025, 5, 1), datetime.date(2026, 12, 15)),
+            ("Connect call-in participants to jobs and treatment", Action.Status.PLANNED,
+             "community-care-services", ["interfaith-council"],
+             datetime.date(2026, 1, 15), datetime.date(2027, 6, 30)),
+        ]  # fmt: skip
+        for order, (title, status, lead, partner_slugs, start, due) in enumerate(actions):
+            action, created = Action.objects.get_or_create(
+                objective=objective,
+                title=title,
+                defaults={
+                    "status": status,
+                    "lead": partners[lead],
+                    "start_date": start,
+                    "due_date": due,
+                    "order": order,
+                },
+            )
+            self.report.count(Action, created)
+            if created:
+                action.partners.set([partners[slug] for slug in partner_slugs])
+
+    def people_on_page(self, page, reviewer):
+        self.get_or_create(
+            ExpertAssignment,
+            strategy=page,
+            expert=reviewer,
+            defaults={"area": "Drug market interventions and community policing"},
+        )
+        self.get_or_create(
+            Review,
+            strategy=page,
+            reviewer_name="Dr. Lee Carter",
+            reviewed_on=datetime.date(2025, 12, 3),
+            defaults={
+                "comments": "The Rutland figures are well sourced. Add a measure for "
+                "overdose calls so the health side of the market is visible too.",
+            },
+        )
+        self.get_or_create(
+            Review,
+            strategy=page,
+            reviewer=reviewer,
+            reviewed_on=datetime.date(2026, 3, 4),
+            defaults={
+                "comments": "Overdose calls are now tracked. Next: record which call-in "
+                "participants accepted services.",
+            },
+        )
+
+
+def load_demo() -> DemoReport:
+    """Create whatever part of the demo is missing, in one transaction and one revision."""
+    with recorded_change(user=None, comment="Loaded the demo content"):
+        return _Loader().load()

@@ -1,0 +1,37 @@
+"""Build the POST a browser would send from an admin change page, so tests can edit one field."""
+
+
+def _encode(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return str(value)
+
+
+def _form_fields(form) -> dict:
+    data = {}
+    for name in form.fields:
+        encoded = _encode(form[name].value())
+        if encoded is not None:
+            data[form.add_prefix(name)] = encoded
+    return data
+
+
+def admin_form_data(response, **changes) -> dict:
+    """The change form's current values (main form and every inline), with ``changes`` applied."""
+    context = response.context
+    data = _form_fields(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = _encode(management[name].value())
+        # Extra (blank) forms are left out, so the total is the saved rows only.
+        data[management.add_prefix("TOTAL_FORMS")] = str(len(formset.initial_forms))
+        for form in formset.initial_forms:
+            data.update(_form_fields(form))
+    data.update(changes)
+    return data

@@ -1,0 +1,68 @@
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
+from tests.strategy.factories import StrategyFactory
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    sector = Partner.Sector.LOCAL_LAW_ENFORCEMENT
+
+
+class DataSourceFactory(DjangoModelFactory):
+    class Meta:
+        model = DataSource
+
+    name = factory.Sequence(lambda n: f"Police incident reports {n}")
+    publisher = "City Police Department"
+
+
+class ObjectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    strategy = factory.SubFactory(StrategyFactory)
+    title = factory.Sequence(lambda n: f"Close the open drug market {n}")
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    name = factory.Sequence(lambda n: f"Burglaries reported {n}")
+    unit = "incidents"
+    polarity = Measure.Polarity.LOWER_IS_BETTER
+    data_source = factory.SubFactory(DataSourceFactory)
+    baseline_value = 120
+    baseline_period = "2013"
+    target_value = 60
+    target_period = "2026"
+
+
+class DataPointFactory(DjangoModelFactory):
+    class Meta:
+        model = DataPoint
+
+    measure = factory.SubFactory(MeasureFactory)
+    period = factory.Sequence(lambda n: f"{2014 + n // 4}-Q{n % 4 + 1}")
+    value = 100
+
+
+class ActionFactory(DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    title = factory.Sequence(lambda n: f"Hold a call-in meeting {n}")
+    status = Action.Status.IN_PROGRESS
+    lead = factory.SubFactory(PartnerFactory)
+    start_date = datetime.date(2025, 1, 1)
+    due_date = datetime.date(2025, 12, 31)
