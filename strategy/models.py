@@ -8,6 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from programs.models import Outcome
+from reviews.models import ExpertAssignment, Review
+from scorecards.models import Action, Measure
 from strategy.markup import MARKDOWN_HELP
 
 EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
@@ -150,20 +153,28 @@ class StrategyQuerySet(models.QuerySet):
         """Everything the strategy page shows, in a fixed number of queries."""
         return self.select_related("map", "band", "page_manager").prefetch_related(
             models.Prefetch(
-                "program_links",
-                queryset=StrategyProgram.objects.select_related("program").prefetch_related(
-                    "program__ratings", "program__implementations__outcomes__source"
-                ),
+                "program_links", queryset=StrategyProgram.objects.select_related("program")
+            ),
+            "program_links__program__ratings",
+            "program_links__program__implementations",
+            models.Prefetch(
+                "program_links__program__implementations__outcomes",
+                queryset=Outcome.objects.select_related("source"),
             ),
             models.Prefetch(
                 "resource_links", queryset=StrategyResource.objects.select_related("resource")
             ),
-            "objectives__measures__data_source",
+            "objectives",
+            models.Prefetch(
+                "objectives__measures", queryset=Measure.objects.select_related("data_source")
+            ),
             "objectives__measures__data_points",
-            "objectives__actions__lead",
+            models.Prefetch("objectives__actions", queryset=Action.objects.select_related("lead")),
             "objectives__actions__partners",
-            "expert_assignments__expert",
-            "reviews__reviewer",
+            models.Prefetch(
+                "expert_assignments", queryset=ExpertAssignment.objects.select_related("expert")
+            ),
+            models.Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
         )
 
 

@@ -1,0 +1,197 @@
+"""The public pages: what they show, what they hide, and the queries they cost."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from strategy.models import Strategy
+from tests.programs.factories import EvidenceRatingFactory, OutcomeFactory, ResourceFactory
+from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
+from tests.scorecards.factories import ActionFactory, DataPointFactory, PartnerFactory
+from tests.strategy.factories import (
+    BandFactory,
+    StrategyFactory,
+    StrategyProgramFactory,
+    StrategyResourceFactory,
+    TopLevelMapFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def fill_page(page, size):
+    """Give a page ``size`` of everything it can hold."""
+    for _ in range(size):
+        program_link = StrategyProgramFactory(strategy=page)
+        outcome = OutcomeFactory(
+            implementation__program=program_link.program, source=ResourceFactory()
+        )
+        EvidenceRatingFactory(program=outcome.implementation.program)
+        StrategyResourceFactory(strategy=page)
+        point = DataPointFactory(measure__objective__strategy=page)
+        action = ActionFactory(objective=point.measure.objective)
+        action.partners.add(PartnerFactory(), PartnerFactory())
+        ExpertAssignmentFactory(strategy=page)
+        ReviewFactory(strategy=page)
+
+
+def test_home_shows_the_top_level_map_bands_and_public_strategies(client):
+    band = BandFactory(map=TopLevelMapFactory(), title="Community Results")
+    StrategyFactory(band=band, title="Reduce Overdose Deaths")
+    StrategyFactory(band=band, title="Secret draft", status=Strategy.Status.DRAFT)
+
+    html = client.get(reverse("strategy:home")).content.decode()
+
+    assert "Community Results" in html
+    assert "Reduce Overdose Deaths" in html
+    assert "Published" in html, "status is shown in words"
+    assert "Secret draft" not in html
+
+
+def test_home_without_any_map_says_how_to_start(client):
+    response = client.get(reverse("strategy:home"))
+    assert response.status_code == 200
+    assert "No strategy map yet" in response.content.decode()
+
+
+def test_strategy_with_a_zoom_map_links_to_it(client):
+    top_band = BandFactory(map=TopLevelMapFactory())
+    objective = StrategyFactory(band=top_band, title="Reduce Access")
+    zoom_band = BandFactory(map__parent=top_band.map, map__zooms_into=objective)
+
+    html = client.get(reverse("strategy:home")).content.decode()
+
+    assert zoom_band.map.get_absolute_url() in html
+
+
+def test_draft_page_is_hidden_from_the_public_but_previewed_by_its_manager(client, owner):
+    draft = StrategyFactory(page_manager=owner, status=Strategy.Status.DRAFT)
+    url = draft.get_absolute_url()
+
+    assert client.get(url).status_code == 404
+    client.force_login(owner)
+    assert client.get(url).status_code == 200
+
+
+def test_strategy_page_shows_its_sections_in_the_wiki_order(client, page):
+    fill_page(page, 1)
+
+    html = client.get(page.get_absolute_url()).content.decode()
+
+    sections = [
+        "Promising Programs",
+        "Tools &amp; Resources",
+        "Scorecard Building",
+        "Resources to Investigate",
+        "Page manager and subject-matter experts",
+        "Reviews",
+        "References",
+    ]
+    positions = [html.index(f">{section}</h2>") for section in sections]
+    assert positions == sorted(positions)
+    assert "Burglaries -53 % since 2013" in html
+    assert 'href="#ref-1"' in html
+
+
+def test_empty_strategy_page_says_what_has_not_started(client):
+    page = StrategyFactory(page_manager=None, intro="")
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert "No promising programs listed yet." in html
+    assert "The scorecard has not been started yet" in html
+    assert "not assigned yet" in html
+    assert "Not yet reviewed." in html
+
+
+def test_strategy_page_breadcrumb_follows_the_map_tree(client):
+    top_band = BandFactory(map=TopLevelMapFactory())
+    objective = StrategyFactory(band=top_band, title="Reduce Access to Opioids")
+    zoom_band = BandFactory(map__parent=top_band.map, map__zooms_into=objective)
+    page = StrategyFactory(band=zoom_band)
+
+    html = client.get(page.get_absolute_url()).content.decode()
+
+    assert f"Zoom map ({zoom_band.map.title})" in html
+    assert html.index(top_band.map.title) < html.index(f"Zoom map ({zoom_band.map.title})")
+
+
+def test_markdown_in_the_introduction_is_rendered_and_sanitised(client):
+    page = StrategyFactory(intro="**Bold** <script>alert(1)</script> [x](javascript:alert(1))")
+    html = client.get(page.get_absolute_url()).content.decode()
+    assert "<strong>Bold</strong>" in html
+    assert "<script>alert(1)" not in html
+    assert "javascript:" not in html
+
+
+def test_strategy_page_query_count_does_not_grow_with_content(client, page):
+    fill_page(page, 1)
+    small = queries_for(client, page.get_absolute_url())
+    fill_page(page, 6)
+    large = queries_for(client, page.get_absolute_url())
+    assert small == large == 14
+
+
+def test_map_query_count_does_not_grow_with_strategies(client):
+    band = BandFactory(map=TopLevelMapFactory())
+    StrategyFactory(band=band)
+    small = queries_for(client, reverse("strategy:home"))
+    for _ in range(10):
+        StrategyFactory(band=BandFactory(map=band.map))
+    large = queries_for(client, reverse("strategy:home"))
+    assert small == large == 3
+
+
+def test_program_pages_query_counts_do_not_grow(client):
+    link = StrategyProgramFactory()
+    program = link.program
+    OutcomeFactory(implementation__program=program)
+    list_small = queries_for(client, reverse("programs:list"))
+    detail_small = queries_for(client, program.get_absolute_url())
+    for _ in range(5):
+        StrategyProgramFactory(program=program)
+        OutcomeFactory(implementation__program=program)
+        EvidenceRatingFactory(program=program)
+        StrategyProgramFactory()
+    assert queries_for(client, reverse("programs:list")) == list_small == 2
+    assert queries_for(client, program.get_absolute_url()) == detail_small == 5
+
+
+def test_program_page_lists_only_public_strategy_pages(client):
+    link = StrategyProgramFactory(strategy__title="Public page")
+    StrategyProgramFactory(
+        program=link.program, strategy__title="Draft page", strategy__status="draft"
+    )
+    html = client.get(link.program.get_absolute_url()).content.decode()
+    assert "Public page" in html
+    assert "Draft page" not in html
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get(reverse("strategy:healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    from django.db import DatabaseError
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get(reverse("strategy:healthz"))
+    assert response.status_code == 503
+    assert response.json() == {"database": "unavailable"}
+
+
+def test_unknown_page_gets_the_sites_404(client):
+    response = client.get("/strategies/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
