@@ -52,6 +52,13 @@ class Review(models.Model):
     def __str__(self):
         return f"{self.reviewer_display} on {self.reviewed_on:%Y-%m-%d}"
 
+    def save(self, *args, **kwargs):
+        # Keep the name with the record so the review still says who wrote it
+        # after the account is deleted (reviewer is then set to NULL).
+        if self.reviewer is not None and not self.reviewer_name:
+            self.reviewer_name = person_name(self.reviewer, "")
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.strategy.get_absolute_url()}#review-{self.pk}"
 
@@ -98,6 +105,12 @@ class ExpertAssignment(models.Model):
 
     def __str__(self):
         return self.expert_display
+
+    def save(self, *args, **kwargs):
+        # As for reviews: the page still names its expert after the account is deleted.
+        if self.expert is not None and not self.expert_name:
+            self.expert_name = person_name(self.expert, "")
+        super().save(*args, **kwargs)
 
     @property
     def expert_display(self) -> str:

@@ -92,8 +92,10 @@ class StrategyMap(models.Model):
                     }
                 )
             return
-        if self.pk is not None and self.parent_id == self.pk:
-            raise ValidationError({"parent": "A map cannot zoom out of itself."})
+        if self.pk is not None and self.pk in {m.pk for m in self.parent.ancestors()}:
+            raise ValidationError(
+                {"parent": "A map cannot zoom out of itself or of one of its own zoom maps."}
+            )
         if self.zooms_into_id is not None and self.zooms_into.map_id != self.parent_id:
             raise ValidationError(
                 {
@@ -105,7 +107,8 @@ class StrategyMap(models.Model):
     def ancestors(self) -> list["StrategyMap"]:
         """Maps from the top level down to this one. One query per level above this map."""
         chain = [self]
-        while chain[0].parent_id is not None:
+        # clean() refuses cycles; the guard keeps a cycle written around it from hanging a page.
+        while chain[0].parent_id is not None and chain[0].parent_id not in {m.pk for m in chain}:
             chain.insert(0, chain[0].parent)
         return chain
 

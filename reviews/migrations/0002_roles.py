@@ -65,10 +65,13 @@ ROLES = {"Page managers": PAGE_MANAGERS, "Editors": EDITORS, "Reviewers": REVIEW
 
 
 def create_roles(apps, schema_editor):
+    # Permissions are normally created after all migrations have run; create
+    # them now so the groups can be given theirs.
     for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, codes in ROLES.items():

@@ -98,7 +98,7 @@ def test_map_cannot_be_its_own_parent():
 
     errors = validation_errors(zoom)
 
-    assert errors == {"parent": ["A map cannot zoom out of itself."]}
+    assert errors == {"parent": ["A map cannot zoom out of itself or of one of its own zoom maps."]}
 
 
 def test_database_refuses_a_map_that_is_its_own_parent():

@@ -1,0 +1,68 @@
+"""The demo site as a visitor and a page manager see it in a real browser."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from strategy.demo import FEATURED_SLUG
+from tests.browser.conftest import screenshot
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def demo(live_server, roles):
+    call_command("load_demo")
+    return live_server.url
+
+
+def test_visitor_follows_the_map_to_the_worked_strategy_page(demo, page_in):
+    tab = page_in()
+    tab.goto(demo + "/")
+    expect(tab.locator("h1")).to_have_text("Opioid Top-Level Strategy Map")
+    screenshot(tab, "top-level-map")
+
+    tab.get_by_role("link", name="Zoom map for Reduce Access to Opioids").click()
+    expect(tab.locator("h1")).to_have_text("Reduce Access to Opioids")
+    screenshot(tab, "zoom-map")
+
+    tab.get_by_role("link", name="Coordinate & Improve Efforts to Reduce Illegal Sales").click()
+    expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
+    expect(tab.get_by_role("heading", name="Promising Programs")).to_be_visible()
+    expect(tab.get_by_text("Burglaries -53 % since 2013")).to_be_visible()
+    screenshot(tab, "strategy-page")
+
+
+def test_map_reads_well_on_a_phone(demo, page_in):
+    tab = page_in(width=390, height=844)
+    tab.goto(demo + "/")
+    page_width = tab.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390, "no sideways scrolling on a phone"
+    screenshot(tab, "top-level-map-phone")
+
+
+def test_skip_link_is_the_first_stop_for_keyboard_users(demo, page_in):
+    tab = page_in()
+    tab.goto(demo + "/")
+    tab.keyboard.press("Tab")
+    focused = tab.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+
+
+def test_page_manager_edits_their_page_in_the_admin(demo, page_in):
+    tab = page_in()
+    tab.goto(demo + "/admin/login/")
+    tab.fill("#id_username", "manager")
+    tab.fill("#id_password", "demo-manager-2026")
+    tab.get_by_role("button", name="Log in").click()
+    tab.goto(demo + "/admin/strategy/strategy/")
+    tab.get_by_role("link", name="Coordinate & Improve Efforts to Reduce Illegal Sales").click()
+    expect(tab.get_by_role("heading", name="Promising programs")).to_be_visible()
+    screenshot(tab, "admin-strategy-form")
+
+    tab.fill("#id_title", "Coordinate & Improve Efforts to Reduce Illegal Opioid Sales")
+    tab.get_by_role("button", name="Save", exact=True).click()
+    expect(tab.get_by_text("was changed successfully")).to_be_visible()
