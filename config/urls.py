@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = "Strategy map authoring"
+admin.site.site_title = "Strategy map authoring"
+admin.site.index_title = "Pages, programs and scorecards"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),

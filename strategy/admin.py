@@ -2,6 +2,8 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import Textarea
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from reversion.admin import VersionAdmin
@@ -49,6 +51,7 @@ class ProgramLinkInline(admin.TabularInline):
     model = StrategyProgram
     fields = ("program", "note", "order")
     autocomplete_fields = ("program",)
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
     extra = 0
     verbose_name_plural = "Promising programs"
 
@@ -97,11 +100,13 @@ class ResourceLinkInline(admin.TabularInline):
 
 class ToolsInline(ResourceLinkInline):
     section = StrategyResource.Section.TOOLS
+    verbose_name = "tool or resource"
     verbose_name_plural = "Tools & resources"
 
 
 class InvestigateInline(ResourceLinkInline):
     section = StrategyResource.Section.INVESTIGATE
+    verbose_name = "resource to investigate"
     verbose_name_plural = "Resources to investigate"
 
 

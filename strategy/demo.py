@@ -312,7 +312,7 @@ class _Loader:
             "Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids",
             FEATURED_SLUG,
             "Open-air and covert drug markets put opioids within easy reach and bring "
-            "violence to the neighbourhoods around them. Enforcement alone tends to move a "
+            "violence to the neighborhoods around them. Enforcement alone tends to move a "
             "market rather than close it. This page collects approaches in which police, "
             "prosecutors, community leaders and service providers act together, so that "
             "dealers are offered a clear choice, the community's message is heard, and "
@@ -441,7 +441,7 @@ class _Loader:
         objective = self.get_or_create(
             Objective,
             strategy=page,
-            title="Close the overt drug market in the target neighbourhood",
+            title="Close the overt drug market in the target neighborhood",
             defaults={
                 "details": "Measured by the property crime and overdose calls that follow an "
                 "open market, compared with the year before the intervention.",
