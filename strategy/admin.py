@@ -144,7 +144,12 @@ class StrategyAdmin(PageContentAdminMixin, VersionAdmin):
     page_path = ""
     list_display = ("title", "map", "band", "status", "page_manager", "review_due", "updated_at")
     list_select_related = ("map", "band", "page_manager")
-    list_filter = ("map", "status", "page_manager", ReviewDueFilter)
+    list_filter = (
+        "map",
+        "status",
+        ("page_manager", admin.RelatedOnlyFieldListFilter),
+        ReviewDueFilter,
+    )
     search_fields = ("title", "intro")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("map", "band", "page_manager")

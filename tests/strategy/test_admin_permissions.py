@@ -1,5 +1,7 @@
 """Who may open and save what in the admin: the object rule for page managers."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -189,3 +191,12 @@ def test_data_point_inline_rejects_second_value_for_same_period(client, owner, p
     formset = response.context["inline_admin_formsets"][0].formset
     assert "duplicate data for period" in str(formset.non_form_errors())
     assert list(measure.data_points.values_list("value", flat=True)) == [10]
+
+
+def test_review_due_filter_finds_overdue_pages(client, editor, page):
+    overdue = StrategyFactory(last_reviewed=datetime.date(2020, 1, 1), title="Long overdue")
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:strategy_strategy_changelist"), {"review": "overdue"})
+
+    assert list(response.context["cl"].result_list) == [overdue]
