@@ -50,15 +50,6 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use true or false.")
 
-    def int(self, name: str, default: int) -> int:
-        value = self.raw(name)
-        if value is None:
-            return default
-        try:
-            return int(value)
-        except ValueError:
-            raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
-
     def list(self, name: str, default: list[str]) -> list[str]:
         value = self.raw(name)
         if value is None:

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from reversion.admin import VersionAdmin
 
 from programs.models import EvidenceRating, Implementation, Outcome, Program, Resource
+from strategy.ownership import ContentVersionAdmin
 
 
 class EvidenceRatingInline(admin.TabularInline):
@@ -25,7 +25,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(VersionAdmin):
+class ProgramAdmin(ContentVersionAdmin):
     list_display = ("name", "origin", "rating_count")
     search_fields = ("name", "summary", "description", "first_implemented_place")
     prepopulated_fields = {"slug": ("name",)}
@@ -44,16 +44,19 @@ class ProgramAdmin(VersionAdmin):
 
 
 @admin.register(Implementation)
-class ImplementationAdmin(VersionAdmin):
+class ImplementationAdmin(ContentVersionAdmin):
     list_display = ("program", "place", "start_year")
     list_select_related = ("program",)
     search_fields = ("program__name", "place")
     autocomplete_fields = ("program",)
     inlines = [OutcomeInline]
 
+    def revision_root(self, implementation):
+        return implementation.program
+
 
 @admin.register(Resource)
-class ResourceAdmin(VersionAdmin):
+class ResourceAdmin(ContentVersionAdmin):
     list_display = ("title", "kind", "publisher", "year")
     list_filter = ("kind",)
     search_fields = ("title", "publisher", "url", "description")

@@ -11,6 +11,7 @@ def person_name(user, fallback: str) -> str:
     return user.get_full_name() or user.get_username()
 
 
+@reversion.register()
 class Review(models.Model):
     """A dated comment by a reviewer on a strategy page (the Reviewer | Date | Comments table)."""
 

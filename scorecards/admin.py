@@ -1,17 +1,7 @@
-import reversion
 from django.contrib import admin
-from reversion.admin import VersionAdmin
 
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
-from strategy.ownership import PageContentAdminMixin
-
-
-class PageRevisionAdminMixin(PageContentAdminMixin):
-    """Save the whole strategy page into the revision when part of it is edited on its own."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        reversion.add_to_revision(self.page_of(form.instance))
+from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
 
 class MeasureInline(admin.StackedInline):
@@ -53,7 +43,7 @@ class DataPointInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(PageRevisionAdminMixin, VersionAdmin):
+class ObjectiveAdmin(PageContentAdminMixin, ContentVersionAdmin):
     list_display = ("title", "strategy", "order")
     list_select_related = ("strategy",)
     list_filter = ("strategy__map",)
@@ -64,7 +54,7 @@ class ObjectiveAdmin(PageRevisionAdminMixin, VersionAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PageRevisionAdminMixin, VersionAdmin):
+class MeasureAdmin(PageContentAdminMixin, ContentVersionAdmin):
     page_path = "objective__strategy"
     list_display = ("name", "objective", "data_source", "polarity")
     list_select_related = ("objective", "data_source")
@@ -88,7 +78,7 @@ class MeasureAdmin(PageRevisionAdminMixin, VersionAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(VersionAdmin):
+class PartnerAdmin(ContentVersionAdmin):
     list_display = ("name", "sector", "url")
     list_filter = ("sector",)
     search_fields = ("name",)
@@ -96,6 +86,6 @@ class PartnerAdmin(VersionAdmin):
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(VersionAdmin):
+class DataSourceAdmin(ContentVersionAdmin):
     list_display = ("name", "publisher", "url")
     search_fields = ("name", "publisher")

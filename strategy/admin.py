@@ -1,16 +1,14 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Textarea
-from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
-from reversion.admin import VersionAdmin
 
 from reviews.admin import ExpertAssignmentInline
 from scorecards.admin import ObjectiveInline
 from strategy import services
+from strategy.formsets import InvestigateFormSet, ToolsFormSet
 from strategy.models import (
     Band,
     Strategy,
@@ -18,8 +16,9 @@ from strategy.models import (
     StrategyMap,
     StrategyProgram,
     StrategyResource,
+    can_edit_all_pages,
 )
-from strategy.ownership import PageContentAdminMixin, can_edit_all_pages
+from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
 
 class BandInline(admin.TabularInline):
@@ -29,7 +28,7 @@ class BandInline(admin.TabularInline):
 
 
 @admin.register(StrategyMap)
-class StrategyMapAdmin(VersionAdmin):
+class StrategyMapAdmin(ContentVersionAdmin):
     list_display = ("title", "parent", "zooms_into")
     list_select_related = ("parent", "zooms_into")
     search_fields = ("title", "summary")
@@ -40,7 +39,7 @@ class StrategyMapAdmin(VersionAdmin):
 
 
 @admin.register(Band)
-class BandAdmin(VersionAdmin):
+class BandAdmin(ContentVersionAdmin):
     list_display = ("title", "map", "order")
     list_select_related = ("map",)
     list_filter = ("map",)
@@ -56,56 +55,26 @@ class ProgramLinkInline(admin.TabularInline):
     verbose_name_plural = "Promising programs"
 
 
-class SectionFormSet(BaseInlineFormSet):
-    """Resource links of one section of the page; new rows join that section."""
-
-    section = None
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        form.instance.section = self.section
-        return form
-
-    def clean(self):
-        super().clean()
-        chosen = [
-            form.cleaned_data["resource"]
-            for form in self.forms
-            if form.cleaned_data.get("resource") and not form.cleaned_data.get("DELETE")
-        ]
-        duplicates = {resource for resource in chosen if chosen.count(resource) > 1}
-        if duplicates:
-            raise ValidationError(
-                "Listed twice in this section: %(titles)s.",
-                params={"titles": ", ".join(sorted(str(r) for r in duplicates))},
-            )
-
-
 class ResourceLinkInline(admin.TabularInline):
+    """Resource links of one section of the page, chosen by the formset."""
+
     model = StrategyResource
     fields = ("resource", "note", "order")
     autocomplete_fields = ("resource",)
     extra = 0
-    section = None
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(section=self.section)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        return type(
-            f"{self.section.title()}FormSet", (SectionFormSet, formset), {"section": self.section}
-        )
+        return super().get_queryset(request).filter(section=self.formset.section)
 
 
 class ToolsInline(ResourceLinkInline):
-    section = StrategyResource.Section.TOOLS
+    formset = ToolsFormSet
     verbose_name = "tool or resource"
     verbose_name_plural = "Tools & resources"
 
 
 class InvestigateInline(ResourceLinkInline):
-    section = StrategyResource.Section.INVESTIGATE
+    formset = InvestigateFormSet
     verbose_name = "resource to investigate"
     verbose_name_plural = "Resources to investigate"
 
@@ -138,7 +107,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(PageContentAdminMixin, VersionAdmin):
+class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     """The strategy page's form, laid out in the order the page reads."""
 
     page_path = ""
@@ -191,7 +160,7 @@ class StrategyAdmin(PageContentAdminMixin, VersionAdmin):
 
 
 @admin.register(StrategyLink)
-class StrategyLinkAdmin(VersionAdmin):
+class StrategyLinkAdmin(ContentVersionAdmin):
     list_display = ("cause", "effect", "note")
     list_select_related = ("cause", "effect")
     autocomplete_fields = ("cause", "effect")

@@ -16,6 +16,11 @@ from strategy.markup import MARKDOWN_HELP
 EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
 
 
+def can_edit_all_pages(user) -> bool:
+    """Editors and superusers change every page; page managers only their own."""
+    return user.is_authenticated and user.is_active and user.has_perm(EDIT_ALL_PERMISSION)
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later, clamped to the end of a shorter month."""
     month_index = day.month - 1 + months
@@ -142,15 +147,15 @@ class StrategyQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Pages this user may change: all for editors, their own for page managers."""
+        if can_edit_all_pages(user):
+            return self
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.has_perm(EDIT_ALL_PERMISSION):
-            return self
         return self.filter(page_manager=user)
 
     def visible_to(self, user):
         """Published pages, plus the drafts this user may edit (so they can preview them)."""
-        return (self.public() | self.editable_by(user)).distinct()
+        return self.public() | self.editable_by(user)
 
     def for_page(self):
         """Everything the strategy page shows, in a fixed number of queries."""

@@ -1,23 +1,87 @@
-"""Who may change what: a page manager only their own pages and what hangs off them.
+"""Who may change what in the admin.
 
-Editors (the ``edit_all_strategies`` permission) and superusers change every
-page. The admin classes of the strategy and of everything beneath it share
-this mixin, so a page manager neither lists, opens, saves, deletes nor picks
-another manager's objects, whatever id they type.
+A page manager changes only the strategy pages they manage and what hangs off
+them; editors (the ``edit_all_strategies`` permission) and superusers change
+every page. Every content admin derives from ``ContentVersionAdmin``, and the
+admins of the strategy and of everything beneath it add
+``PageContentAdminMixin``, so a page manager neither lists, opens, saves,
+deletes nor picks another manager's objects, whatever id they type.
 """
 
 from operator import attrgetter
 
+import reversion
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
-from strategy.models import EDIT_ALL_PERMISSION
+from strategy.models import Strategy, can_edit_all_pages
+from strategy.services import recorded_change
 
 
-def can_edit_all_pages(user) -> bool:
-    return user.is_active and user.has_perm(EDIT_ALL_PERMISSION)
+class ContentVersionAdmin(VersionAdmin):
+    """Reversion's admin, with whole-page revisions and reverting left to editors.
+
+    ``revision_root(obj)`` names the object whose revision must hold ``obj``
+    (the strategy page of an objective, the program of an implementation), so
+    that saving or deleting a part records a revision of the whole.
+    """
+
+    def revision_root(self, obj):
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        root = self.revision_root(form.instance)
+        if root is not None:
+            reversion.add_to_revision(root)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        objects = list(queryset)
+        doomed = {(type(obj), obj.pk) for obj in objects}
+        roots = {
+            root
+            for root in map(self.revision_root, objects)
+            if root is not None and (type(root), root.pk) not in doomed
+        }
+        names = ", ".join(f"“{obj}”" for obj in objects)
+        with recorded_change(user=request.user, comment=f"Deleted {names}"):
+            for obj in objects:
+                obj.delete()
+            for root in roots:
+                reversion.add_to_revision(root)
+
+    # A revision can span several pages (a bulk action, an import), and
+    # reverting restores all of it, so only editors may revert or recover.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not can_edit_all_pages(request.user):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
+        if not versions.filter(pk=version_id).exists():
+            raise Http404("That revision is not a revision of this object.")
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not can_edit_all_pages(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not can_edit_all_pages(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        # Reversion shows its "Recover deleted" button to anyone who may change.
+        context = {"has_change_permission": can_edit_all_pages(request.user)}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
 
 
 class PageContentAdminMixin:
@@ -29,17 +93,19 @@ class PageContentAdminMixin:
 
     page_path = "strategy"
 
-    def _manager_lookup(self) -> str:
-        return f"{self.page_path}__page_manager" if self.page_path else "page_manager"
-
-    def page_of(self, obj):
+    def page_of(self, obj) -> Strategy:
         return attrgetter(self.page_path.replace("__", "."))(obj) if self.page_path else obj
+
+    def revision_root(self, obj):
+        return self.page_of(obj)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if can_edit_all_pages(request.user):
             return queryset
-        return queryset.filter(**{self._manager_lookup(): request.user})
+        if not self.page_path:
+            return queryset.filter(page_manager=request.user)
+        return queryset.filter(**{f"{self.page_path}__page_manager": request.user})
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -78,13 +144,6 @@ class PageContentAdminMixin:
         self.get_object(request, unquote(object_id))
         return super().history_view(request, object_id, extra_context)
 
-    def recoverlist_view(self, request, extra_context=None):
-        # Deleted objects are not filtered by page; only editors may browse them.
-        if not can_edit_all_pages(request.user):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        if not can_edit_all_pages(request.user):
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().revision_view(request, object_id, version_id, extra_context)

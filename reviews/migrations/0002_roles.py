@@ -7,26 +7,32 @@ these are the model-level rights each role starts from.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CONTENT = {
+# What hangs off one page: a page manager adds, changes and deletes it on their pages.
+PAGE_CONTENT = {
     "strategy": ["strategyprogram", "strategyresource"],
-    "programs": ["implementation", "outcome", "evidencerating"],
     "scorecards": ["objective", "measure", "datapoint", "action"],
     "reviews": ["expertassignment"],
 }
+# The evidence library is shared by every page: page managers add to it and
+# correct it, but only editors delete from it.
+SHARED_LIBRARY = {
+    "programs": ["program", "implementation", "outcome", "evidencerating", "resource"]
+}
+
+
+def _permissions(apps_models, actions):
+    return [
+        f"{app}.{action}_{model}"
+        for app, models in apps_models.items()
+        for model in models
+        for action in actions
+    ]
+
 
 PAGE_MANAGERS = (
-    [
-        f"{app}.{action}_{model}"
-        for app, models in CONTENT.items()
-        for model in models
-        for action in ("add", "change", "delete", "view")
-    ]
+    _permissions(PAGE_CONTENT, ("add", "change", "delete", "view"))
+    + _permissions(SHARED_LIBRARY, ("add", "change", "view"))
     + [f"strategy.{action}_strategy" for action in ("add", "change", "view")]
-    + [
-        f"programs.{action}_{model}"
-        for model in ("program", "resource")
-        for action in ("add", "change", "view")
-    ]
     + [
         "strategy.view_strategymap",
         "strategy.view_band",
@@ -34,29 +40,25 @@ PAGE_MANAGERS = (
         "scorecards.view_partner",
         "scorecards.view_datasource",
         "reviews.view_review",
+        # To pick experts; the user admin shows page managers names only.
         "auth.view_user",
     ]
 )
 
 EDITORS = sorted(
     set(PAGE_MANAGERS)
-    | {
-        f"{app}.{action}_{model}"
-        for app, models in {
-            "strategy": ["strategymap", "band", "strategy", "strategylink"],
-            "programs": ["program", "resource"],
-            "scorecards": ["partner", "datasource"],
-            "reviews": ["review"],
-        }.items()
-        for model in models
-        for action in ("add", "change", "delete", "view")
-    }
-    | {
-        "strategy.edit_all_strategies",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_group",
-    }
+    | set(
+        _permissions(
+            {
+                "strategy": ["strategymap", "band", "strategy", "strategylink"],
+                "scorecards": ["partner", "datasource"],
+                "reviews": ["review"],
+                **SHARED_LIBRARY,
+            },
+            ("add", "change", "delete", "view"),
+        )
+    )
+    | {"strategy.edit_all_strategies", "auth.add_user", "auth.change_user", "auth.view_group"}
 )
 
 REVIEWERS = ["strategy.view_strategy", "reviews.add_review", "reviews.view_review"]

@@ -78,13 +78,6 @@ def test_required_names_the_missing_variable(environ):
     assert str(excinfo.value) == "DJANGO_SECRET_KEY must be set when DJANGO_ENV=production."
 
 
-def test_int_reads_whole_numbers_and_names_the_variable_otherwise():
-    assert Env({"N": "42"}).int("N", 1) == 42
-    assert Env({}).int("N", 1) == 1
-    with pytest.raises(ImproperlyConfigured, match=r"^N='4\.2' is not a whole number"):
-        Env({"N": "4.2"}).int("N", 1)
-
-
 def test_choice_is_case_insensitive_and_names_the_variable_otherwise():
     choices = ("development", "production")
 

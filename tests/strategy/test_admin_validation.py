@@ -116,7 +116,7 @@ def test_the_same_resource_twice_in_one_section_is_rejected(client, editor, page
     response = client.post(change_url(page), data)
 
     assert response.status_code == 200
-    assert "Listed twice in this section: Guide." in str(response.context["errors"])
+    assert "Listed twice: Guide." in str(response.context["errors"])
     assert not page.resource_links.exists()
 
 
