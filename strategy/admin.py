@@ -42,6 +42,11 @@ class StrategyMapAdmin(ContentVersionAdmin):
 class BandAdmin(ContentVersionAdmin):
     list_display = ("title", "map", "order")
     list_select_related = ("map",)
+
+    def get_queryset(self, request):
+        # Each band is shown (and autocompleted) as "Map: Band".
+        return super().get_queryset(request).select_related("map")
+
     list_filter = ("map",)
     search_fields = ("title", "map__title")
 
@@ -112,7 +117,7 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
 
     page_path = ""
     list_display = ("title", "map", "band", "status", "page_manager", "review_due", "updated_at")
-    list_select_related = ("map", "band", "page_manager")
+    list_select_related = ("map", "band__map", "page_manager")
     list_filter = (
         "map",
         "status",
