@@ -3,14 +3,18 @@
 Loading is idempotent: every row is looked up by its natural key first and
 only created when missing, so a second run writes nothing (and records no
 revision). Existing rows are never overwritten, so edits made after loading
-the demo survive a re-run.
+the demo survive a re-run. Each page and program gets a first revision of its
+own, so reverting one of them later touches nothing else.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
+from reversion.models import Version
 
 from programs.models import Implementation, Outcome, Program, Resource
 from reviews import roles
@@ -562,7 +566,19 @@ class _Loader:
         )
 
 
+def _record_first_revisions():
+    """Give each demo page and program a revision of its own, with nothing else in it."""
+    for model in (Strategy, Program):
+        for obj in model.objects.all():
+            if not Version.objects.get_for_object(obj).exists():
+                with recorded_change(user=None, comment="Demo content"):
+                    reversion.add_to_revision(obj)
+
+
 def load_demo() -> DemoReport:
-    """Create whatever part of the demo is missing, in one transaction and one revision."""
-    with recorded_change(user=None, comment="Loaded the demo content"):
-        return _Loader().load()
+    """Create whatever part of the demo is missing, in one transaction."""
+    with transaction.atomic():
+        report = _Loader().load()
+        if report.changed_anything:
+            _record_first_revisions()
+    return report

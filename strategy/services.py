@@ -1,8 +1,9 @@
 """Writes that change strategy pages.
 
 Each service takes keyword-only arguments, validates before writing, runs in
-one transaction and records one revision naming its author, whether it is
-called from the admin, a view or a management command.
+one transaction and records a revision per page naming its author (so that
+reverting one page never reverts another), whether it is called from the
+admin, a view or a management command.
 """
 
 import datetime
@@ -41,13 +42,14 @@ def _check_editable(*, user, strategies: QuerySet[Strategy]) -> list[Strategy]:
 
 
 def publish_strategies(*, user, strategies: QuerySet[Strategy]) -> int:
-    """Make pages public. Returns how many changed status."""
+    """Make pages public, one revision per page. Returns how many changed status."""
     pages = _check_editable(user=user, strategies=strategies)
     changed = [page for page in pages if page.status != Strategy.Status.PUBLISHED]
-    with recorded_change(user=user, comment="Published"):
+    with transaction.atomic():
         for page in changed:
-            page.status = Strategy.Status.PUBLISHED
-            page.save(update_fields=["status"])
+            with recorded_change(user=user, comment="Published"):
+                page.status = Strategy.Status.PUBLISHED
+                page.save(update_fields=["status"])
     return len(changed)
 
 
@@ -59,8 +61,9 @@ def mark_strategies_reviewed(
     if on > timezone.localdate():
         raise ValidationError("A review date cannot be in the future.")
     pages = _check_editable(user=user, strategies=strategies)
-    with recorded_change(user=user, comment=f"Marked reviewed on {on:%Y-%m-%d}"):
+    with transaction.atomic():
         for page in pages:
-            page.last_reviewed = on
-            page.save(update_fields=["last_reviewed"])
+            with recorded_change(user=user, comment=f"Marked reviewed on {on:%Y-%m-%d}"):
+                page.last_reviewed = on
+                page.save(update_fields=["last_reviewed"])
     return len(pages)

@@ -156,3 +156,14 @@ def test_mark_reviewed_admin_action_sets_todays_date(client, editor, page):
     page.refresh_from_db()
     assert page.last_reviewed is not None
     assert Revision.objects.get().user == editor
+
+
+def test_bulk_publish_records_one_revision_per_page(editor):
+    drafts = StrategyFactory.create_batch(2, status=Strategy.Status.DRAFT)
+
+    services.publish_strategies(user=editor, strategies=Strategy.objects.all())
+
+    for draft in drafts:
+        revision = Version.objects.get_for_object(draft).get().revision
+        pages = revision.version_set.filter(content_type__model="strategy")
+        assert [version.object_id for version in pages] == [str(draft.pk)]
