@@ -36,12 +36,28 @@ def test_visitor_follows_the_map_to_the_worked_strategy_page(demo, page_in):
     screenshot(tab, "strategy-page")
 
 
-def test_map_reads_well_on_a_phone(demo, page_in):
+@pytest.mark.parametrize(
+    "path, name",
+    [("/", "top-level-map-phone"), (f"/strategies/{FEATURED_SLUG}/", "strategy-page-phone")],
+)
+def test_pages_read_well_on_a_phone(demo, page_in, path, name):
     tab = page_in(width=390, height=844)
-    tab.goto(demo + "/")
+    tab.goto(demo + path)
     page_width = tab.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 390, "no sideways scrolling on a phone"
-    screenshot(tab, "top-level-map-phone")
+    screenshot(tab, name)
+
+
+def test_reviewer_signs_in_from_the_header(demo, page_in):
+    tab = page_in()
+    tab.goto(demo + f"/strategies/{FEATURED_SLUG}/")
+    tab.get_by_role("link", name="Sign in").click()
+    tab.get_by_label("Username").fill("reviewer")
+    tab.get_by_label("Password").fill("demo-reviewer-2026")
+    screenshot(tab, "sign-in")
+    tab.get_by_role("button", name="Sign in").click()
+    expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
+    expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_skip_link_is_the_first_stop_for_keyboard_users(demo, page_in):

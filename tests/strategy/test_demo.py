@@ -65,6 +65,7 @@ def test_demo_users_can_sign_in_with_the_printed_passwords(client, capsys):
     ]:
         assert f"{username:<9} {password}" in printed
         assert client.login(username=username, password=password)
+        client.logout()
 
 
 def test_demo_page_admin_form_opens_for_its_manager(client):
@@ -102,3 +103,27 @@ def test_load_demo_refuses_to_run_in_production():
     with pytest.raises(CommandError, match="DJANGO_ENV=production"):
         call_command("load_demo")
     assert not StrategyMap.objects.exists()
+
+
+def test_demo_reviewer_signs_in_on_the_site(client):
+    call_command("load_demo")
+
+    response = client.post(
+        reverse("login"),
+        {"username": "reviewer", "password": "demo-reviewer-2026"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("strategy:home")
+    assert response.context["user"].username == "reviewer"
+    assert "Sign out" in response.content.decode()
+
+
+def test_wrong_password_is_refused_with_a_message(client):
+    call_command("load_demo")
+
+    response = client.post(reverse("login"), {"username": "reviewer", "password": "nope"})
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert "_auth_user_id" not in client.session
