@@ -102,7 +102,7 @@ class EvidenceRating(models.Model):
     url = models.URLField("URL", max_length=500, blank=True)
 
     class Meta:
-        ordering = ["program", "source", "-rated_on"]
+        ordering = ["program_id", "source", "-rated_on"]
 
     def __str__(self):
         return f"{self.program}: {self.get_rating_display()} ({self.source})"
@@ -118,7 +118,7 @@ class Implementation(models.Model):
     notes = models.TextField(blank=True, help_text=MARKDOWN_HELP)
 
     class Meta:
-        ordering = ["program", "start_year", "place"]
+        ordering = ["program_id", "start_year", "place"]
 
     def __str__(self):
         year = f", {self.start_year}" if self.start_year else ""
@@ -146,7 +146,7 @@ class Outcome(models.Model):
     )
 
     class Meta:
-        ordering = ["implementation", "change_percent"]
+        ordering = ["implementation_id", "change_percent"]
 
     def __str__(self):
         period = f" ({self.period})" if self.period else ""

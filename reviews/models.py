@@ -89,7 +89,7 @@ class ExpertAssignment(models.Model):
 
     class Meta:
         verbose_name = "subject-matter expert"
-        ordering = ["strategy", "id"]
+        ordering = ["strategy_id", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(expert__isnull=False) | ~Q(expert_name=""),

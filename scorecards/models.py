@@ -63,7 +63,7 @@ class Objective(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["strategy", "order", "id"]
+        ordering = ["strategy_id", "order", "id"]
 
     def __str__(self):
         return self.title
@@ -103,7 +103,7 @@ class Measure(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["objective", "order", "id"]
+        ordering = ["objective_id", "order", "id"]
 
     def __str__(self):
         return self.name
@@ -131,7 +131,7 @@ class DataPoint(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["measure", "period_start", "period"]
+        ordering = ["measure_id", "period_start", "period"]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "period"],
@@ -172,7 +172,7 @@ class Action(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["objective", "order", "id"]
+        ordering = ["objective_id", "order", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_date__isnull=True)

@@ -55,13 +55,19 @@ DEMO_USERS = [
 
 @dataclass
 class DemoReport:
-    created: dict[str, int] = field(default_factory=dict)
+    created: dict[type, int] = field(default_factory=dict)
     users: list[DemoUser] = field(default_factory=lambda: DEMO_USERS)
 
     def count(self, model, was_created: bool):
         if was_created:
-            name = model._meta.verbose_name_plural
-            self.created[name] = self.created.get(name, 0) + 1
+            self.created[model] = self.created.get(model, 0) + 1
+
+    def describe(self) -> str:
+        """What was created, e.g. "1 program, 24 data points"."""
+        return ", ".join(
+            f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+            for model, count in self.created.items()
+        )
 
     @property
     def changed_anything(self) -> bool:

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Outcome
 from reviews.models import ExpertAssignment, Review
@@ -127,7 +128,7 @@ class Band(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["map", "order", "id"]
+        ordering = ["map_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["map", "title"],
@@ -227,7 +228,7 @@ class Strategy(models.Model):
 
     class Meta:
         verbose_name_plural = "strategies"
-        ordering = ["map", "band__order", "position", "title"]
+        ordering = ["map_id", "band__order", "position", "title"]
         permissions = [("edit_all_strategies", "Can edit every strategy page")]
         constraints = [
             models.CheckConstraint(
@@ -257,8 +258,19 @@ class Strategy(models.Model):
         return reverse("strategy:strategy-detail", args=[self.slug])
 
     def clean(self):
+        errors = {}
         if self.band_id is not None and self.map_id is not None and self.band.map_id != self.map_id:
-            raise ValidationError({"band": f"“{self.band.title}” is a band of another map."})
+            errors["band"] = f"“{self.band.title}” is a band of another map."
+        zoom_map = StrategyMap.objects.filter(zooms_into=self).first() if self.pk else None
+        if zoom_map is not None and self.map_id is not None and zoom_map.parent_id != self.map_id:
+            errors["map"] = (
+                f"The zoom map “{zoom_map}” details this strategy on “{zoom_map.parent}”; "
+                "it must stay on that map."
+            )
+        if self.last_reviewed is not None and self.last_reviewed > timezone.localdate():
+            errors["last_reviewed"] = "A review date cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_public(self) -> bool:
@@ -296,10 +308,10 @@ class StrategyLink(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["cause", "effect"]
+        ordering = ["cause_id", "effect_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cause", "effect"],
+                fields=["cause_id", "effect_id"],
                 name="unique_strategy_link",
                 violation_error_message="These strategies are already linked.",
             ),
@@ -333,7 +345,7 @@ class StrategyProgram(models.Model):
 
     class Meta:
         verbose_name = "promising program"
-        ordering = ["strategy", "order", "id"]
+        ordering = ["strategy_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["strategy", "program"],
@@ -364,7 +376,7 @@ class StrategyResource(models.Model):
 
     class Meta:
         verbose_name = "resource link"
-        ordering = ["strategy", "section", "order", "id"]
+        ordering = ["strategy_id", "section", "order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["strategy", "resource", "section"],

@@ -314,3 +314,12 @@ def test_production_with_secret_and_hosts_starts(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_choice_accepts_any_case_and_refuses_unknown_values_naming_the_variable():
+    levels = ("debug", "info", "warning")
+    assert Env({"DJANGO_LOG_LEVEL": "WARNING"}).choice("DJANGO_LOG_LEVEL", "info", levels) == (
+        "warning"
+    )
+    with pytest.raises(ImproperlyConfigured, match=r"^DJANGO_LOG_LEVEL='loud' must be one of"):
+        Env({"DJANGO_LOG_LEVEL": "loud"}).choice("DJANGO_LOG_LEVEL", "info", levels)

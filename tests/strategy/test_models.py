@@ -502,3 +502,21 @@ def test_resource_with_malformed_url_is_rejected_on_url():
 def test_resource_with_valid_or_empty_url_is_accepted():
     Resource(title="Toolkit", url="https://example.org/toolkit").full_clean()
     Resource(title="Toolkit", url="").full_clean()
+
+
+def test_review_date_in_the_future_is_rejected_on_the_field():
+    page = StrategyFactory(last_reviewed=datetime.date.today() + datetime.timedelta(days=3))
+    errors = validation_errors(page)
+    assert errors["last_reviewed"] == ["A review date cannot be in the future."]
+
+
+def test_strategy_detailed_by_a_zoom_map_cannot_move_to_another_map():
+    top_band = BandFactory(map=TopLevelMapFactory())
+    detailed = StrategyFactory(band=top_band)
+    StrategyMapFactory(parent=top_band.map, zooms_into=detailed, title="Reduce Access")
+    elsewhere = BandFactory()
+    detailed.map, detailed.band = elsewhere.map, elsewhere
+
+    errors = validation_errors(detailed)
+
+    assert "The zoom map “Reduce Access” details this strategy" in errors["map"][0]

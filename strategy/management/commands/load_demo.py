@@ -28,8 +28,7 @@ class Command(BaseCommand):
         if not report.changed_anything:
             self.stdout.write("The demo is already loaded; nothing changed.")
         else:
-            created = ", ".join(f"{count} {name}" for name, count in report.created.items())
-            self.stdout.write(self.style.SUCCESS(f"Created {created}."))
+            self.stdout.write(self.style.SUCCESS(f"Created {report.describe()}."))
         self.stdout.write("Demo accounts (development only; passwords as first created):")
         for user in report.users:
             role = "superuser" if user.is_superuser else user.role
