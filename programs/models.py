@@ -107,6 +107,9 @@ class EvidenceRating(models.Model):
     def __str__(self):
         return f"{self.program}: {self.get_rating_display()} ({self.source})"
 
+    def get_absolute_url(self):
+        return f"{self.program.get_absolute_url()}#ratings"
+
 
 @reversion.register(follow=("outcomes",))
 class Implementation(models.Model):
@@ -123,6 +126,9 @@ class Implementation(models.Model):
     def __str__(self):
         year = f", {self.start_year}" if self.start_year else ""
         return f"{self.program} in {self.place}{year}"
+
+    def get_absolute_url(self):
+        return f"{self.program.get_absolute_url()}#implementation-{self.pk}"
 
 
 @reversion.register()
@@ -151,6 +157,9 @@ class Outcome(models.Model):
     def __str__(self):
         period = f" ({self.period})" if self.period else ""
         return f"{self.indicator} {self.change_display}{period}"
+
+    def get_absolute_url(self):
+        return self.implementation.get_absolute_url()
 
     @property
     def change_display(self) -> str:

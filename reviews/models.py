@@ -113,6 +113,9 @@ class ExpertAssignment(models.Model):
             self.expert_name = person_name(self.expert, "")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.strategy.get_absolute_url()}#people"
+
     @property
     def expert_display(self) -> str:
         return person_name(self.expert, self.expert_name)

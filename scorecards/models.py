@@ -148,6 +148,9 @@ class DataPoint(models.Model):
         self.period, self.period_start = period.label, period.start
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return self.measure.get_absolute_url()
+
 
 @reversion.register()
 class Action(models.Model):

@@ -140,6 +140,9 @@ class Band(models.Model):
     def __str__(self):
         return f"{self.map}: {self.title}"
 
+    def get_absolute_url(self):
+        return f"{self.map.get_absolute_url()}#band-{self.pk}"
+
 
 class StrategyQuerySet(models.QuerySet):
     def public(self):
@@ -294,6 +297,10 @@ class Strategy(models.Model):
                     outcome.footnote = references.index(outcome.source) + 1
         return references
 
+    def resource_links_in(self, section: str) -> list["StrategyResource"]:
+        """The page's resource links in one section; uses prefetched links when there are any."""
+        return [link for link in self.resource_links.all() if link.section == section]
+
     def breadcrumb(self) -> list[StrategyMap]:
         """The maps above this page, top-level first."""
         return self.map.ancestors()
@@ -324,6 +331,9 @@ class StrategyLink(models.Model):
 
     def __str__(self):
         return f"{self.cause} → {self.effect}"
+
+    def get_absolute_url(self):
+        return self.cause.map.get_absolute_url()
 
     def clean(self):
         if self.cause_id and self.effect_id and self.cause.map_id != self.effect.map_id:
@@ -357,6 +367,9 @@ class StrategyProgram(models.Model):
     def __str__(self):
         return f"{self.program} on {self.strategy}"
 
+    def get_absolute_url(self):
+        return f"{self.strategy.get_absolute_url()}#programs"
+
 
 @reversion.register()
 class StrategyResource(models.Model):
@@ -387,3 +400,6 @@ class StrategyResource(models.Model):
 
     def __str__(self):
         return f"{self.resource} ({self.get_section_display()})"
+
+    def get_absolute_url(self):
+        return f"{self.strategy.get_absolute_url()}#{self.section}"

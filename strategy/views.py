@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from strategy.models import Strategy, StrategyMap
+from strategy.models import Strategy, StrategyMap, StrategyResource
 
 
 def _render_map(request, strategy_map):
@@ -44,10 +44,8 @@ def strategy_detail(request, slug):
             "strategy": strategy,
             "breadcrumb": strategy.breadcrumb(),
             "references": strategy.number_footnotes(),
-            "tools": [link for link in strategy.resource_links.all() if link.section == "tools"],
-            "to_investigate": [
-                link for link in strategy.resource_links.all() if link.section == "investigate"
-            ],
+            "tools": strategy.resource_links_in(StrategyResource.Section.TOOLS),
+            "to_investigate": strategy.resource_links_in(StrategyResource.Section.INVESTIGATE),
         },
     )
 

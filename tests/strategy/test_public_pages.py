@@ -195,3 +195,24 @@ def test_unknown_page_gets_the_sites_404(client):
     response = client.get("/strategies/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: BandFactory(map=TopLevelMapFactory()),
+        lambda: StrategyProgramFactory(),
+        lambda: StrategyResourceFactory(),
+        lambda: EvidenceRatingFactory(),
+        lambda: OutcomeFactory(),
+        lambda: DataPointFactory(),
+        lambda: ActionFactory(),
+        lambda: ExpertAssignmentFactory(),
+        lambda: ReviewFactory(),
+    ],
+    ids=lambda make: "",
+)
+def test_every_part_of_a_page_links_to_where_it_is_shown(client, make):
+    obj = make()
+    url = obj.get_absolute_url()
+    assert client.get(url.split("#")[0]).status_code == 200
