@@ -210,7 +210,17 @@ def test_unknown_page_gets_the_sites_404(client):
         lambda: ExpertAssignmentFactory(),
         lambda: ReviewFactory(),
     ],
-    ids=lambda make: "",
+    ids=[
+        "band",
+        "program-link",
+        "resource-link",
+        "rating",
+        "outcome",
+        "data-point",
+        "action",
+        "expert",
+        "review",
+    ],
 )
 def test_every_part_of_a_page_links_to_where_it_is_shown(client, make):
     obj = make()
