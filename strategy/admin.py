@@ -55,7 +55,7 @@ class ProgramLinkInline(admin.TabularInline):
     model = StrategyProgram
     fields = ("program", "note", "order")
     autocomplete_fields = ("program",)
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 60})}}
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
     extra = 0
     verbose_name_plural = "Promising programs"
 
@@ -116,7 +116,7 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     """The strategy page's form, laid out in the order the page reads."""
 
     page_path = ""
-    list_display = ("title", "map", "band", "status", "page_manager", "review_due", "updated_at")
+    list_display = ("title", "map", "status", "page_manager", "review_due")
     list_select_related = ("map", "band__map", "page_manager")
     list_filter = (
         "map",

@@ -61,6 +61,7 @@ class StrategyMap(models.Model):
         blank=True,
         related_name="zoom_map",
         help_text="The strategy on the parent map that this zoom map details.",
+        error_messages={"unique": "Another zoom map already details this strategy."},
     )
 
     objects = StrategyMapQuerySet.as_manager()
