@@ -41,14 +41,12 @@ class StrategyMapAdmin(ContentVersionAdmin):
 @admin.register(Band)
 class BandAdmin(ContentVersionAdmin):
     list_display = ("title", "map", "order")
-    list_select_related = ("map",)
+    list_filter = ("map",)
+    search_fields = ("title", "map__title")
 
     def get_queryset(self, request):
         # Each band is shown (and autocompleted) as "Map: Band".
         return super().get_queryset(request).select_related("map")
-
-    list_filter = ("map",)
-    search_fields = ("title", "map__title")
 
 
 class ProgramLinkInline(admin.TabularInline):
@@ -117,7 +115,7 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
 
     page_path = ""
     list_display = ("title", "map", "status", "page_manager", "review_due")
-    list_select_related = ("map", "band__map", "page_manager")
+    list_select_related = ("map", "page_manager")
     list_filter = (
         "map",
         "status",

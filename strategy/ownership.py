@@ -11,6 +11,7 @@ deletes nor picks another manager's objects, whatever id they type.
 from operator import attrgetter
 
 import reversion
+from django.contrib.admin import ModelAdmin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -79,9 +80,12 @@ class ContentVersionAdmin(VersionAdmin):
         return super().recover_view(request, version_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        # Reversion shows its "Recover deleted" button to anyone who may change.
+        # Reversion wraps the list view in one revision (for list_editable,
+        # unused here), which would merge the per-page revisions that bulk
+        # actions record into one; so go straight to the stock list view.
+        # Its "Recover deleted" button is shown only to those who may recover.
         context = {"has_change_permission": can_edit_all_pages(request.user)}
-        return super().changelist_view(request, {**context, **(extra_context or {})})
+        return ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
 
 
 class PageContentAdminMixin:

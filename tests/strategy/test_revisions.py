@@ -167,3 +167,20 @@ def test_bulk_publish_records_one_revision_per_page(editor):
         revision = Version.objects.get_for_object(draft).get().revision
         pages = revision.version_set.filter(content_type__model="strategy")
         assert [version.object_id for version in pages] == [str(draft.pk)]
+
+
+def test_publish_action_on_several_pages_records_one_revision_each(client, editor):
+    drafts = StrategyFactory.create_batch(2, status=Strategy.Status.DRAFT)
+    client.force_login(editor)
+
+    client.post(
+        reverse("admin:strategy_strategy_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk for draft in drafts]},
+    )
+
+    assert Revision.objects.count() == 2
+    for draft in drafts:
+        revision = Version.objects.get_for_object(draft).get().revision
+        assert revision.user == editor
+        pages = revision.version_set.filter(content_type__model="strategy")
+        assert [version.object_id for version in pages] == [str(draft.pk)]
