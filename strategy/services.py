@@ -43,9 +43,9 @@ def _check_editable(*, user, strategies: QuerySet[Strategy]) -> list[Strategy]:
 
 def publish_strategies(*, user, strategies: QuerySet[Strategy]) -> int:
     """Make pages public, one revision per page. Returns how many changed status."""
-    pages = _check_editable(user=user, strategies=strategies)
-    changed = [page for page in pages if page.status != Strategy.Status.PUBLISHED]
     with transaction.atomic():
+        pages = _check_editable(user=user, strategies=strategies)
+        changed = [page for page in pages if page.status != Strategy.Status.PUBLISHED]
         for page in changed:
             with recorded_change(user=user, comment="Published"):
                 page.status = Strategy.Status.PUBLISHED
@@ -60,8 +60,8 @@ def mark_strategies_reviewed(
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError("A review date cannot be in the future.")
-    pages = _check_editable(user=user, strategies=strategies)
     with transaction.atomic():
+        pages = _check_editable(user=user, strategies=strategies)
         for page in pages:
             with recorded_change(user=user, comment=f"Marked reviewed on {on:%Y-%m-%d}"):
                 page.last_reviewed = on
