@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 
+from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from strategy.formsets import ExpertFormSet
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
@@ -32,11 +34,14 @@ class ReviewAdmin(PageContentAdminMixin, ContentVersionAdmin):
 
 
 class PeopleAdmin(UserAdmin):
-    """Accounts, for those who manage them; for page managers, names to pick experts from.
+    """Accounts for those who manage them; names only for page managers.
 
     Page managers need to look people up (the expert field's autocomplete
     searches this admin) but have no business with e-mail addresses, groups
-    or staff flags, so they see names only and cannot open an account.
+    or staff flags: they see names, can search and filter by nothing else,
+    and cannot open an account. Editors manage accounts and hand out the
+    three roles, but only a superuser grants superuser status or other
+    permissions, or changes a superuser's account.
     """
 
     NAMES = ("username", "first_name", "last_name")
@@ -53,10 +58,30 @@ class PeopleAdmin(UserAdmin):
     def get_search_fields(self, request):
         return super().get_search_fields(request) if self._manages_accounts(request) else self.NAMES
 
+    def lookup_allowed(self, lookup, value, request):
+        return self._manages_accounts(request) and super().lookup_allowed(lookup, value, request)
+
     def has_view_permission(self, request, obj=None):
         if obj is not None and not self._manages_accounts(request):
             return False
         return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("is_superuser", "user_permissions", "last_login", "date_joined")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(
+                name__in=[roles.PAGE_MANAGERS, roles.EDITORS, roles.REVIEWERS]
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 admin.site.unregister(get_user_model())

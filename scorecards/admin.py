@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
+from strategy.formsets import DataPointFormSet
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
 
@@ -38,6 +39,7 @@ class ObjectiveInline(admin.TabularInline):
 
 class DataPointInline(admin.TabularInline):
     model = DataPoint
+    formset = DataPointFormSet
     fields = ("period", "value", "note")
     extra = 1
 

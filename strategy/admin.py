@@ -8,7 +8,7 @@ from django.utils import timezone
 from reviews.admin import ExpertAssignmentInline
 from scorecards.admin import ObjectiveInline
 from strategy import services
-from strategy.formsets import InvestigateFormSet, ToolsFormSet
+from strategy.formsets import InvestigateFormSet, ProgramLinkFormSet, ToolsFormSet
 from strategy.models import (
     Band,
     Strategy,
@@ -51,6 +51,7 @@ class BandAdmin(ContentVersionAdmin):
 
 class ProgramLinkInline(admin.TabularInline):
     model = StrategyProgram
+    formset = ProgramLinkFormSet
     fields = ("program", "note", "order")
     autocomplete_fields = ("program",)
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}

@@ -3,7 +3,7 @@ import datetime
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,6 +15,7 @@ from scorecards.models import Action, Measure
 from strategy.markup import MARKDOWN_HELP
 
 EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
+MAX_REVIEW_INTERVAL_MONTHS = 120
 
 
 def can_edit_all_pages(user) -> bool:
@@ -219,7 +220,9 @@ class Strategy(models.Model):
     )
     last_reviewed = models.DateField(null=True, blank=True)
     review_interval_months = models.SmallIntegerField(
-        "review interval (months)", default=12, validators=[MinValueValidator(0)]
+        "review interval (months)",
+        default=12,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_REVIEW_INTERVAL_MONTHS)],
     )
     # Stored rather than computed in queries: calendar-month arithmetic has no
     # portable SQL, and review lists filter and sort on it.
@@ -239,7 +242,12 @@ class Strategy(models.Model):
                 condition=Q(review_interval_months__gte=0),
                 name="review_interval_not_negative",
                 violation_error_message="The review interval cannot be negative.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__lte=MAX_REVIEW_INTERVAL_MONTHS),
+                name="review_interval_at_most_ten_years",
+                violation_error_message="The review interval can be at most ten years.",
+            ),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ admins of the strategy and of everything beneath it add
 deletes nor picks another manager's objects, whatever id they type.
 """
 
+from collections import defaultdict
 from operator import attrgetter
 
 import reversion
@@ -15,6 +16,7 @@ from django.contrib.admin import ModelAdmin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -34,29 +36,37 @@ class ContentVersionAdmin(VersionAdmin):
     def revision_root(self, obj):
         return None
 
+    def save_form(self, request, form, change):
+        if change:
+            # The part may be moving to another page: that page's revision
+            # must record it leaving, so remember where it was stored.
+            stored = type(form.instance)._default_manager.get(pk=form.instance.pk)
+            form.previous_revision_root = self.revision_root(stored)
+        return super().save_form(request, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        root = self.revision_root(form.instance)
-        if root is not None:
+        roots = {self.revision_root(form.instance), getattr(form, "previous_revision_root", None)}
+        for root in roots - {None}:
             reversion.add_to_revision(root)
 
     def delete_model(self, request, obj):
         self.delete_queryset(request, [obj])
 
     def delete_queryset(self, request, queryset):
-        objects = list(queryset)
-        doomed = {(type(obj), obj.pk) for obj in objects}
-        roots = {
-            root
-            for root in map(self.revision_root, objects)
-            if root is not None and (type(root), root.pk) not in doomed
-        }
-        names = ", ".join(f"“{obj}”" for obj in objects)
-        with recorded_change(user=request.user, comment=f"Deleted {names}"):
-            for obj in objects:
-                obj.delete()
-            for root in roots:
-                reversion.add_to_revision(root)
+        """Delete, recording one revision per page (or program) the objects belonged to."""
+        by_root = defaultdict(list)
+        for obj in queryset:
+            by_root[self.revision_root(obj)].append(obj)
+        with transaction.atomic():
+            for root, objects in by_root.items():
+                names = ", ".join(f"“{obj}”" for obj in objects)
+                root_survives = root is not None and root not in objects
+                with recorded_change(user=request.user, comment=f"Deleted {names}"):
+                    for obj in objects:
+                        obj.delete()
+                    if root_survives:
+                        reversion.add_to_revision(root)
 
     # A revision can span several pages (a bulk action, an import), and
     # reverting restores all of it, so only editors may revert or recover.

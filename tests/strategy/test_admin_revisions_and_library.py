@@ -1,6 +1,7 @@
 """Reverting, deleting and the shared library: rights that reach beyond one page."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,8 +14,8 @@ from strategy.models import Strategy
 from tests.admin_forms import admin_form_data
 from tests.programs.factories import OutcomeFactory
 from tests.reviews.factories import ExpertAssignmentFactory
-from tests.scorecards.factories import ObjectiveFactory
-from tests.strategy.factories import StrategyFactory, UserFactory
+from tests.scorecards.factories import DataPointFactory, ObjectiveFactory
+from tests.strategy.factories import StrategyFactory, StrategyProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +166,115 @@ def test_strategy_changelist_query_count_does_not_grow(client, editor):
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(small) == len(large)
+
+
+def test_swapping_programs_between_two_saved_rows_is_refused_with_a_message(client, owner, page):
+    first, second = StrategyProgramFactory(strategy=page), StrategyProgramFactory(strategy=page)
+    client.force_login(owner)
+    url = admin_url(page, "change")
+    data = admin_form_data(client.get(url))
+    data["program_links-0-program"], data["program_links-1-program"] = (
+        second.program_id,
+        first.program_id,
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "is still on another row" in str(response.context["errors"])
+    first.refresh_from_db()
+    assert first.program_id != second.program_id
+
+
+def test_swapping_periods_between_two_data_points_is_refused_with_a_message(client, owner, page):
+    first = DataPointFactory(measure__objective__strategy=page, period="2020", value=1)
+    DataPointFactory(measure=first.measure, period="2021", value=2)
+    client.force_login(owner)
+    url = admin_url(first.measure, "change")
+    data = admin_form_data(client.get(url))
+    data["data_points-0-period"], data["data_points-1-period"] = "2021", "2020"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "“2021” is still on another row" in str(response.context["errors"])
+
+
+def test_bulk_delete_across_pages_records_one_revision_per_page(client, editor, page):
+    elsewhere = StrategyFactory()
+    objectives = [ObjectiveFactory(strategy=page), ObjectiveFactory(strategy=elsewhere)]
+    client.force_login(editor)
+
+    client.post(
+        reverse("admin:scorecards_objective_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [objective.pk for objective in objectives],
+            "post": "yes",
+        },
+    )
+
+    assert not Objective.objects.exists()
+    for strategy in (page, elsewhere):
+        revision = Version.objects.get_for_object(strategy).get().revision
+        pages = revision.version_set.filter(content_type__model="strategy")
+        assert [version.object_id for version in pages] == [str(strategy.pk)]
+
+
+def test_moving_an_objective_records_both_pages(client, editor, page):
+    objective = ObjectiveFactory(strategy=page)
+    destination = StrategyFactory()
+    client.force_login(editor)
+    url = admin_url(objective, "change")
+
+    client.post(url, admin_form_data(client.get(url), strategy=destination.pk))
+
+    revision = Revision.objects.get()
+    assert Version.objects.get_for_object(page).filter(revision=revision).exists()
+    assert Version.objects.get_for_object(destination).filter(revision=revision).exists()
+
+
+def test_page_manager_cannot_filter_people_by_email_or_flags(client, owner):
+    UserFactory(username="hidden", email="someone@hidden.example", is_superuser=True)
+    client.force_login(owner)
+    changelist = reverse("admin:auth_user_changelist")
+
+    for query in ({"email__contains": "hidden.example"}, {"is_superuser": "1"}):
+        response = client.get(changelist, query)
+        assert response.status_code == 400
+
+
+def test_editor_cannot_make_themselves_superuser(client, editor):
+    client.force_login(editor)
+    url = admin_url(editor, "change")
+    response = client.get(url)
+    assert "is_superuser" not in response.context["adminform"].form.fields
+
+    client.post(url, admin_form_data(response, is_superuser="on"))
+
+    editor.refresh_from_db()
+    assert not editor.is_superuser
+
+
+def test_editor_cannot_change_a_superusers_account_or_password(client, editor):
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "Taken0ver!xyz", "password2": "Taken0ver!xyz"},
+    )
+
+    assert response.status_code == 403
+    root.refresh_from_db()
+    assert not root.check_password("Taken0ver!xyz")
+
+
+def test_editor_hands_out_only_the_three_roles(client, editor):
+    Group.objects.create(name="Site operators")
+    client.force_login(editor)
+
+    response = client.get(admin_url(UserFactory(), "change"))
+
+    offered = {group.name for group in response.context["adminform"].form.fields["groups"].queryset}
+    assert offered == {"Page managers", "Editors", "Reviewers"}

@@ -125,3 +125,13 @@ def test_status_accepts_only_known_values(client, editor, page):
     response = post_change(client, page, status="deleted")
     assert "status" in field_errors(response)
     assert Strategy.objects.get(pk=page.pk).status == Strategy.Status.PUBLISHED
+
+
+def test_review_interval_over_ten_years_is_rejected(client, editor, page):
+    client.force_login(editor)
+    response = post_change(
+        client, page, last_reviewed="2025-01-01", review_interval_months=1_000_000
+    )
+    assert field_errors(response)["review_interval_months"] == [
+        "Ensure this value is less than or equal to 120."
+    ]
