@@ -160,8 +160,14 @@ class StrategyQuerySet(models.QuerySet):
         return self.filter(page_manager=user)
 
     def visible_to(self, user):
-        """Published pages, plus the drafts this user may edit (so they can preview them)."""
-        return self.public() | self.editable_by(user)
+        """What this user may read: public pages, and every page for signed-in staff.
+
+        Staff (page managers, editors) preview drafts and archived pages on the
+        site, under a "not public" banner; they change only what the admin lets them.
+        """
+        if user.is_authenticated and user.is_active and user.is_staff:
+            return self.all()
+        return self.public()
 
     def for_page(self):
         """Everything the strategy page shows, in a fixed number of queries."""
