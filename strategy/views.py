@@ -4,20 +4,26 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from strategy.models import Strategy, StrategyMap, StrategyResource
+from strategy.diagram import layout
+from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyResource
 
 
 def _render_map(request, strategy_map):
     strategies = Strategy.objects.visible_to(request.user).select_related("zoom_map")
-    bands = strategy_map.bands.prefetch_related(
-        Prefetch("strategies", queryset=strategies, to_attr="visible_strategies")
+    bands = list(
+        strategy_map.bands.prefetch_related(
+            Prefetch("strategies", queryset=strategies, to_attr="visible_strategies")
+        )
     )
+    links = StrategyLink.objects.filter(cause__map=strategy_map).select_related("cause", "effect")
+    diagram = layout(bands, links)
     return render(
         request,
         "strategy/map_detail.html",
         {
             "map": strategy_map,
             "bands": bands,
+            "diagram": diagram,
             "breadcrumb": strategy_map.ancestors()[:-1],
         },
     )
@@ -31,7 +37,9 @@ def home(request):
 
 
 def map_detail(request, slug):
-    strategy_map = get_object_or_404(StrategyMap.objects.select_related("parent"), slug=slug)
+    strategy_map = get_object_or_404(
+        StrategyMap.objects.select_related("parent__parent"), slug=slug
+    )
     return _render_map(request, strategy_map)
 
 
