@@ -1,6 +1,6 @@
 import reversion
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from scorecards.periods import PeriodField, parse_period
 from strategy.markup import MARKDOWN_HELP
@@ -72,6 +72,18 @@ class Objective(models.Model):
         return f"{self.strategy.get_absolute_url()}#objective-{self.pk}"
 
 
+class MeasureQuerySet(models.QuerySet):
+    def with_latest_value(self):
+        """Annotate ``latest_value`` and ``latest_period`` from the newest data point."""
+        newest = DataPoint.objects.filter(measure=OuterRef("pk")).order_by(
+            "-period_start", "-period"
+        )
+        return self.annotate(
+            latest_value=Subquery(newest.values("value")[:1]),
+            latest_period=Subquery(newest.values("period")[:1]),
+        )
+
+
 @reversion.register(follow=("data_points",))
 class Measure(models.Model):
     """How an objective is measured: a value over time against a baseline and a target."""
@@ -102,6 +114,8 @@ class Measure(models.Model):
     target_period = PeriodField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         ordering = ["objective_id", "order", "id"]
 
@@ -110,12 +124,6 @@ class Measure(models.Model):
 
     def get_absolute_url(self):
         return f"{self.objective.strategy.get_absolute_url()}#measure-{self.pk}"
-
-    @property
-    def latest_point(self) -> "DataPoint | None":
-        """The most recent value; uses prefetched data points when there are any."""
-        points = list(self.data_points.all())
-        return max(points, key=lambda point: point.period_start) if points else None
 
 
 @reversion.register()

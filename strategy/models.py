@@ -171,7 +171,12 @@ class StrategyQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything the strategy page shows, in a fixed number of queries."""
-        return self.select_related("map", "band", "page_manager").prefetch_related(
+        return self.select_related(
+            # Two levels of parents cover the breadcrumb of a page on a zoom map of a zoom map.
+            "map__parent__parent",
+            "band",
+            "page_manager",
+        ).prefetch_related(
             models.Prefetch(
                 "program_links", queryset=StrategyProgram.objects.select_related("program")
             ),
@@ -186,9 +191,9 @@ class StrategyQuerySet(models.QuerySet):
             ),
             "objectives",
             models.Prefetch(
-                "objectives__measures", queryset=Measure.objects.select_related("data_source")
+                "objectives__measures",
+                queryset=Measure.objects.select_related("data_source").with_latest_value(),
             ),
-            "objectives__measures__data_points",
             models.Prefetch("objectives__actions", queryset=Action.objects.select_related("lead")),
             "objectives__actions__partners",
             models.Prefetch(
