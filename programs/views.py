@@ -1,13 +1,20 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from programs.forms import ProgramFilterForm
 from programs.models import Program
 from strategy.models import Strategy, StrategyProgram
 
 
 def program_list(request):
-    programs = Program.objects.prefetch_related("ratings")
-    return render(request, "programs/program_list.html", {"programs": programs})
+    form = ProgramFilterForm(request.GET or None, user=request.user)
+    pages = StrategyProgram.objects.filter(
+        strategy__in=Strategy.objects.visible_to(request.user)
+    ).select_related("strategy")
+    programs = form.filter(Program.objects.all()).prefetch_related(
+        "ratings", Prefetch("strategy_links", queryset=pages, to_attr="visible_pages")
+    )
+    return render(request, "programs/program_list.html", {"programs": programs, "form": form})
 
 
 def program_detail(request, slug):

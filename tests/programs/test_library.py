@@ -1,0 +1,70 @@
+"""The program library: filters by evidence rating and by strategy page."""
+
+import pytest
+from django.urls import reverse
+
+from programs.models import EvidenceRating
+from strategy.models import Strategy
+from tests.programs.factories import EvidenceRatingFactory, ProgramFactory
+from tests.strategy.factories import StrategyProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(response) -> list[str]:
+    return [program.name for program in response.context["programs"]]
+
+
+def test_library_filters_by_evidence_rating(client):
+    EvidenceRatingFactory(program__name="Effective one", rating=EvidenceRating.Rating.EFFECTIVE)
+    EvidenceRatingFactory(program__name="Promising one", rating=EvidenceRating.Rating.PROMISING)
+    ProgramFactory(name="Unrated one")
+
+    response = client.get(reverse("programs:list"), {"rating": "effective"})
+
+    assert listed(response) == ["Effective one"]
+    assert "1 program match the filter" in response.content.decode()
+
+
+def test_library_filters_by_strategy_page(client):
+    link = StrategyProgramFactory(program__name="On the page")
+    ProgramFactory(name="Elsewhere")
+
+    response = client.get(reverse("programs:list"), {"strategy": link.strategy.slug})
+
+    assert listed(response) == ["On the page"]
+
+
+def test_library_combines_both_filters(client):
+    link = StrategyProgramFactory(program__name="Both")
+    EvidenceRatingFactory(program=link.program, rating=EvidenceRating.Rating.EFFECTIVE)
+    StrategyProgramFactory(strategy=link.strategy, program__name="Page only")
+
+    response = client.get(
+        reverse("programs:list"), {"strategy": link.strategy.slug, "rating": "effective"}
+    )
+
+    assert listed(response) == ["Both"]
+
+
+def test_unknown_filter_values_show_everything_with_a_message(client):
+    ProgramFactory(name="Anything")
+
+    response = client.get(reverse("programs:list"), {"rating": "magic", "strategy": "nope"})
+
+    assert response.status_code == 200
+    assert listed(response) == ["Anything"]
+    assert "That filter is not available" in response.content.decode()
+
+
+def test_draft_pages_are_not_offered_as_a_filter_to_the_public(client):
+    StrategyProgramFactory(strategy__title="Draft page", strategy__status=Strategy.Status.DRAFT)
+    response = client.get(reverse("programs:list"))
+    assert "Draft page" not in response.content.decode()
+
+
+def test_program_list_shows_the_pages_that_recommend_each_program(client):
+    link = StrategyProgramFactory(strategy__title="Coordinate Efforts")
+    html = client.get(reverse("programs:list")).content.decode()
+    assert "Recommended on:" in html
+    assert link.strategy.get_absolute_url() in html
