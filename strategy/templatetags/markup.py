@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -9,3 +11,13 @@ register = template.Library()
 @register.filter
 def markdown(text):
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
+@register.filter
+def web_url(url):
+    """The URL if it is an http(s) or mailto link, else "" (the template then shows no link).
+
+    Forms already refuse other schemes; this also covers rows written by imports.
+    """
+    scheme = urlsplit(str(url or "")).scheme.lower()
+    return url if scheme in {"http", "https", "mailto"} else ""
