@@ -19,7 +19,7 @@ def demo(live_server, roles):
     return live_server.url
 
 
-def test_visitor_follows_the_map_to_the_worked_strategy_page(demo, page_in):
+def test_visitor_finds_the_drug_market_intervention_in_three_clicks(demo, page_in):
     tab = page_in()
     tab.goto(demo + "/")
     expect(tab.locator("h1")).to_have_text("Opioid Top-Level Strategy Map")
@@ -31,9 +31,68 @@ def test_visitor_follows_the_map_to_the_worked_strategy_page(demo, page_in):
 
     tab.get_by_role("link", name="Coordinate & Improve Efforts to Reduce Illegal Sales").click()
     expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
-    expect(tab.get_by_role("heading", name="Promising Programs")).to_be_visible()
-    expect(tab.get_by_text("Burglaries -53 % since 2013")).to_be_visible()
+    breadcrumb = tab.get_by_role("navigation", name="Breadcrumb").get_by_role("listitem")
+    expect(breadcrumb).to_have_text(
+        [
+            "Opioid Top-Level Strategy Map",
+            "Zoom map (Reduce Access to Opioids)",
+            "Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids",
+        ]
+    )
+    for outcome in [
+        "Larceny and motor-vehicle theft -31 % since 2013",
+        "Disorderly conduct -37 % since 2013",
+        "Vandalism -49 % since 2013",
+        "Burglaries -53 % since 2013",
+    ]:
+        expect(tab.get_by_text(outcome)).to_be_visible()
+    reviews = tab.locator("#reviews ~ div table tbody tr")
+    expect(reviews).to_have_count(2)
+    expect(reviews.first).to_contain_text("Sam Okafor")
     screenshot(tab, "strategy-page")
+
+    tab.get_by_role("link", name="Drug Market Intervention", exact=True).first.click()
+    expect(tab.locator("h1")).to_have_text("Drug Market Intervention")
+    screenshot(tab, "program-page")
+
+
+def test_keyboard_alone_walks_the_map_in_reading_order(demo, page_in):
+    tab = page_in()
+    tab.goto(demo + "/")
+    reached = []
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        reached.append(
+            tab.evaluate(
+                "document.activeElement.getAttribute('aria-label')"
+                " || document.activeElement.textContent.trim()"
+            )
+        )
+    strategies = [
+        "Reduce Opioid Overdose Deaths",
+        "Reduce Opioid Misuse and Addiction",
+        "Reduce Access to Opioids",
+        "Reduce Prescription of Opioids",
+        "Increase Access to Overdose Reversal Medications",
+        "Expand Access to Medication-Assisted Treatment",
+        "Strengthen Community Coalitions",
+    ]
+    positions = [
+        next(i for i, name in enumerate(reached) if name.startswith(f"{title} ("))
+        for title in strategies
+    ]
+    assert positions == sorted(positions)
+
+
+def test_printed_strategy_page_has_no_navigation(demo, page_in):
+    tab = page_in()
+    tab.goto(demo + f"/strategies/{FEATURED_SLUG}/")
+    tab.emulate_media(media="print")
+    expect(tab.locator(".site-header")).to_be_hidden()
+    expect(tab.locator(".site-footer")).to_be_hidden()
+    expect(tab.get_by_role("navigation", name="Breadcrumb")).to_be_hidden()
+    expect(tab.get_by_role("heading", name="Promising Programs")).to_be_visible()
+    screenshot(tab, "strategy-page-print")
 
 
 @pytest.mark.parametrize(
