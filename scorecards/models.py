@@ -1,8 +1,15 @@
+import datetime
+from decimal import Decimal
+from functools import cached_property
+
 import reversion
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Aggregate, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from scorecards.periods import PeriodField, parse_period
+from scorecards.status import Point, Status, Trend, change_from_baseline, status, trend
 from strategy.markup import MARKDOWN_HELP
 
 
@@ -72,15 +79,46 @@ class Objective(models.Model):
         return f"{self.strategy.get_absolute_url()}#objective-{self.pk}"
 
 
+class JSONPoints(Aggregate):
+    """A measure's data points as one JSON array of [period, period_start, value] triples.
+
+    One aggregate instead of a prefetch keeps a page's query count flat;
+    SQLite and PostgreSQL spell it differently, and neither promises an order.
+    """
+
+    function = "JSON_GROUP_ARRAY"
+    template = "%(function)s(JSON_ARRAY(%(expressions)s))"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # ::text so Django's JSONField decodes it as it does on SQLite.
+        return self.as_sql(
+            compiler,
+            connection,
+            function="JSON_AGG",
+            template="(%(function)s(JSON_BUILD_ARRAY(%(expressions)s)))::text",
+            **extra_context,
+        )
+
+
 class MeasureQuerySet(models.QuerySet):
+    def with_points(self):
+        """Annotate every measure with its data points (read them through ``Measure.series``)."""
+        return self.annotate(
+            points_data=JSONPoints(
+                "data_points__period", "data_points__period_start", "data_points__value"
+            )
+        )
+
     def with_latest_value(self):
-        """Annotate ``latest_value`` and ``latest_period`` from the newest data point."""
+        """Annotate the newest point: ``latest_value``, ``latest_period``, ``latest_start``."""
         newest = DataPoint.objects.filter(measure=OuterRef("pk")).order_by(
             "-period_start", "-period"
         )
         return self.annotate(
             latest_value=Subquery(newest.values("value")[:1]),
             latest_period=Subquery(newest.values("period")[:1]),
+            latest_start=Subquery(newest.values("period_start")[:1]),
         )
 
 
@@ -112,6 +150,11 @@ class Measure(models.Model):
     baseline_period = PeriodField(blank=True)
     target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     target_period = PeriodField(blank=True)
+    stale_after_months = models.PositiveSmallIntegerField(
+        default=13,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="The latest value counts as stale once it is older than this.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = MeasureQuerySet.as_manager()
@@ -124,6 +167,54 @@ class Measure(models.Model):
 
     def get_absolute_url(self):
         return f"{self.objective.strategy.get_absolute_url()}#measure-{self.pk}"
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.polarity == self.Polarity.LOWER_IS_BETTER
+
+    @cached_property
+    def series(self) -> list[Point]:
+        """Data points oldest first: from ``with_points()`` if annotated, else one query."""
+        if hasattr(self, "points_data"):
+            rows = [row for row in self.points_data or [] if row[0] is not None]
+            points = [
+                Point(period, datetime.date.fromisoformat(str(start)[:10]), Decimal(str(value)))
+                for period, start, value in rows
+            ]
+        else:
+            points = [
+                Point(point.period, point.period_start, point.value)
+                for point in self.data_points.all()
+            ]
+        return sorted(points, key=lambda point: (point.start, point.period))
+
+    @property
+    def latest(self) -> Point | None:
+        """The newest point, from ``with_latest_value()`` when annotated, else from ``series``."""
+        if hasattr(self, "latest_start") and not hasattr(self, "points_data"):
+            if self.latest_start is None:
+                return None
+            start = datetime.date.fromisoformat(str(self.latest_start)[:10])
+            return Point(self.latest_period, start, Decimal(str(self.latest_value)))
+        return self.series[-1] if self.series else None
+
+    @property
+    def status(self) -> Status:
+        return status(
+            latest=self.latest,
+            target=self.target_value,
+            lower_is_better=self.lower_is_better,
+            stale_after_months=self.stale_after_months,
+            today=timezone.localdate(),
+        )
+
+    @property
+    def trend(self) -> Trend:
+        return trend(self.series, lower_is_better=self.lower_is_better)
+
+    @property
+    def change_from_baseline(self) -> Decimal | None:
+        return change_from_baseline(self.latest, self.baseline_value)
 
 
 @reversion.register()
@@ -199,3 +290,12 @@ class Action(models.Model):
 
     def get_absolute_url(self):
         return f"{self.objective.strategy.get_absolute_url()}#action-{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its due date and not done."""
+        return (
+            self.due_date is not None
+            and self.status != self.Status.DONE
+            and self.due_date < timezone.localdate()
+        )

@@ -53,6 +53,18 @@ def parse_period(text: str) -> Period:
     )
 
 
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("every month has a 28th")
+
+
 class PeriodFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)

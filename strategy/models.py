@@ -1,5 +1,3 @@
-import datetime
-
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from django.utils import timezone
 from programs.models import Outcome
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, Measure
+from scorecards.periods import add_months
 from strategy.markup import MARKDOWN_HELP
 
 EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
@@ -21,18 +20,6 @@ MAX_REVIEW_INTERVAL_MONTHS = 120
 def can_edit_all_pages(user) -> bool:
     """Editors and superusers change every page; page managers only their own."""
     return user.is_authenticated and user.is_active and user.has_perm(EDIT_ALL_PERMISSION)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, clamped to the end of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("every month has a 28th")
 
 
 class StrategyMapQuerySet(models.QuerySet):

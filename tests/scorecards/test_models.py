@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
 from programs.models import Outcome
-from scorecards.models import Action, DataPoint
+from scorecards.models import Action, DataPoint, Measure
 from scorecards.periods import Period, parse_period
 from tests.programs.factories import OutcomeFactory
 from tests.scorecards.factories import (
@@ -258,3 +258,27 @@ def test_outcome_str_includes_indicator_change_and_period():
     outcome.refresh_from_db()
 
     assert str(outcome) == "Burglaries -53 % (since 2013)"
+
+
+def test_measure_series_from_the_json_aggregate_matches_the_data_points(db):
+    measure = MeasureFactory()
+    for period, value in [("2025-Q2", "12.5"), ("2025-Q1", "10"), ("2025", "9")]:
+        DataPointFactory(measure=measure, period=period, value=value)
+    empty = MeasureFactory()
+
+    annotated = {m.pk: m for m in Measure.objects.with_points()}
+
+    assert [(p.period, str(p.value)) for p in annotated[measure.pk].series] == [
+        ("2025", "9"),
+        ("2025-Q1", "10"),
+        ("2025-Q2", "12.5"),
+    ]
+    assert annotated[empty.pk].series == []
+    assert annotated[measure.pk].series == Measure.objects.get(pk=measure.pk).series
+
+
+def test_overdue_actions_are_past_due_and_not_done(db):
+    past = datetime.date(2020, 1, 1)
+    assert ActionFactory(start_date=None, due_date=past).is_overdue
+    assert not ActionFactory(start_date=None, due_date=past, status=Action.Status.DONE).is_overdue
+    assert not ActionFactory(start_date=None, due_date=None).is_overdue

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from programs.models import Resource
-from strategy.models import Strategy, StrategyLink, StrategyMap, add_months
+from scorecards.periods import add_months
+from strategy.models import Strategy, StrategyLink, StrategyMap
 from tests.programs.factories import ProgramFactory, ResourceFactory
 from tests.strategy.factories import (
     BandFactory,
