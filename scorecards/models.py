@@ -79,6 +79,14 @@ class Objective(models.Model):
         return f"{self.strategy.get_absolute_url()}#objective-{self.pk}"
 
 
+VALUE_PLACES = Decimal("0.01")
+
+
+def _as_stored(value) -> Decimal:
+    """A value read back from JSON or a subquery, with the two places the column keeps."""
+    return Decimal(str(value)).quantize(VALUE_PLACES)
+
+
 class JSONPoints(Aggregate):
     """A measure's data points as one JSON array of [period, period_start, value] triples.
 
@@ -178,7 +186,7 @@ class Measure(models.Model):
         if hasattr(self, "points_data"):
             rows = [row for row in self.points_data or [] if row[0] is not None]
             points = [
-                Point(period, datetime.date.fromisoformat(str(start)[:10]), Decimal(str(value)))
+                Point(period, datetime.date.fromisoformat(str(start)[:10]), _as_stored(value))
                 for period, start, value in rows
             ]
         else:
@@ -195,7 +203,7 @@ class Measure(models.Model):
             if self.latest_start is None:
                 return None
             start = datetime.date.fromisoformat(str(self.latest_start)[:10])
-            return Point(self.latest_period, start, Decimal(str(self.latest_value)))
+            return Point(self.latest_period, start, _as_stored(self.latest_value))
         return self.series[-1] if self.series else None
 
     @property

@@ -269,9 +269,9 @@ def test_measure_series_from_the_json_aggregate_matches_the_data_points(db):
     annotated = {m.pk: m for m in Measure.objects.with_points()}
 
     assert [(p.period, str(p.value)) for p in annotated[measure.pk].series] == [
-        ("2025", "9"),
-        ("2025-Q1", "10"),
-        ("2025-Q2", "12.5"),
+        ("2025", "9.00"),
+        ("2025-Q1", "10.00"),
+        ("2025-Q2", "12.50"),
     ]
     assert annotated[empty.pk].series == []
     assert annotated[measure.pk].series == Measure.objects.get(pk=measure.pk).series
