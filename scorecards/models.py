@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Aggregate, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from scorecards.charts import Chart, build_chart
 from scorecards.periods import PeriodField, parse_period
 from scorecards.status import Point, Status, Trend, change_from_baseline, status, trend
 from strategy.markup import MARKDOWN_HELP
@@ -223,6 +224,10 @@ class Measure(models.Model):
     @property
     def change_from_baseline(self) -> Decimal | None:
         return change_from_baseline(self.latest, self.baseline_value)
+
+    @cached_property
+    def chart(self) -> Chart | None:
+        return build_chart(self.series, baseline=self.baseline_value, target=self.target_value)
 
 
 @reversion.register()

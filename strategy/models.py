@@ -179,7 +179,7 @@ class StrategyQuerySet(models.QuerySet):
             "objectives",
             models.Prefetch(
                 "objectives__measures",
-                queryset=Measure.objects.select_related("data_source").with_latest_value(),
+                queryset=Measure.objects.select_related("data_source").with_points(),
             ),
             models.Prefetch("objectives__actions", queryset=Action.objects.select_related("lead")),
             "objectives__actions__partners",

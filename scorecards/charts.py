@@ -1,0 +1,100 @@
+"""Small server-rendered trend charts: the geometry of an SVG per measure.
+
+Values are placed by their period's first day, so gaps in the data show as
+gaps in time. The template draws what this computes; it prints, and needs no
+JavaScript.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from scorecards.status import Point
+
+WIDTH, HEIGHT = 360, 170
+LEFT, RIGHT, TOP, BOTTOM = 48, 14, 14, 30
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    point: Point
+
+
+@dataclass(frozen=True)
+class Level:
+    """A horizontal reference line (baseline or target) with its label."""
+
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    dots: list[Dot]
+    baseline: Level | None
+    target: Level | None
+    y_ticks: list[Level]
+    first_period: str
+    last_period: str
+
+    @property
+    def line(self) -> str:
+        return " ".join(f"{dot.x:.1f},{dot.y:.1f}" for dot in self.dots)
+
+    @property
+    def plot_left(self) -> int:
+        return LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - RIGHT
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - BOTTOM
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+
+
+def build_chart(
+    points: list[Point], *, baseline: Decimal | None, target: Decimal | None
+) -> Chart | None:
+    """The chart for a measure's points (oldest first), or None when there is nothing to draw."""
+    if not points:
+        return None
+    levels = [point.value for point in points] + [v for v in (baseline, target) if v is not None]
+    smallest, largest = min(levels), max(levels)
+    low, high = smallest, largest
+    if low == high:
+        low, high = low - 1, high + 1
+    margin = (high - low) * Decimal("0.08")
+    low, high = low - margin, high + margin
+    first, last = points[0].start.toordinal(), points[-1].start.toordinal()
+    span = max(last - first, 1)
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def y_of(value: Decimal) -> float:
+        return TOP + float((high - value) / (high - low)) * plot_height
+
+    def x_of(point: Point) -> float:
+        if len(points) == 1:
+            return LEFT + plot_width / 2
+        return LEFT + (point.start.toordinal() - first) / span * plot_width
+
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        dots=[Dot(x_of(point), y_of(point.value), point) for point in points],
+        baseline=Level(y_of(baseline), f"Baseline {_number(baseline)}")
+        if baseline is not None
+        else None,
+        target=Level(y_of(target), f"Target {_number(target)}") if target is not None else None,
+        y_ticks=[Level(y_of(value), _number(value)) for value in sorted({largest, smallest})],
+        first_period=points[0].period,
+        last_period=points[-1].period,
+    )
