@@ -19,5 +19,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("programs/", include("programs.urls")),
+    path("", include("scorecards.urls")),
     path("", include("strategy.urls")),
 ]

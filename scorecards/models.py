@@ -6,12 +6,28 @@ import reversion
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Aggregate, F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.charts import Chart, build_chart
 from scorecards.periods import PeriodField, parse_period
 from scorecards.status import Point, Status, Trend, change_from_baseline, status, trend
 from strategy.markup import MARKDOWN_HELP
+
+
+class PartnerQuerySet(models.QuerySet):
+    def annotate_work(self, strategies):
+        """Count the actions each partner leads and joins on the given strategy pages."""
+        return self.annotate(
+            leads=models.Count(
+                "led_actions",
+                filter=Q(led_actions__objective__strategy__in=strategies),
+                distinct=True,
+            ),
+            joins=models.Count(
+                "actions", filter=Q(actions__objective__strategy__in=strategies), distinct=True
+            ),
+        )
 
 
 @reversion.register()
@@ -36,11 +52,16 @@ class Partner(models.Model):
     sector = models.CharField(max_length=40, choices=Sector.choices)
     url = models.URLField("URL", max_length=500, blank=True)
 
+    objects = PartnerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("scorecards:partner-detail", args=[self.slug])
 
 
 @reversion.register()

@@ -4,8 +4,10 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from strategy import history
 from strategy.diagram import layout
 from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyResource
+from strategy.search import search
 
 
 def _render_map(request, strategy_map):
@@ -66,3 +68,32 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
+
+
+def strategy_history(request, slug):
+    """The page's revisions, and the differences between two of them (``?from=&to=``)."""
+    strategy = get_object_or_404(
+        Strategy.objects.visible_to(request.user).select_related("map__parent__parent"),
+        slug=slug,
+    )
+    entries = history.page_history(strategy)
+    context = {"strategy": strategy, "breadcrumb": strategy.breadcrumb(), "entries": entries}
+    status = 200
+    if "from" in request.GET or "to" in request.GET:
+        try:
+            context["comparison"] = history.compare(
+                entries, request.GET.get("from"), request.GET.get("to")
+            )
+        except history.UnknownRevision:
+            context["unknown_revision"] = True
+            status = 404
+    return render(request, "strategy/history.html", context, status=status)
+
+
+def search_page(request):
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "strategy/search.html",
+        {"query": query, "results": search(query, user=request.user)},
+    )

@@ -1,0 +1,71 @@
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from scorecards.exports import scorecard_csv
+from scorecards.models import Action, Measure, Partner
+from strategy.models import Strategy
+
+
+def _page(request, slug) -> Strategy:
+    return get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
+
+
+def _measures_for_export():
+    return Measure.objects.select_related("objective__strategy", "data_source").prefetch_related(
+        "data_points"
+    )
+
+
+def _csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def scorecard(request, slug):
+    strategy = _page(request, slug)
+    objectives = strategy.objectives.prefetch_related(
+        Prefetch("measures", queryset=Measure.objects.select_related("data_source").with_points()),
+        Prefetch("actions", queryset=Action.objects.select_related("lead")),
+        "actions__partners",
+    )
+    return render(
+        request,
+        "scorecards/scorecard.html",
+        {"strategy": strategy, "objectives": objectives, "breadcrumb": strategy.breadcrumb()},
+    )
+
+
+def scorecard_download(request, slug):
+    strategy = _page(request, slug)
+    measures = _measures_for_export().filter(objective__strategy=strategy)
+    return _csv_response(scorecard_csv(measures), f"{strategy.slug}-scorecard.csv")
+
+
+def all_scorecards_download(request):
+    """Every measure and value of the published pages (not drafts, whoever asks)."""
+    measures = _measures_for_export().filter(objective__strategy__in=Strategy.objects.public())
+    return _csv_response(scorecard_csv(measures), "scorecards.csv")
+
+
+def partner_list(request):
+    visible = Strategy.objects.visible_to(request.user)
+    partners = Partner.objects.annotate_work(visible)
+    return render(request, "scorecards/partner_list.html", {"partners": partners})
+
+
+def partner_detail(request, slug):
+    visible = Strategy.objects.visible_to(request.user)
+    partner = get_object_or_404(Partner, slug=slug)
+    actions = (
+        Action.objects.filter(objective__strategy__in=visible)
+        .filter(Q(lead=partner) | Q(partners=partner))
+        .distinct()
+        .select_related("objective__strategy", "lead")
+        .prefetch_related("partners")
+        .order_by("objective__strategy__title", "objective__order", "order", "id")
+    )
+    return render(
+        request, "scorecards/partner_detail.html", {"partner": partner, "actions": actions}
+    )

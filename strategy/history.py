@@ -1,0 +1,504 @@
+"""A strategy page's history: its revisions, and readable differences between two of them.
+
+Every revision holds the whole page (the strategy and everything it follows;
+see docs/architecture.md, "Revisions"), so the page as it stood at a revision
+is the versions in that revision that belong to it. A revision can also hold
+other pages (a bulk action, an import), which is why parts are picked by
+walking down from the page rather than by model alone.
+"""
+
+import datetime
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from reversion.errors import RevertError
+from reversion.models import Version
+
+from programs.models import Program
+from reviews.models import ExpertAssignment, person_name
+from scorecards.models import Action, DataPoint, Measure, Objective
+from strategy.models import Band, Strategy, StrategyProgram, StrategyResource
+
+EMPTY = "(none)"
+# Unchanged lines kept around each change in a long text; longer runs are folded.
+CONTEXT_LINES = 2
+
+
+@dataclass(frozen=True)
+class PartKind:
+    """One kind of part on a page, as the history groups them."""
+
+    key: str
+    title: str
+    model: type[models.Model]
+    parent_field: str  # attname of the foreign key to the page or to the parent part
+    parent_kind: str | None = None  # None: the parent is the page itself
+    parent_label: str = ""
+
+
+# Parents come before their children: the walk in page_state() relies on it.
+KINDS: tuple[PartKind, ...] = (
+    PartKind("programs", "Promising programs", StrategyProgram, "strategy_id"),
+    PartKind(
+        "resources",
+        "Tools & resources and resources to investigate",
+        StrategyResource,
+        "strategy_id",
+    ),
+    PartKind("objectives", "Objectives", Objective, "strategy_id"),
+    PartKind("measures", "Measures", Measure, "objective_id", "objectives", "Objective"),
+    PartKind("data_points", "Data points", DataPoint, "measure_id", "measures", "Measure"),
+    PartKind("actions", "Actions", Action, "objective_id", "objectives", "Objective"),
+    PartKind("experts", "Subject-matter experts", ExpertAssignment, "strategy_id"),
+)
+KIND_OF_MODEL = {kind.model: kind for kind in KINDS}
+
+
+# -- The list of revisions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One revision of a page, as the history lists it."""
+
+    version: Version  # the page's own version in that revision
+    created: datetime.datetime
+    author: str
+    comment: str
+    previous: "HistoryEntry | None" = None
+
+    @property
+    def version_id(self) -> int:
+        return self.version.pk
+
+
+def page_history(strategy: Strategy) -> list[HistoryEntry]:
+    """Every revision of the page, newest first. One query, however many there are."""
+    versions = (
+        Version.objects.get_for_object(strategy)
+        .select_related("revision__user")
+        .defer("serialized_data")
+        .order_by("-revision__date_created", "-revision_id")
+    )
+    entries: list[HistoryEntry] = []
+    for version in reversed(list(versions)):
+        revision = version.revision
+        entries.append(
+            HistoryEntry(
+                version=version,
+                created=revision.date_created,
+                # No user: written by a command such as the demo loader.
+                author=person_name(revision.user, "system"),
+                # The admin stores its change messages as JSON; this renders them as text.
+                comment=revision.get_comment(),
+                previous=entries[-1] if entries else None,
+            )
+        )
+    entries.reverse()
+    return entries
+
+
+# -- A page as it stood at one revision ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One object as a revision stored it."""
+
+    object_id: str
+    label: str  # str() of the object when the revision was made
+    fields: Mapping[str, Any]  # attname → value
+
+
+@dataclass
+class PageState:
+    """The page and its parts at one revision."""
+
+    page: Snapshot
+    parts: dict[str, dict[str, Snapshot]]  # kind key → object id → snapshot
+    unreadable: int = 0  # stored versions that no longer load (the model changed since)
+
+
+def _snapshot(version: Version) -> Snapshot | None:
+    try:
+        return Snapshot(version.object_id, version.object_repr, version.field_dict)
+    except RevertError:
+        return None
+
+
+def page_state(version: Version) -> PageState:
+    """The page at the revision holding ``version`` (a version of the page). One query."""
+    content_types = ContentType.objects.get_for_models(Strategy, *KIND_OF_MODEL)
+    model_of_type = {content_type.pk: model for model, content_type in content_types.items()}
+    by_model: dict[type[models.Model], list[Version]] = defaultdict(list)
+    for stored in Version.objects.filter(
+        revision_id=version.revision_id, content_type__in=content_types.values()
+    ):
+        by_model[model_of_type[stored.content_type_id]].append(stored)
+
+    unreadable = 0
+    page = None
+    for stored in by_model[Strategy]:
+        if stored.object_id == version.object_id:
+            page = _snapshot(stored)
+    if page is None:
+        unreadable += 1
+        page = Snapshot(version.object_id, version.object_repr, {})
+
+    parts: dict[str, dict[str, Snapshot]] = {}
+    for kind in KINDS:
+        parents = {page.object_id} if kind.parent_kind is None else set(parts[kind.parent_kind])
+        parts[kind.key] = {}
+        for stored in by_model[kind.model]:
+            snapshot = _snapshot(stored)
+            if snapshot is None:
+                unreadable += 1
+            elif str(snapshot.fields.get(kind.parent_field)) in parents:
+                parts[kind.key][snapshot.object_id] = snapshot
+    return PageState(page=page, parts=parts, unreadable=unreadable)
+
+
+# -- Differences ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    changed: bool = False
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    """A line of a long text: ``same``, ``added``, ``removed``, or ``skipped`` (folded)."""
+
+    kind: str
+    segments: tuple[Segment, ...] = ()
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    old: str
+    new: str
+    lines: tuple[DiffLine, ...] = ()  # set for long text, shown line by line
+
+
+@dataclass(frozen=True)
+class PartSummary:
+    label: str
+    context: str = ""  # the objective or measure it belongs to
+
+
+@dataclass(frozen=True)
+class PartChange:
+    label: str
+    context: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class SectionDiff:
+    title: str
+    added: tuple[PartSummary, ...]
+    removed: tuple[PartSummary, ...]
+    changed: tuple[PartChange, ...]
+
+
+@dataclass(frozen=True)
+class PageDiff:
+    page_label: str = ""
+    page_changes: tuple[FieldChange, ...] = ()
+    sections: tuple[SectionDiff, ...] = ()  # only kinds with a difference
+    unreadable: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.page_changes and not self.sections
+
+    @property
+    def groups(self) -> tuple[SectionDiff, ...]:
+        """The page's own fields as a first group, so one template renders every change."""
+        if not self.page_changes:
+            return self.sections
+        page = PartChange(self.page_label, "", self.page_changes)
+        return (SectionDiff("The page", (), (), (page,)), *self.sections)
+
+
+def _shown_fields(model: type[models.Model]) -> list[models.Field]:
+    """Fields a reader cares about: what an author edits, except the link to the page."""
+    kind = KIND_OF_MODEL.get(model)
+    hidden = {"strategy_id"} if kind is not None and kind.parent_kind is None else set()
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    return [f for f in fields if f.editable and not f.primary_key and f.attname not in hidden]
+
+
+def _comparable(model_field: models.Field, value: Any) -> Any:
+    if model_field.many_to_many:
+        return frozenset(value or ())
+    if isinstance(model_field, models.TextField) and value:
+        # A browser sends CRLF; a change of line endings alone is no change to a reader.
+        return "\n".join(value.splitlines())
+    return None if value == "" else value
+
+
+RawChanges = list[tuple[models.Field, Any, Any]]
+
+
+def _raw_changes(model: type[models.Model], old: Mapping, new: Mapping) -> RawChanges:
+    changes = []
+    for model_field in _shown_fields(model):
+        before = _comparable(model_field, old.get(model_field.attname))
+        after = _comparable(model_field, new.get(model_field.attname))
+        if before != after:
+            changes.append((model_field, before, after))
+    return changes
+
+
+def _related_ids(model_field: models.Field, value: Any) -> Iterable[Any]:
+    if value is None or not model_field.is_relation:
+        return ()
+    return value if model_field.many_to_many else (value,)
+
+
+def _load_names(wanted: Mapping[type[models.Model], set]) -> dict[type[models.Model], dict]:
+    """Current names of related objects: one query per model."""
+    user_model = get_user_model()
+    names: dict[type[models.Model], dict] = {}
+    for model, ids in wanted.items():
+        queryset = model._default_manager.filter(pk__in=ids)
+        if model is Band:
+            queryset = queryset.select_related("map")  # a band is named "Map: Band"
+        if model is user_model:
+            names[model] = {user.pk: person_name(user, "") for user in queryset}
+        else:
+            names[model] = {obj.pk: str(obj) for obj in queryset}
+    return names
+
+
+def _split_words(line: str) -> list[str]:
+    return re.findall(r"\s+|\S+", line)
+
+
+def _word_pair(old: str, new: str) -> tuple[DiffLine, DiffLine]:
+    """A replaced line and its replacement, with the words that differ marked."""
+    before, after = _split_words(old), _split_words(new)
+    removed: list[Segment] = []
+    added: list[Segment] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i2 > i1:
+            removed.append(Segment("".join(before[i1:i2]), changed=tag != "equal"))
+        if j2 > j1:
+            added.append(Segment("".join(after[j1:j2]), changed=tag != "equal"))
+    return DiffLine("removed", tuple(removed)), DiffLine("added", tuple(added))
+
+
+def line_diff(old: str, new: str) -> tuple[DiffLine, ...]:
+    """A line-level diff of two texts, with long unchanged runs folded."""
+    before, after = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    lines: list[DiffLine] = []
+    shown_until = 0
+    for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
+        if group[0][1] > shown_until:
+            lines.append(DiffLine("skipped", skipped=group[0][1] - shown_until))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines.extend(DiffLine("same", (Segment(text),)) for text in before[i1:i2])
+            elif tag == "replace" and i2 - i1 == j2 - j1:
+                for old_line, new_line in zip(before[i1:i2], after[j1:j2], strict=True):
+                    lines.extend(_word_pair(old_line, new_line))
+            else:
+                lines.extend(DiffLine("removed", (Segment(t, True),)) for t in before[i1:i2])
+                lines.extend(DiffLine("added", (Segment(t, True),)) for t in after[j1:j2])
+        shown_until = group[-1][2]
+    if lines and shown_until < len(before):
+        lines.append(DiffLine("skipped", skipped=len(before) - shown_until))
+    return tuple(lines)
+
+
+class _Formatter:
+    """Shows stored values the way a reader knows them."""
+
+    def __init__(self, names: Mapping[type[models.Model], dict], states: Iterable[PageState]):
+        self.names = names
+        self.states = tuple(states)
+
+    def part_label(self, kind_key: str, object_id: Any) -> str:
+        for state in self.states:
+            snapshot = state.parts[kind_key].get(str(object_id))
+            if snapshot is not None:
+                return snapshot.label
+        return f"id {object_id}"
+
+    def related(self, model: type[models.Model], pk: Any) -> str:
+        kind = KIND_OF_MODEL.get(model)
+        if kind is not None:
+            return self.part_label(kind.key, pk)
+        name = self.names.get(model, {}).get(pk)
+        return name if name is not None else f"id {pk} (deleted)"
+
+    def value(self, model_field: models.Field, value: Any) -> str:
+        if value is None or value == "" or value == frozenset():
+            return EMPTY
+        if model_field.many_to_many:
+            names = [self.related(model_field.related_model, pk) for pk in value]
+            return ", ".join(sorted(names, key=str.casefold))
+        if model_field.is_relation:
+            return self.related(model_field.related_model, value)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, Decimal):
+            return _number(value)
+        if isinstance(value, datetime.date):
+            return date_format(value, "M j, Y")
+        return str(value)
+
+    def changes(self, raw: RawChanges) -> tuple[FieldChange, ...]:
+        result = []
+        for model_field, before, after in raw:
+            name = capfirst(model_field.verbose_name)
+            old, new = self.value(model_field, before), self.value(model_field, after)
+            if isinstance(model_field, models.TextField):
+                lines = line_diff(before or "", after or "")
+                result.append(FieldChange(name, old, new, lines))
+            else:
+                result.append(FieldChange(name, old, new))
+        return tuple(result)
+
+    def label(self, kind: PartKind, snapshot: Snapshot) -> str:
+        if kind.model is StrategyProgram:
+            return self.related(Program, snapshot.fields.get("program_id"))
+        if kind.model is DataPoint:
+            value = snapshot.fields.get("value")
+            return (
+                f"{snapshot.fields.get('period')}: {_number(value) if value is not None else EMPTY}"
+            )
+        return snapshot.label
+
+    def context(self, kind: PartKind, snapshot: Snapshot) -> str:
+        if kind.parent_kind is None:
+            return ""
+        parent = self.part_label(kind.parent_kind, snapshot.fields.get(kind.parent_field))
+        return f"{kind.parent_label}: {parent}"
+
+    def summary(self, kind: PartKind, snapshot: Snapshot) -> PartSummary:
+        return PartSummary(self.label(kind, snapshot), self.context(kind, snapshot))
+
+
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _order_key(snapshot: Snapshot) -> tuple:
+    order = snapshot.fields.get("order") or 0
+    return (order, int(snapshot.object_id) if snapshot.object_id.isdigit() else 0)
+
+
+def diff_states(old: PageState, new: PageState) -> PageDiff:
+    """What changed on the page between two states.
+
+    Names of related objects (programs, people, partners…) are their current
+    names, one query per related model, whatever the size of the page.
+    """
+    page_raw = _raw_changes(Strategy, old.page.fields, new.page.fields)
+    per_kind = []
+    for kind in KINDS:
+        before, after = old.parts[kind.key], new.parts[kind.key]
+        added = sorted((after[i] for i in after.keys() - before.keys()), key=_order_key)
+        removed = sorted((before[i] for i in before.keys() - after.keys()), key=_order_key)
+        changed = []
+        for object_id in sorted(after.keys() & before.keys(), key=lambda i: _order_key(after[i])):
+            raw = _raw_changes(kind.model, before[object_id].fields, after[object_id].fields)
+            if raw:
+                changed.append((after[object_id], raw))
+        per_kind.append((kind, added, removed, changed))
+
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    all_raw = [page_raw, *(raw for *_, changed in per_kind for _, raw in changed)]
+    for raw in all_raw:
+        for model_field, before, after in raw:
+            if model_field.is_relation and model_field.related_model not in KIND_OF_MODEL:
+                wanted[model_field.related_model].update(_related_ids(model_field, before))
+                wanted[model_field.related_model].update(_related_ids(model_field, after))
+    for kind, added, removed, changed in per_kind:
+        if kind.model is StrategyProgram:
+            shown = [*added, *removed, *(snapshot for snapshot, _ in changed)]
+            wanted[Program].update(snapshot.fields.get("program_id") for snapshot in shown)
+    formatter = _Formatter(_load_names({m: ids for m, ids in wanted.items() if ids}), (new, old))
+
+    sections = []
+    for kind, added, removed, changed in per_kind:
+        if not (added or removed or changed):
+            continue
+        sections.append(
+            SectionDiff(
+                title=kind.title,
+                added=tuple(formatter.summary(kind, snapshot) for snapshot in added),
+                removed=tuple(formatter.summary(kind, snapshot) for snapshot in removed),
+                changed=tuple(
+                    PartChange(
+                        formatter.label(kind, snapshot),
+                        formatter.context(kind, snapshot),
+                        formatter.changes(raw),
+                    )
+                    for snapshot, raw in changed
+                ),
+            )
+        )
+    return PageDiff(
+        page_label=new.page.label,
+        page_changes=formatter.changes(page_raw),
+        sections=tuple(sections),
+        unreadable=old.unreadable + new.unreadable,
+    )
+
+
+# -- Comparing two revisions from the query string -------------------------------------------
+
+
+class UnknownRevision(Exception):
+    """A version id that is not a revision of this page."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    old: HistoryEntry
+    new: HistoryEntry
+    diff: PageDiff = field(default_factory=PageDiff)
+
+
+def _find(entries: Iterable[HistoryEntry], raw_id: str | None) -> HistoryEntry:
+    try:
+        version_id = int(raw_id or "")
+    except ValueError:
+        raise UnknownRevision from None
+    for entry in entries:
+        if entry.version_id == version_id:
+            return entry
+    raise UnknownRevision
+
+
+def compare(entries: list[HistoryEntry], from_id: str | None, to_id: str | None) -> Comparison:
+    """The diff between two of ``entries``, named by version id as typed in a URL.
+
+    Raises ``UnknownRevision`` unless both ids are revisions in ``entries``.
+    Two queries for the revisions, then one per kind of related object named.
+    """
+    old, new = _find(entries, from_id), _find(entries, to_id)
+    if old.version_id == new.version_id:
+        return Comparison(old, new)
+    return Comparison(old, new, diff_states(page_state(old.version), page_state(new.version)))

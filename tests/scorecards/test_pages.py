@@ -1,0 +1,132 @@
+"""The scorecard page, the CSV downloads and the partner directory."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from strategy.models import Strategy
+from tests.scorecards.factories import (
+    ActionFactory,
+    DataPointFactory,
+    MeasureFactory,
+    ObjectiveFactory,
+    PartnerFactory,
+)
+from tests.strategy.factories import StrategyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def add_measures(page, count, points=4):
+    objective = ObjectiveFactory(strategy=page)
+    for _ in range(count):
+        measure = MeasureFactory(objective=objective)
+        for quarter in range(points):
+            DataPointFactory(measure=measure, period=str(2015 + quarter), value=10 + quarter)
+        action = ActionFactory(objective=objective)
+        action.partners.add(PartnerFactory())
+
+
+def test_scorecard_page_shows_status_chart_and_numbers(client, page):
+    add_measures(page, 1)
+
+    html = client.get(reverse("scorecards:scorecard", args=[page.slug])).content.decode()
+
+    assert "Off track" in html or "On track" in html or "Stale" in html
+    assert html.count('class="chart-point"') == 4
+    assert 'class="chart-target"' in html
+    assert "values by period" in html
+
+
+def test_scorecard_page_query_count_does_not_grow_with_measures(client, page):
+    add_measures(page, 1)
+    url = reverse("scorecards:scorecard", args=[page.slug])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    add_measures(page, 8, points=10)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(small) == len(large)
+
+
+def test_scorecard_csv_has_a_header_and_one_row_per_value(client, page):
+    add_measures(page, 2, points=3)
+    response = client.get(reverse("scorecards:scorecard-csv", args=[page.slug]))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert f'filename="{page.slug}-scorecard.csv"' in response["Content-Disposition"]
+    data = rows(response)
+    assert len(data) == 6
+    assert {row["period"] for row in data} == {"2015", "2016", "2017"}
+
+
+@pytest.mark.parametrize("formula", ["=HYPERLINK(1)", "+1+1", "-2+3", "@SUM(A1)"])
+def test_csv_cells_that_spreadsheets_would_run_are_escaped(client, page, formula):
+    measure = MeasureFactory(objective__strategy=page, name=formula)
+    DataPointFactory(measure=measure, period="2025", value=-53, note=formula)
+
+    (row,) = rows(client.get(reverse("scorecards:scorecard-csv", args=[page.slug])))
+
+    assert row["measure"] == f"'{formula}"
+    assert row["note"] == f"'{formula}"
+    assert row["value"] == "-53.00", "a negative number is a value, not a formula"
+
+
+def test_all_scorecards_csv_leaves_out_drafts(client):
+    public = MeasureFactory(objective__strategy__title="Public page", name="Public measure")
+    MeasureFactory(objective__strategy__status=Strategy.Status.DRAFT, name="Draft measure")
+
+    data = rows(client.get(reverse("scorecards:all-csv")))
+
+    assert [row["measure"] for row in data] == [public.name]
+
+
+def test_draft_scorecard_is_404_for_the_public(client):
+    draft = StrategyFactory(status=Strategy.Status.DRAFT)
+    assert client.get(reverse("scorecards:scorecard", args=[draft.slug])).status_code == 404
+    assert client.get(reverse("scorecards:scorecard-csv", args=[draft.slug])).status_code == 404
+
+
+def test_partner_directory_lists_what_each_partner_leads_and_joins_across_pages(client):
+    police = PartnerFactory(name="City Police Department")
+    first = ActionFactory(
+        objective__strategy__title="Page one", title="Map the market", lead=police
+    )
+    second = ActionFactory(objective__strategy__title="Page two", title="Hold the call-in")
+    second.partners.add(police)
+    ActionFactory(
+        objective__strategy__status=Strategy.Status.DRAFT, title="Secret plan", lead=police
+    )
+
+    listing = client.get(reverse("scorecards:partner-list")).content.decode()
+    detail = client.get(police.get_absolute_url()).content.decode()
+
+    assert "1 action</td>" in listing  # leads one public action, joins one
+    for text in ["Map the market", "Page one", "Hold the call-in", "Page two", "Leads", "Partner"]:
+        assert text in detail
+    assert "Secret plan" not in detail
+    assert first.get_absolute_url() in detail
+
+
+def test_partner_pages_query_counts_do_not_grow(client):
+    police = PartnerFactory()
+    ActionFactory(lead=police)
+    urls = [reverse("scorecards:partner-list"), police.get_absolute_url()]
+    with CaptureQueriesContext(connection) as small:
+        for url in urls:
+            client.get(url)
+    for _ in range(6):
+        action = ActionFactory(lead=police)
+        action.partners.add(PartnerFactory(), police)
+    with CaptureQueriesContext(connection) as large:
+        for url in urls:
+            client.get(url)
+    assert len(small) == len(large)
