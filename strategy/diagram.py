@@ -17,7 +17,7 @@ BAND_GAP = 14
 LINE_HEIGHT = 17
 TITLE_WRAP = 24  # characters per line of a box title at 14px
 BOX_TEXT_TOP = 24
-BOX_FOOTER = 34  # the status line and the zoom link below the title
+BOX_FOOTER = 52  # the status, measures and zoom lines below the title
 
 
 @dataclass
@@ -41,8 +41,12 @@ class Box:
         return self.y + BOX_TEXT_TOP + LINE_HEIGHT * len(self.lines) + 4
 
     @property
+    def rollup_y(self) -> int:
+        return self.status_y + LINE_HEIGHT
+
+    @property
     def zoom_y(self) -> int:
-        return self.status_y + LINE_HEIGHT + 2
+        return self.rollup_y + LINE_HEIGHT + 2
 
     def title_line_ys(self) -> list[tuple[str, int]]:
         return [

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from scorecards.rollups import rollups_for
 from strategy import history
 from strategy.diagram import layout
 from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyResource
@@ -11,12 +12,20 @@ from strategy.search import search
 
 
 def _render_map(request, strategy_map):
-    strategies = Strategy.objects.visible_to(request.user).select_related("zoom_map")
+    visible = Strategy.objects.visible_to(request.user)
     bands = list(
         strategy_map.bands.prefetch_related(
-            Prefetch("strategies", queryset=strategies, to_attr="visible_strategies")
+            Prefetch(
+                "strategies",
+                queryset=visible.select_related("zoom_map"),
+                to_attr="visible_strategies",
+            )
         )
     )
+    on_map = [strategy for band in bands for strategy in band.visible_strategies]
+    rollups = rollups_for(on_map, visible=visible)
+    for strategy in on_map:
+        strategy.rollup = rollups[strategy.pk]
     links = StrategyLink.objects.filter(cause__map=strategy_map).select_related("cause", "effect")
     diagram = layout(bands, links)
     return render(

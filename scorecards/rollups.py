@@ -1,0 +1,62 @@
+"""How the measures under each strategy of a map are doing, counted for the map's boxes."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+
+from scorecards.models import Measure
+from scorecards.status import Status
+
+SHOWN = [Status.ON_TRACK, Status.OFF_TRACK, Status.STALE, Status.NO_TARGET, Status.NO_DATA]
+
+
+@dataclass
+class Rollup:
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, status: Status):
+        self.counts[status] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def parts(self) -> list[tuple[Status, int]]:
+        """(status, count) for each status that occurs, in a fixed order."""
+        return [(status, self.counts[status]) for status in SHOWN if self.counts[status]]
+
+    @property
+    def summary(self) -> str:
+        """e.g. "2 on track, 1 off track, 1 no data"; "none yet" when there are no measures."""
+        if not self.total:
+            return "none yet"
+        return ", ".join(f"{count} {status.label.lower()}" for status, count in self.parts)
+
+
+def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
+    """Roll-ups for these strategies: their own measures, plus those of their zoom maps' pages.
+
+    Only measures on pages in ``visible`` (a Strategy queryset) count. One
+    query, whatever the number of strategies, measures and data points.
+    """
+    ids = [strategy.pk for strategy in strategies]
+    measures = (
+        Measure.objects.filter(objective__strategy__in=visible)
+        .filter(
+            Q(objective__strategy_id__in=ids) | Q(objective__strategy__map__zooms_into_id__in=ids)
+        )
+        .annotate(
+            page_id=F("objective__strategy_id"),
+            zoomed_from_id=F("objective__strategy__map__zooms_into_id"),
+        )
+        .only("target_value", "polarity", "stale_after_months")
+        .with_latest_value()
+    )
+    rollups = {pk: Rollup() for pk in ids}
+    for measure in measures:
+        for owner in (measure.page_id, measure.zoomed_from_id):
+            if owner in rollups:
+                rollups[owner].add(measure.status)
+    return rollups
