@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations check ci clean
+.PHONY: run test lint format migrations check bench ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ migrations: $(VENV)/.installed-dev
 check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+
+# Render times of the scorecard pages at 200 strategies x 5 measures x 40 values.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/scorecards.py
 
 ci:
 	bash .ci/run
