@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from strategy.models import Strategy
+from strategy.models import Strategy, StrategyMap
 from tests.programs.factories import EvidenceRatingFactory, OutcomeFactory, ResourceFactory
 from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
 from tests.scorecards.factories import ActionFactory, DataPointFactory, PartnerFactory
@@ -283,3 +283,45 @@ def test_staff_see_drafts_with_a_not_public_banner(client, outsider):
 
 def test_public_page_has_no_banner(client, page):
     assert "not public" not in client.get(page.get_absolute_url()).content.decode()
+
+
+def test_every_public_page_has_exactly_one_h1_and_the_landmarks(client, page):
+    StrategyProgramFactory(strategy=page)
+    urls = [
+        reverse("strategy:home"),
+        page.map.get_absolute_url(),
+        page.get_absolute_url(),
+        reverse("strategy:strategy-history", args=[page.slug]),
+        reverse("scorecards:scorecard", args=[page.slug]),
+        reverse("programs:list"),
+        page.program_links.get().program.get_absolute_url(),
+        reverse("scorecards:partner-list"),
+        reverse("strategy:search") + "?q=strategy",
+        reverse("login"),
+        "/no-such-page/",
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        assert html.count("<h1") == 1, url
+        for landmark in (
+            "<header",
+            "<main",
+            "<footer",
+            'class="visually-hidden-focusable skip-link"',
+        ):
+            assert landmark in html, (url, landmark)
+
+
+def test_server_error_page_is_the_sites_own_without_details(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(StrategyMap.objects, "top_level", broken)
+    client.raise_request_exception = False
+
+    response = client.get(reverse("strategy:home"))
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html
+    assert "database exploded" not in html
