@@ -50,6 +50,16 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name}={value!r} is not a boolean; use true or false.")
 
+    def int_at_least(self, name: str, default: int, minimum: int) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if not value.isdigit() or int(value) < minimum:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} must be a whole number of at least {minimum}."
+            )
+        return int(value)
+
     def list(self, name: str, default: list[str]) -> list[str]:
         value = self.raw(name)
         if value is None:

@@ -64,8 +64,9 @@ def test_demo_users_can_sign_in_with_the_printed_passwords(client, capsys):
         ("reviewer", "demo-reviewer-2026"),
     ]:
         assert f"{username:<9} {password}" in printed
-        assert client.login(username=username, password=password)
-        client.logout()
+        client.post(reverse("login"), {"username": username, "password": password})
+        assert client.session.get("_auth_user_id"), username
+        client.post(reverse("logout"))
 
 
 def test_demo_page_admin_form_opens_for_its_manager(client):
