@@ -1,0 +1,426 @@
+"""Measure data uploaded as CSV for one strategy page: preview first, then apply.
+
+A file has a header row naming the columns ``measure``, ``period``, ``value``
+and, optionally, ``note``, in any order. ``preview_upload`` reads it against
+the page as it stands and sorts the rows into additions, changes and unchanged
+rows, or lists every problem with its line number (the header is line 1).
+``apply_upload`` reads the file again against the database as it is then, and
+writes the whole file in one transaction and one revision of the page, or
+nothing at all.
+"""
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from scorecards.exports import FORMULA_STARTS
+from scorecards.models import VALUE_PLACES, DataPoint, Measure
+from scorecards.periods import PERIOD_HELP, Period, parse_period
+from strategy.models import Strategy
+from strategy.services import recorded_change
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_LABEL = "2 MB"
+REQUIRED_COLUMNS = ("measure", "period", "value")
+COLUMNS = (*REQUIRED_COLUMNS, "note")
+# Digits, optionally grouped in threes by commas ("1,234.5"), and a decimal part.
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_MAX_VALUE = Decimal(10) ** (
+    DataPoint._meta.get_field("value").max_digits
+    - DataPoint._meta.get_field("value").decimal_places
+)
+_NOTE_LENGTH = DataPoint._meta.get_field("note").max_length
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with the file: ``line`` is the file's line number (None for the whole file)."""
+
+    line: int | None
+    message: str
+
+    def __str__(self):
+        return f"Line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """One row of the file, read and matched to a measure of the page.
+
+    ``note`` is None when the file has no note column (an existing note is kept).
+    ``existing`` is the data point already stored for that measure and period.
+    """
+
+    line: int
+    measure: Measure
+    period: Period
+    value: Decimal
+    note: str | None
+    existing: DataPoint | None
+
+    @property
+    def new_note(self) -> str:
+        if self.note is not None:
+            return self.note
+        return self.existing.note if self.existing else ""
+
+    @property
+    def value_changed(self) -> bool:
+        return self.existing is not None and self.existing.value != self.value
+
+    @property
+    def note_changed(self) -> bool:
+        return self.existing is not None and self.existing.note != self.new_note
+
+    @property
+    def is_unchanged(self) -> bool:
+        return self.existing is not None and not (self.value_changed or self.note_changed)
+
+
+@dataclass
+class UploadPreview:
+    """What applying a file would do; nothing may be applied while ``errors`` is not empty."""
+
+    errors: list[RowError] = field(default_factory=list)
+    added: list[PlannedRow] = field(default_factory=list)
+    changed: list[PlannedRow] = field(default_factory=list)
+    unchanged: list[PlannedRow] = field(default_factory=list)
+    has_note_column: bool = False
+
+    @property
+    def can_apply(self) -> bool:
+        """No errors and something to write."""
+        return not self.errors and bool(self.added or self.changed)
+
+    @property
+    def plan(self) -> str:
+        """A digest of what would be written and of the stored values it replaces.
+
+        Equal digests from the preview and from the confirmation mean the user
+        confirmed exactly what will be written.
+        """
+        digest = hashlib.sha256()
+        for kind, rows in (("add", self.added), ("change", self.changed)):
+            for row in rows:
+                old = (row.existing.value, row.existing.note) if row.existing else None
+                digest.update(
+                    repr(
+                        (kind, row.measure.pk, row.period.label, row.value, row.new_note, old)
+                    ).encode()
+                )
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    added: int
+    changed: int
+    unchanged: int
+
+
+class UploadRefused(ValidationError):
+    """Nothing was written; ``preview`` shows the file against the data as it now stands."""
+
+    def __init__(self, message: str, *, preview: UploadPreview):
+        super().__init__(message, code="upload_refused")
+        self.preview = preview
+
+
+def preview_upload(*, strategy: Strategy, data: bytes) -> UploadPreview:
+    """Read a CSV file against the page's measures and data. Two queries; writes nothing."""
+    preview = UploadPreview()
+    text = _decode(data, preview.errors)
+    if text is None:
+        return preview
+    rows = _read_rows(text, preview.errors)
+    if rows is None:
+        return preview
+    header, records = rows
+    columns = _check_header(header, preview.errors)
+    if columns is None:
+        return preview
+    if not records:
+        preview.errors.append(RowError(None, "The file has a header but no data rows."))
+        return preview
+    preview.has_note_column = "note" in columns
+
+    measures = _measures_by_name(strategy)
+    stored = {
+        (point.measure_id, point.period): point
+        for point in DataPoint.objects.filter(measure__objective__strategy=strategy)
+    }
+    seen: dict[tuple[int, str], int] = {}
+    for line, cells in records:
+        row = _read_record(line, cells, columns, measures, seen, preview.errors)
+        if row is None:
+            continue
+        planned = PlannedRow(**row, existing=stored.get((row["measure"].pk, row["period"].label)))
+        if planned.existing is None:
+            preview.added.append(planned)
+        elif planned.is_unchanged:
+            preview.unchanged.append(planned)
+        else:
+            preview.changed.append(planned)
+    preview.errors.sort(key=lambda error: error.line or 0)
+    return preview
+
+
+def apply_upload(
+    *, strategy: Strategy, data: bytes, user, expected_plan: str | None = None
+) -> UploadResult:
+    """Write the whole file in one transaction and one revision of the page, or nothing.
+
+    The file is read again against the data as it is now (locking the page
+    against a concurrent upload on PostgreSQL). Raises ``UploadRefused`` when
+    the file has errors, or when ``expected_plan`` (the ``plan`` of the preview
+    the user confirmed) no longer matches what would be written; raises
+    ``PermissionDenied`` if ``user`` may not change the page. A constant number
+    of queries for the rows, plus reversion's walk through the page.
+    """
+    try:
+        with transaction.atomic():
+            try:
+                page = (
+                    Strategy.objects.editable_by(user)
+                    .select_for_update(of=("self",))
+                    .get(pk=strategy.pk)
+                )
+            except Strategy.DoesNotExist:
+                raise PermissionDenied(f"You may not change: {strategy.title}.") from None
+            preview = preview_upload(strategy=page, data=data)
+            if preview.errors:
+                raise UploadRefused(
+                    f"The file has {_count(len(preview.errors), 'problem')}; nothing was written.",
+                    preview=preview,
+                )
+            if expected_plan is not None and preview.plan != expected_plan:
+                raise UploadRefused(
+                    "The page's data changed after the preview, so nothing was written. "
+                    "Check the rows below and confirm again.",
+                    preview=preview,
+                )
+            if preview.can_apply:
+                _write(page=page, preview=preview, user=user)
+    except IntegrityError:
+        # Someone stored a value for one of these periods after the page was read.
+        raise UploadRefused(
+            "The page's data changed while the file was being applied, so nothing was written. "
+            "Check the rows below and confirm again.",
+            preview=preview_upload(strategy=strategy, data=data),
+        ) from None
+    return UploadResult(
+        added=len(preview.added), changed=len(preview.changed), unchanged=len(preview.unchanged)
+    )
+
+
+def _write(*, page: Strategy, preview: UploadPreview, user) -> None:
+    comment = (
+        f"Uploaded scorecard data ({len(preview.added)} added, {len(preview.changed)} changed)"
+    )
+    with recorded_change(user=user, comment=comment):
+        # Bulk writes skip DataPoint.save(), so the normalised label and
+        # period_start come from the parsed period here.
+        DataPoint.objects.bulk_create(
+            DataPoint(
+                measure=row.measure,
+                period=row.period.label,
+                period_start=row.period.start,
+                value=row.value,
+                note=row.new_note,
+            )
+            for row in preview.added
+        )
+        points = []
+        for row in preview.changed:
+            point = row.existing
+            point.value, point.note = row.value, row.new_note
+            points.append(point)
+        DataPoint.objects.bulk_update(points, ["value", "note"])
+        # The page follows its objectives, measures and data points, so the
+        # revision holds the whole page, new and changed points included.
+        reversion.add_to_revision(page)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _decode(data: bytes, errors: list[RowError]) -> str | None:
+    if len(data) > MAX_UPLOAD_BYTES:
+        errors.append(RowError(None, f"The file is larger than {MAX_UPLOAD_LABEL}."))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        errors.append(
+            RowError(
+                None,
+                f"The file is not UTF-8 text (line {line} has a byte that is not UTF-8). "
+                "Save it from your spreadsheet as “CSV UTF-8”.",
+            )
+        )
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        errors.append(
+            RowError(
+                None,
+                f"The file is not UTF-8 text (line {line} holds a NUL character; "
+                "UTF-16 files look like this). Save it from your spreadsheet as “CSV UTF-8”.",
+            )
+        )
+        return None
+    if not text.strip():
+        errors.append(RowError(None, "The file is empty."))
+        return None
+    return text
+
+
+def _read_rows(text: str, errors: list[RowError]):
+    """The header cells and the non-blank rows after it, each with the line it starts on.
+
+    Blank rows (also rows of empty cells, as spreadsheets export) are skipped.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, last_line = [], 0
+    try:
+        for cells in reader:
+            line, last_line = last_line + 1, reader.line_num
+            if any(cell.strip() for cell in cells) or line == 1:
+                rows.append((line, cells))
+    except csv.Error as error:
+        errors.append(RowError(last_line + 1, f"The file cannot be read as CSV: {error}."))
+        return None
+    return rows[0][1], rows[1:]
+
+
+def _check_header(header: list[str], errors: list[RowError]) -> dict[str, int] | None:
+    """Each column's position, or None (and an error on line 1) if the header is wrong."""
+    names = [cell.strip().lower() for cell in header]
+    if not any(names):
+        errors.append(RowError(1, f"The first line must be the header: {','.join(COLUMNS)}."))
+        return None
+    problems = []
+    for name in dict.fromkeys(names):
+        if name not in COLUMNS:
+            problems.append(f"unknown column “{name}”" if name else "a column without a name")
+        elif names.count(name) > 1:
+            problems.append(f"“{name}” appears {names.count(name)} times")
+    problems += [f"no “{name}” column" for name in REQUIRED_COLUMNS if name not in names]
+    if not problems:
+        return {name: index for index, name in enumerate(names)}
+    hint = " Separate the columns with commas." if any(";" in name for name in names) else ""
+    errors.append(
+        RowError(
+            1,
+            "The header must name the columns measure, period, value and (optionally) note, "
+            f"in any order: {'; '.join(problems)}.{hint}",
+        )
+    )
+    return None
+
+
+def _measure_key(name: str) -> str:
+    name = name.strip()
+    # Our CSV downloads put an apostrophe before a name a spreadsheet would run
+    # as a formula; such a name still means the measure.
+    if name.startswith("'") and name[1:].startswith(FORMULA_STARTS):
+        name = name[1:]
+    return name.strip().casefold()
+
+
+def _measures_by_name(strategy: Strategy) -> dict[str, list[Measure]]:
+    measures: dict[str, list[Measure]] = {}
+    for measure in Measure.objects.filter(objective__strategy=strategy):
+        measures.setdefault(_measure_key(measure.name), []).append(measure)
+    return measures
+
+
+def _read_record(line, cells, columns, measures, seen, errors) -> dict | None:
+    """The row's fields ready for a ``PlannedRow``, or None after adding its problems to errors."""
+    extra = cells[len(columns) :]
+    if any(cell.strip() for cell in extra):
+        errors.append(
+            RowError(
+                line,
+                f"The row has {len(cells)} cells but the header has {len(columns)} columns "
+                '(put a number written with commas in quotes: "1,234.5").',
+            )
+        )
+        return None
+
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    problems = []
+    measure = _read_measure(cell("measure"), measures, problems)
+    period = _read_period(cell("period"), problems)
+    value = _read_value(cell("value"), problems)
+    note = cell("note") if "note" in columns else None
+    if note is not None and len(note) > _NOTE_LENGTH:
+        problems.append(f"the note is longer than {_NOTE_LENGTH} characters")
+    if measure and period:
+        key = (measure.pk, period.label)
+        if key in seen:
+            problems.append(f"“{measure.name}” for {period.label} is already on line {seen[key]}")
+        else:
+            seen[key] = line
+    for problem in problems:
+        errors.append(RowError(line, problem[0].upper() + problem[1:] + "."))
+    if problems:
+        return None
+    return {"line": line, "measure": measure, "period": period, "value": value, "note": note}
+
+
+def _read_measure(name: str, measures, problems: list[str]) -> Measure | None:
+    if not name:
+        problems.append("the measure is empty")
+        return None
+    found = measures.get(_measure_key(name), [])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        problems.append(
+            f"{len(found)} measures on this page are named “{name}”; "
+            "rename one in the admin so that each name is unique"
+        )
+    else:
+        problems.append(f"this page has no measure named “{name}”")
+    return None
+
+
+def _read_period(text: str, problems: list[str]) -> Period | None:
+    if not text:
+        problems.append("the period is empty")
+        return None
+    try:
+        return parse_period(text)
+    except ValidationError:
+        problems.append(f"the period “{text}” cannot be read; write it as {PERIOD_HELP[:-1]}")
+        return None
+
+
+def _read_value(text: str, problems: list[str]) -> Decimal | None:
+    if not text:
+        problems.append("the value is empty")
+        return None
+    if not _NUMBER.match(text):
+        problems.append(f"the value “{text}” is not a number (write it like 1234.5 or 1,234.5)")
+        return None
+    value = Decimal(text.replace(",", ""))
+    if value != value.quantize(VALUE_PLACES):
+        problems.append(f"the value “{text}” has more than two decimal places")
+        return None
+    if abs(value) >= _MAX_VALUE:
+        problems.append(f"the value “{text}” is too large")
+        return None
+    return value.quantize(VALUE_PLACES)
