@@ -53,3 +53,16 @@ ci:
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Backup and restore (see the README): the whole site as JSON, ids kept. Restore
+# wants a new, empty database; it migrates it first and refuses one with content.
+BACKUP ?= backup.json
+.PHONY: backup restore
+
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py dumpdata --natural-foreign -e contenttypes -e auth.permission -e sessions -e admin.logentry -e axes --indent 2 -o $(BACKUP)
+
+restore: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py shell -v 0 -c "from django.contrib.auth import get_user_model; from strategy.models import StrategyMap; raise SystemExit('The database has content already; restore into a new, empty one.' if get_user_model().objects.exists() or StrategyMap.objects.exists() else 0)"
+	$(BIN)/python manage.py loaddata $(BACKUP)

@@ -3,6 +3,7 @@
 import datetime
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import Env, parse_email_url
@@ -17,6 +18,10 @@ if PRODUCTION:
     SECRET_KEY = env.required("DJANGO_SECRET_KEY", "when DJANGO_ENV=production")
     env.required("DJANGO_ALLOWED_HOSTS", "when DJANGO_ENV=production")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", [])
+    # Several processes must share one database and one cache: no silent fallback
+    # to a file next to the code or to one process's memory.
+    env.required("DATABASE_URL", "when DJANGO_ENV=production")
+    env.required("CACHE_URL", "when DJANGO_ENV=production (redis://host:6379/0)")
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", "development-only-key-never-used-in-production")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
@@ -35,12 +40,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "reversion",
+    "csp",
     "axes",
     "accounts",
     "strategy",
     "programs",
     "scorecards",
     "reviews",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,8 +139,36 @@ if env.raw("EMAIL_URL"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "strategy-maps@localhost")
+# Where the site is reached, for links in e-mail sent outside a request (review reminders).
+SITE_URL = env.str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_HSTS_SECONDS = env.int_at_least(
+    "DJANGO_SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", PRODUCTION)
+# Only the site's own scripts, styles, images and fonts; Bootstrap's CSS draws a
+# few icons from data: URIs. The embed view relaxes frame-ancestors for itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+ADMIN_PATH = env.str("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)

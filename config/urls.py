@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,9 +7,12 @@ admin.site.site_title = "Strategy map authoring"
 admin.site.index_title = "Pages, programs and scorecards"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
+    path("api/", include("api.urls")),
+    path("embed/", include("api.embed_urls")),
     path("", include("scorecards.urls")),
+    path("", include("reviews.urls")),
     path("", include("strategy.urls")),
 ]

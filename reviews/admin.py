@@ -26,7 +26,7 @@ class ReviewAdmin(PageContentAdminMixin, ContentVersionAdmin):
     autocomplete_fields = ("strategy", "reviewer")
     date_hierarchy = "reviewed_on"
     list_select_related = ("strategy", "reviewer")
-    readonly_fields = ("revision", "created_at")
+    readonly_fields = ("revision", "created_at", "addressed_at", "addressed_by")
 
     @admin.display(description="reviewer")
     def reviewer_display(self, review):

@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
@@ -9,6 +10,10 @@ def person_name(user, fallback: str) -> str:
     if user is None:
         return fallback
     return user.get_full_name() or user.get_username()
+
+
+COMMENTS_MAX_LENGTH = 5000
+REPLY_MAX_LENGTH = 1000
 
 
 @reversion.register()
@@ -29,7 +34,9 @@ class Review(models.Model):
         max_length=200, blank=True, help_text="For reviewers without an account (imported reviews)."
     )
     reviewed_on = models.DateField("date")
-    comments = models.TextField(max_length=5000)
+    comments = models.TextField(
+        max_length=COMMENTS_MAX_LENGTH, validators=[MaxLengthValidator(COMMENTS_MAX_LENGTH)]
+    )
     revision = models.ForeignKey(
         "reversion.Revision",
         on_delete=models.SET_NULL,
@@ -39,6 +46,20 @@ class Review(models.Model):
         help_text="The page revision the reviewer read.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    addressed_at = models.DateTimeField(null=True, blank=True)
+    addressed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Stored like reviewer_name: the page shows it without loading the account,
+    # and it survives the account's deletion.
+    addressed_by_name = models.CharField(max_length=200, blank=True, editable=False)
+    reply = models.CharField(
+        max_length=REPLY_MAX_LENGTH, blank=True, help_text="The page manager's answer."
+    )
 
     class Meta:
         ordering = ["-reviewed_on", "-id"]
@@ -66,6 +87,10 @@ class Review(models.Model):
     @property
     def reviewer_display(self) -> str:
         return person_name(self.reviewer, self.reviewer_name)
+
+    @property
+    def is_addressed(self) -> bool:
+        return self.addressed_at is not None
 
 
 @reversion.register()
@@ -119,3 +144,28 @@ class ExpertAssignment(models.Model):
     @property
     def expert_display(self) -> str:
         return person_name(self.expert, self.expert_name)
+
+
+class ReviewReminder(models.Model):
+    """A day on which the people of a page were reminded that its review is due.
+
+    The unique pair is what makes ``send_review_reminders`` send once per page
+    per day however often it runs.
+    """
+
+    strategy = models.ForeignKey(
+        "strategy.Strategy", on_delete=models.CASCADE, related_name="review_reminders"
+    )
+    sent_on = models.DateField()
+    recipients = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_on", "strategy_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "sent_on"], name="one_review_reminder_per_page_per_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reminder for {self.strategy} on {self.sent_on:%Y-%m-%d}"

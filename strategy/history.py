@@ -129,15 +129,33 @@ class PageState:
     unreadable: int = 0  # stored versions that no longer load (the model changed since)
 
 
-def _snapshot(version: Version) -> Snapshot | None:
+@dataclass
+class PageVersions:
+    """The stored versions that make up the page at one revision."""
+
+    page: Version | None  # None if the page's own version no longer loads
+    parts: dict[str, dict[str, Version]]  # kind key → object id → version
+    unreadable: int = 0  # stored versions that no longer load (the model changed since)
+
+
+def _readable(version: Version) -> bool:
     try:
-        return Snapshot(version.object_id, version.object_repr, version.field_dict)
+        version.field_dict  # noqa: B018 -- loads and caches the stored fields
     except RevertError:
-        return None
+        return False
+    return True
 
 
-def page_state(version: Version) -> PageState:
-    """The page at the revision holding ``version`` (a version of the page). One query."""
+def _snapshot(version: Version) -> Snapshot:
+    return Snapshot(version.object_id, version.object_repr, version.field_dict)
+
+
+def page_versions(version: Version) -> PageVersions:
+    """The versions of the page and its parts in the revision holding ``version``. One query.
+
+    ``version`` is a version of the page. Parts are found by walking down from
+    the page, so other pages' objects in the same revision are left out.
+    """
     content_types = ContentType.objects.get_for_models(Strategy, *KIND_OF_MODEL)
     model_of_type = {content_type.pk: model for model, content_type in content_types.items()}
     by_model: dict[type[models.Model], list[Version]] = defaultdict(list)
@@ -149,23 +167,35 @@ def page_state(version: Version) -> PageState:
     unreadable = 0
     page = None
     for stored in by_model[Strategy]:
-        if stored.object_id == version.object_id:
-            page = _snapshot(stored)
+        if stored.object_id == version.object_id and _readable(stored):
+            page = stored
     if page is None:
         unreadable += 1
-        page = Snapshot(version.object_id, version.object_repr, {})
 
-    parts: dict[str, dict[str, Snapshot]] = {}
+    parts: dict[str, dict[str, Version]] = {}
     for kind in KINDS:
-        parents = {page.object_id} if kind.parent_kind is None else set(parts[kind.parent_kind])
+        parents = {version.object_id} if kind.parent_kind is None else set(parts[kind.parent_kind])
         parts[kind.key] = {}
         for stored in by_model[kind.model]:
-            snapshot = _snapshot(stored)
-            if snapshot is None:
+            if not _readable(stored):
                 unreadable += 1
-            elif str(snapshot.fields.get(kind.parent_field)) in parents:
-                parts[kind.key][snapshot.object_id] = snapshot
-    return PageState(page=page, parts=parts, unreadable=unreadable)
+            elif str(stored.field_dict.get(kind.parent_field)) in parents:
+                parts[kind.key][stored.object_id] = stored
+    return PageVersions(page=page, parts=parts, unreadable=unreadable)
+
+
+def page_state(version: Version) -> PageState:
+    """The page at the revision holding ``version`` (a version of the page). One query."""
+    found = page_versions(version)
+    if found.page is None:
+        page = Snapshot(version.object_id, version.object_repr, {})
+    else:
+        page = _snapshot(found.page)
+    parts = {
+        key: {object_id: _snapshot(stored) for object_id, stored in stored_parts.items()}
+        for key, stored_parts in found.parts.items()
+    }
+    return PageState(page=page, parts=parts, unreadable=found.unreadable)
 
 
 # -- Differences ----------------------------------------------------------------------------

@@ -6,23 +6,115 @@ every page. Every content admin derives from ``ContentVersionAdmin``, and the
 admins of the strategy and of everything beneath it add
 ``PageContentAdminMixin``, so a page manager neither lists, opens, saves,
 deletes nor picks another manager's objects, whatever id they type.
+
+``ContentVersionAdmin`` also refuses stale saves (see docs/architecture.md,
+"Edit conflicts"): a change form remembers the latest revision of its object
+(and a strategy's save counter) when it was opened, and a save is refused if
+either has moved since.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from operator import attrgetter
 
 import reversion
+from django import forms
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.exceptions import NotRegistered
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from reviews.models import person_name
 from strategy.models import Strategy, can_edit_all_pages
 from strategy.services import recorded_change
+
+# The hidden field of a change form that records what the form was opened on
+# (an EditStamp, as text).
+LOADED_VERSION = "loaded_version"
+# A model with a field of this name counts its saves in it (Strategy.version).
+ROW_VERSION_FIELD = "version"
+# Saves named one by one in a conflict message; more are summed up.
+NAMED_SAVES = 3
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
+
+
+@dataclass(frozen=True)
+class EditStamp:
+    """What a change form remembers of its object when it is opened.
+
+    ``version_id`` is the object's newest reversion Version: every recorded
+    save of the object, or of the page it belongs to, adds a newer one.
+    ``row_version`` is the object's own save counter, for a model that keeps
+    one: it also moves for saves that record no revision (a new review moves
+    a page's review date without one). Either is None when there is none.
+    """
+
+    version_id: int | None
+    row_version: int | None
+
+    def __str__(self) -> str:
+        return ":".join(
+            "" if part is None else str(part) for part in (self.version_id, self.row_version)
+        )
+
+    @classmethod
+    def parse(cls, text: str | None) -> "EditStamp":
+        """The stamp a form posted; anything unreadable reads as "nothing was there"."""
+        version_id, _, row_version = (text or "").partition(":")
+        return cls(_int_or_none(version_id), _int_or_none(row_version))
+
+
+class EditStampField(forms.CharField):
+    """The hidden stamp on a change form: bookkeeping, never a change to the object."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data) -> bool:
+        # Otherwise the admin's change message would read "Changed … and Loaded version."
+        return False
+
+
+def _has_row_version(model: type[models.Model]) -> bool:
+    return any(field.name == ROW_VERSION_FIELD for field in model._meta.concrete_fields)
+
+
+def edit_stamp(obj: models.Model, *, lock: bool = False) -> EditStamp:
+    """The stamp of ``obj`` as stored now. Two queries at most.
+
+    With ``lock``, the object's row is held until the transaction ends
+    (PostgreSQL; SQLite writes one transaction at a time anyway).
+    """
+    model = type(obj)
+    counts_saves = _has_row_version(model)
+    row_version = None
+    if lock or counts_saves:
+        # No ordering, so no join: a strategy's default ordering would lock its band too.
+        rows = model._default_manager.filter(pk=obj.pk).order_by()
+        if lock:
+            rows = rows.select_for_update()
+        stored = rows.values_list(ROW_VERSION_FIELD if counts_saves else "pk", flat=True).first()
+        row_version = stored if counts_saves else None
+    version_id = Version.objects.get_for_object(obj).values_list("pk", flat=True).first()
+    return EditStamp(version_id, row_version)
+
+
+def _is_saved(obj) -> bool:
+    return obj is not None and obj.pk is not None
 
 
 class ContentVersionAdmin(VersionAdmin):
@@ -35,6 +127,133 @@ class ContentVersionAdmin(VersionAdmin):
 
     def revision_root(self, obj):
         return None
+
+    # -- Edit conflicts: a form opened before the latest save may not save ---------------
+
+    def _checks_conflicts(self, request, obj) -> bool:
+        # Add forms have nothing to conflict with; view-only forms save nothing.
+        return _is_saved(obj) and self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._checks_conflicts(request, obj):
+            return fieldsets
+        if LOADED_VERSION in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # Only fields named in the fieldsets are rendered, hidden ones included.
+        (name, options), *rest = fieldsets or [(None, {"fields": ()})]
+        return [(name, {**options, "fields": (*options["fields"], LOADED_VERSION)}), *rest]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if "fields" in kwargs:
+            fields = kwargs.pop("fields")
+        else:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields is not None:
+            # Not a model field: declared on the form below.
+            fields = [name for name in fields if name != LOADED_VERSION]
+        form = super().get_form(request, obj, change, fields=fields, **kwargs)
+        if not self._checks_conflicts(request, obj):
+            return form
+        model_admin = self
+
+        class EditConflictForm(form):
+            loaded_version = EditStampField()
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    self.initial[LOADED_VERSION] = str(edit_stamp(self.instance))
+
+            def clean(self):
+                cleaned_data = super().clean()
+                # The instance is still as stored: the form's values are applied after clean().
+                loaded = EditStamp.parse(cleaned_data.get(LOADED_VERSION))
+                conflict = model_admin.edit_conflict(request, self.instance, loaded)
+                if conflict:
+                    raise ValidationError(conflict, code="edit_conflict")
+                return cleaned_data
+
+        EditConflictForm.__name__ = EditConflictForm.__qualname__ = form.__name__
+        return EditConflictForm
+
+    def edit_conflict(self, request, obj, loaded: EditStamp) -> SafeString | None:
+        """Why a form opened at ``loaded`` may not save ``obj`` now, or None.
+
+        Runs inside the admin's transaction and locks the page (or other
+        revision root), then the object, so that of two saves posted at once
+        the second waits for the first to commit and then sees its revision.
+        Every save of a page's parts locks the page first, so they never deadlock.
+        """
+        root = self.revision_root(obj)
+        if root is not None and root != obj:
+            edit_stamp(root, lock=True)
+        now = edit_stamp(obj, lock=True)
+        if now == loaded:
+            return None
+        newer = list(
+            Version.objects.get_for_object(obj)
+            .filter(pk__gt=loaded.version_id or 0)
+            .select_related("revision__user")
+            .defer("serialized_data")[: NAMED_SAVES + 1]
+        )
+        name = format_html("this {} (now “{}”)", obj._meta.verbose_name, obj)
+        saves = [
+            (
+                person_name(version.revision.user, "system"),
+                date_format(timezone.localtime(version.revision.date_created), "M j, Y, g:i a"),
+            )
+            for version in newer[:NAMED_SAVES]
+        ]
+        if saves:
+            who, when = saves[0]
+            what = format_html(
+                "after you opened this form, {} was changed by {} on {}", name, who, when
+            )
+            if len(saves) > 1:
+                earlier = format_html_join(", ", "by {} on {}", saves[1:])
+                more = " and earlier" if len(newer) > NAMED_SAVES else ""
+                what = format_html("{} (and before that {}{})", what, earlier, more)
+        elif now.version_id == loaded.version_id:
+            what = format_html(
+                "after you opened this form, {} was changed by a change its history does not "
+                "record (such as a new review moving its review date)",
+                name,
+            )
+        else:
+            what = format_html("{} has changed since you opened this form", name)
+        url, label = self.conflict_link(obj, loaded.version_id, root)
+        return format_html(
+            "Not saved: {}. Nothing you entered here was saved, so that change stands. "
+            '<a href="{}">{}</a>, then <a href="{}">open this form again</a> and make your '
+            "changes there.",
+            what,
+            url,
+            label,
+            request.get_full_path(),
+        )
+
+    def conflict_link(self, obj, loaded_id: int | None, root) -> tuple[str, str]:
+        """Where the changes saved since the form was opened can be read, and a label."""
+        page = root if root is not None else obj
+        if not isinstance(page, Strategy):
+            opts = obj._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+            return url, "See its history"
+        url = reverse("strategy:strategy-history", args=[page.slug])
+        page_versions = Version.objects.get_for_object(page)
+        newest = page_versions.values_list("pk", flat=True).first()
+        # The page's own version in the revision the form was opened at.
+        opened = (
+            page_versions.filter(revision__version__pk=loaded_id)
+            .values_list("pk", flat=True)
+            .first()
+            if loaded_id is not None
+            else None
+        )
+        if opened is None or newest is None or opened == newest:
+            return f"{url}#revisions", "See the page's history"
+        return f"{url}?from={opened}&to={newest}#changes", "See what changed on the page"
 
     def save_form(self, request, form, change):
         if change:

@@ -1,13 +1,28 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from reversion.models import Version
 
+from reviews.models import person_name
+from reviews.page import review_panel
 from scorecards.rollups import rollups_for
-from strategy import history
+from strategy import history, services
 from strategy.diagram import layout
-from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyResource
+from strategy.models import (
+    Strategy,
+    StrategyLink,
+    StrategyMap,
+    StrategyResource,
+    can_edit_all_pages,
+)
 from strategy.search import search
 
 
@@ -54,7 +69,8 @@ def map_detail(request, slug):
     return _render_map(request, strategy_map)
 
 
-def strategy_detail(request, slug):
+def strategy_detail(request, slug, *, review_form=None):
+    """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
     strategy = get_object_or_404(Strategy.objects.visible_to(request.user).for_page(), slug=slug)
     return render(
         request,
@@ -65,6 +81,7 @@ def strategy_detail(request, slug):
             "references": strategy.number_footnotes(),
             "tools": strategy.resource_links_in(StrategyResource.Section.TOOLS),
             "to_investigate": strategy.resource_links_in(StrategyResource.Section.INVESTIGATE),
+            **review_panel(request, strategy, review_form=review_form),
         },
     )
 
@@ -86,7 +103,12 @@ def strategy_history(request, slug):
         slug=slug,
     )
     entries = history.page_history(strategy)
-    context = {"strategy": strategy, "breadcrumb": strategy.breadcrumb(), "entries": entries}
+    context = {
+        "strategy": strategy,
+        "breadcrumb": strategy.breadcrumb(),
+        "entries": entries,
+        "can_revert": can_edit_all_pages(request.user),
+    }
     status = 200
     if "from" in request.GET or "to" in request.GET:
         try:
@@ -106,3 +128,28 @@ def search_page(request):
         "strategy/search.html",
         {"query": query, "results": search(query, user=request.user)},
     )
+
+
+@require_POST
+@login_required
+def strategy_revert(request, slug, version_id):
+    """Restore the page as it was at one of its revisions (editors only), then show it."""
+    if not can_edit_all_pages(request.user):
+        raise PermissionDenied
+    strategy = get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
+    version = get_object_or_404(
+        Version.objects.get_for_object(strategy).select_related("revision__user"), pk=version_id
+    )
+    try:
+        restored = services.revert_page(strategy=strategy, version=version, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("strategy:strategy-history", strategy.slug)
+    when = date_format(timezone.localtime(version.revision.date_created), "M j, Y, g:i a")
+    who = person_name(version.revision.user, "system")
+    messages.success(
+        request,
+        f"Restored the revision of {when} by {who}. "
+        "The restore is recorded in the page's history and can be undone from there.",
+    )
+    return redirect(restored)

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from tests.strategy.factories import (
     EditorFactory,
@@ -6,6 +9,16 @@ from tests.strategy.factories import (
     ReviewerFactory,
     StrategyFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def role_groups(request):
+    """Re-create the role groups for transactional tests, whose flush removes migration data."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        create_roles = importlib.import_module("reviews.migrations.0002_roles").create_roles
+        create_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 Screenshots of every page visited land in tests/browser/screenshots/ for a person to look at.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
@@ -13,18 +12,6 @@ import pytest
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
-# Playwright's sync API runs an event loop in this thread; the test database
-# calls made from the test body are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups, which a transactional test's flush removes along with the data."""
-    from django.apps import apps
-
-    importlib.import_module("reviews.migrations.0002_roles").create_roles(apps, None)
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -32,6 +19,9 @@ def browser():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the test
+    # database calls made from the test body are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -46,6 +36,7 @@ def browser():
         )
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

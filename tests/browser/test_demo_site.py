@@ -14,7 +14,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def demo(live_server, roles):
+def demo(live_server):
     call_command("load_demo")
     return live_server.url
 

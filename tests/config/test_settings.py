@@ -265,15 +265,17 @@ SETTINGS_VARIABLES = (
     "EMAIL_URL",
     "DJANGO_SECURE_SSL_REDIRECT",
     "DJANGO_SECURE_PROXY_SSL_HEADER",
+    # Set by the browser tests for their own process only.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
-def manage_py_check(**variables):
+def manage_py_check(*options, **variables):
     environ = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     environ.update(variables)
     return subprocess.run(  # noqa: S603 - fixed argv, no shell
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *options],
         cwd=REPO_ROOT,
         env=environ,
         capture_output=True,
@@ -304,15 +306,39 @@ def test_development_with_an_unreadable_debug_flag_refuses_to_start():
     assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
 
 
-def test_production_with_secret_and_hosts_starts(tmp_path):
-    result = manage_py_check(
-        DJANGO_ENV="production",
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_ALLOWED_HOSTS="maps.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    )
+def production(tmp_path, **overrides):
+    return {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "a-long-random-secret-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "maps.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
+        **overrides,
+    }
+
+
+def test_production_with_secret_hosts_database_and_cache_starts(tmp_path):
+    result = manage_py_check(**production(tmp_path))
 
     assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("variable", ["DATABASE_URL", "CACHE_URL"])
+def test_production_refuses_to_start_without_a_shared_database_or_cache(tmp_path, variable):
+    environment = production(tmp_path)
+    del environment[variable]
+
+    result = manage_py_check(**environment)
+
+    assert result.returncode != 0
+    assert f"{variable} must be set when DJANGO_ENV=production" in result.stderr
+
+
+def test_production_profile_passes_the_deployment_checks_without_a_warning(tmp_path):
+    result = manage_py_check("--deploy", "--fail-level", "WARNING", **production(tmp_path))
+
+    assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 

@@ -1,0 +1,182 @@
+"""Writes for reviews: adding a comment, answering it, reminding people of due reviews.
+
+Like the strategy services, each takes keyword-only arguments, validates
+before writing and runs in one transaction; e-mail about a new review goes
+out only once that transaction has committed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from reversion.models import Version
+
+from reviews import access, notifications
+from reviews.models import ExpertAssignment, Review, ReviewReminder, person_name
+from strategy.models import Strategy
+
+FUTURE_DATE = "A review date cannot be in the future."
+BEFORE_PAGE = "The page was created on {created}; a review cannot be dated before that."
+MAY_NOT_REVIEW = "Only reviewers and this page's subject-matter experts may review it."
+MAY_NOT_ANSWER = "Only this page's manager and editors may mark its reviews addressed."
+
+
+def page_created_on(strategy: Strategy) -> datetime.date:
+    """The day the page was created, in the site's time zone."""
+    return timezone.localdate(strategy.created_at)
+
+
+def check_review_date(*, strategy: Strategy, reviewed_on: datetime.date) -> None:
+    """A review is dated between the page's creation and today; raises ValidationError."""
+    if reviewed_on > timezone.localdate():
+        raise ValidationError(FUTURE_DATE, code="future")
+    created_on = page_created_on(strategy)
+    if reviewed_on < created_on:
+        raise ValidationError(
+            BEFORE_PAGE.format(created=date_format(created_on, "M j, Y")), code="before_page"
+        )
+
+
+def add_review(
+    *,
+    strategy: Strategy,
+    reviewer,
+    reviewed_on: datetime.date,
+    comments: str,
+    site_url: str | None = None,
+) -> Review:
+    """Store a reviewer's dated comment against the page's current revision.
+
+    Moves the page's ``last_reviewed`` forward when this review is newer, and
+    e-mails the page manager once the transaction commits. ``site_url`` (such
+    as ``request.build_absolute_uri("/")``) roots the link in that e-mail;
+    ``settings.SITE_URL`` by default.
+    """
+    visible = Strategy.objects.visible_to(reviewer).filter(pk=strategy.pk).exists()
+    if not visible or not access.can_review(reviewer, strategy):
+        raise PermissionDenied(MAY_NOT_REVIEW)
+    try:
+        check_review_date(strategy=strategy, reviewed_on=reviewed_on)
+    except ValidationError as error:
+        raise ValidationError({"reviewed_on": error.messages}) from error
+    # The revision the reviewer read: the newest one holding the page.
+    latest = Version.objects.get_for_object(strategy).select_related("revision").first()
+    review = Review(
+        strategy=strategy,
+        reviewer=reviewer,
+        reviewed_on=reviewed_on,
+        comments=comments.strip(),
+        revision=latest.revision if latest else None,
+    )
+    review.full_clean()
+    with transaction.atomic():
+        review.save()
+        # Locked so that two reviews saved at once cannot move the date backwards.
+        page = Strategy.objects.select_for_update().get(pk=strategy.pk)
+        if page.last_reviewed is None or reviewed_on > page.last_reviewed:
+            page.last_reviewed = reviewed_on
+            page.save(update_fields=["last_reviewed"])
+            for name in ("last_reviewed", "review_due", "updated_at"):
+                setattr(strategy, name, getattr(page, name))
+        transaction.on_commit(
+            partial(
+                notifications.send_review_added,
+                review=review,
+                site_url=site_url or settings.SITE_URL,
+            )
+        )
+    return review
+
+
+def mark_addressed(*, review: Review, user, reply: str = "") -> Review:
+    """The page's manager (or an editor) marks a comment addressed, with an optional reply.
+
+    Marking it again replaces the reply.
+    """
+    if not access.can_edit(user, review.strategy):
+        raise PermissionDenied(MAY_NOT_ANSWER)
+    review.reply = reply.strip()
+    review.addressed_at = timezone.now()
+    review.addressed_by = user
+    review.addressed_by_name = person_name(user, "")
+    review.full_clean()
+    with transaction.atomic():
+        review.save(update_fields=["reply", "addressed_at", "addressed_by", "addressed_by_name"])
+    return review
+
+
+def due_for_review(today: datetime.date) -> QuerySet[Strategy]:
+    """Public pages whose review is due on or before ``today``, or that were never reviewed.
+
+    Drafts and archived pages are left out: reviewers cannot read them.
+    """
+    return Strategy.objects.public().filter(
+        Q(review_due__lte=today) | Q(last_reviewed__isnull=True)
+    )
+
+
+@dataclass
+class ReminderRun:
+    """What ``send_review_reminders`` did or, on a dry run, would do."""
+
+    dry_run: bool
+    # (page, the people e-mailed about it), pages in title order.
+    sent: list[tuple[Strategy, list]] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return len(self.sent)
+
+    @property
+    def emails(self) -> int:
+        return sum(len(people) for _, people in self.sent)
+
+
+def send_review_reminders(
+    *, today: datetime.date | None = None, dry_run: bool = False, site_url: str | None = None
+) -> ReminderRun:
+    """E-mail the manager and experts of every page due for review, once per page per day.
+
+    Each page's reminders are recorded (``ReviewReminder``) in the transaction
+    that sends them, so a second run the same day skips the page, and a
+    failed send leaves no record and is tried again on the next run. A page
+    with nobody to write to (no accounts with e-mail addresses) is skipped
+    and not recorded. A dry run sends and records nothing.
+    """
+    today = today or timezone.localdate()
+    site_url = site_url or settings.SITE_URL
+    pages = (
+        due_for_review(today)
+        .exclude(review_reminders__sent_on=today)
+        .select_related("page_manager")
+        .prefetch_related(
+            Prefetch(
+                "expert_assignments",
+                queryset=ExpertAssignment.objects.select_related("expert"),
+            )
+        )
+        .order_by("title", "pk")
+    )
+    run = ReminderRun(dry_run=dry_run)
+    for page in pages:
+        people = notifications.reminder_recipients(page)
+        if not people:
+            continue
+        if dry_run:
+            run.sent.append((page, people))
+            continue
+        with transaction.atomic():
+            _, created = ReviewReminder.objects.get_or_create(
+                strategy=page, sent_on=today, defaults={"recipients": len(people)}
+            )
+            if not created:  # another run got there first
+                continue
+            notifications.send_reminders(page, people, site_url=site_url)
+        run.sent.append((page, people))
+    return run

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("reviews/", views.dashboard, name="dashboard"),
+    path("reviews/<int:pk>/address/", views.address, name="address"),
+    path("strategies/<slug:slug>/reviews/", views.add, name="add"),
+]

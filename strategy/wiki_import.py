@@ -1,0 +1,1265 @@
+"""Importing the old strategy wiki from a MediaWiki XML export: ``import_dump``.
+
+The export is read twice, streaming, never whole:
+
+1. **Index.** Every page's title, namespace and breadcrumb ("Return to …"
+   line); the text of the map pages; and the links (not the text) of pages
+   that name no map, which may be the pages of links a strategy page lists
+   as one resource (the old "TR - …" pages). A malformed file fails here,
+   before anything is written.
+2. **Pages.** With the map tree planned (``_plan``), the maps, their bands
+   and the strategies they list are written, then each strategy page's
+   content as the file goes by, one revision per page.
+
+Everything runs in one transaction: a failing page stops the import with an
+error naming it and leaves the database as it was, unless ``keep_going``, in
+which case that page alone is rolled back and reported. ``dry_run`` rolls
+everything back at the end and returns the same report.
+
+Matching makes a second run of the same file change nothing: maps, pages and
+programs by slug or name, resources by address (else title), the parts of a
+page by their name on that page. The dump wins for what it says (a page's
+title, place, introduction, program notes); what it does not say is kept
+(local pages, parts and links are never deleted, an empty section never
+clears a field). Shared library rows (programs, resources, partners, data
+sources) are created when missing and then left to the editors.
+"""
+
+import datetime
+import re
+from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field, replace
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from programs.models import Program, Resource
+from reviews.models import ExpertAssignment, Review
+from scorecards.models import Action, DataSource, Measure, Objective, Partner
+from strategy.models import (
+    Band,
+    Strategy,
+    StrategyMap,
+    StrategyProgram,
+    StrategyResource,
+    can_edit_all_pages,
+)
+from strategy.services import recorded_change
+from strategy.wiki_dump import SUPPORTED_VERSIONS, DumpError, DumpPage, Source, WikiDump
+from strategy.wiki_text import (
+    OTHER_NOTES_HEADING,
+    MapRef,
+    ParsedPage,
+    WikitextError,
+    breadcrumb,
+    escape_markdown,
+    is_top_level_title,
+    normalize_title,
+    parse_map_page,
+    parse_resource_list,
+    parse_strategy_page,
+    shorten,
+    title_key,
+    zoom_subject,
+)
+
+FALLBACK_BAND = "Other strategies"
+DEFAULT_TOP_TITLE = "Top-Level Strategy Map"
+NO_COMMENTS = "(No comments in the wiki.)"
+KINDS = (
+    "maps",
+    "bands",
+    "pages",
+    "programs",
+    "resources",
+    "objectives",
+    "measures",
+    "data sources",
+    "actions",
+    "partners",
+    "experts",
+    "reviews",
+)
+SECTION_NAMES = {
+    StrategyResource.Section.TOOLS: "Tools & Resources",
+    StrategyResource.Section.INVESTIGATE: "Resources to Investigate",
+}
+
+# Called with (pages read, None) while the file is indexed, then (pages done, total).
+Progress = Callable[[int, int | None], None]
+
+
+class ImportFailed(Exception):
+    """The import stopped and wrote nothing; the message names the file or the page."""
+
+    def __init__(self, message: str, *, page: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.page = page
+
+
+@dataclass(frozen=True)
+class PageNote:
+    title: str
+    message: str
+
+    def __str__(self):
+        return f"“{self.title}”: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    source: str
+    dry_run: bool = False
+    publish: bool = False
+    version: str = ""
+    pages_read: int = 0
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    pages_imported: int = 0
+    pages_unchanged: int = 0
+    under_construction: list[str] = field(default_factory=list)
+    title_only: list[str] = field(default_factory=list)
+    skipped: list[PageNote] = field(default_factory=list)
+    failed: list[PageNote] = field(default_factory=list)
+    warnings: list[PageNote] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(+self.created or +self.updated)
+
+    def warn(self, title: str, message: str) -> None:
+        note = PageNote(title, message)
+        if note not in self.warnings:
+            self.warnings.append(note)
+
+    def rows(self) -> list[tuple[str, int, int]]:
+        return [(kind, self.created[kind], self.updated[kind]) for kind in KINDS]
+
+    def headline(self) -> str:
+        version = f" (MediaWiki export {self.version})" if self.version else ""
+        pages = f"{self.pages_read} page{'' if self.pages_read == 1 else 's'} read"
+        if self.dry_run:
+            return f"Dry run of {self.source}{version}: {pages}. Nothing was saved."
+        return f"Imported {self.source}{version}: {pages}."
+
+    def lines(self) -> list[str]:
+        out = [self.headline(), "", f"  {'':<14}{'created':>8}{'updated':>9}"]
+        out += [f"  {kind:<14}{created:>8}{updated:>9}" for kind, created, updated in self.rows()]
+        out += [
+            "",
+            f"Strategy pages in the file: {self.pages_imported} imported, "
+            f"{self.pages_unchanged} of them unchanged.",
+        ]
+        if self.under_construction:
+            state = (
+                "published as “Under construction”"
+                if self.publish
+                else "drafts; --publish shows them as “Under construction”"
+            )
+            out.append(f"Under construction ({state}): " + "; ".join(self.under_construction) + ".")
+        if self.title_only:
+            out.append(
+                f"Listed on a map without a page in the file ({len(self.title_only)}; a new one "
+                "has its title only): " + "; ".join(self.title_only) + "."
+            )
+        for heading, notes in (
+            ("Skipped", self.skipped),
+            ("Failed, not imported", self.failed),
+            ("Could not place", self.warnings),
+        ):
+            if notes:
+                out += ["", f"{heading} ({len(notes)}):"]
+                out += [f"  - {note}" for note in notes]
+        if not (self.skipped or self.failed or self.warnings):
+            out += ["", "Everything in the file found its place."]
+        return out
+
+    def __str__(self):
+        return "\n".join(self.lines())
+
+
+def import_dump(
+    *,
+    source: Source,
+    publish: bool = False,
+    keep_going: bool = False,
+    dry_run: bool = False,
+    user=None,
+    progress: Progress | None = None,
+    max_pages: int | None = None,
+) -> ImportReport:
+    """Import a MediaWiki XML export of the old strategy wiki. Raises ImportFailed.
+
+    ``source`` is a path or a binary file object that can be read from the
+    start again. Pages are created as drafts unless ``publish``. Each page's
+    changes are one revision by ``user`` (None: "system"); a run that changes
+    nothing records none. ``max_pages`` refuses a file with more strategy pages
+    than that (the admin's limit, since a request cannot run for long).
+    An import may change every page, so a ``user`` must be an editor.
+    """
+    if user is not None and not can_edit_all_pages(user):
+        raise PermissionDenied("Only editors import from MediaWiki: it may change every page.")
+    dump = WikiDump(source)
+    report = ImportReport(source=dump.name, dry_run=dry_run, publish=publish)
+    importer = _Importer(
+        dump=dump, report=report, user=user, publish=publish, keep_going=keep_going
+    )
+    try:
+        importer.index(progress)
+        pages = sum(1 for place in importer.plan.places.values() if place.has_page)
+        if max_pages is not None and pages > max_pages:
+            raise ImportFailed(
+                f"The file holds {pages} strategy pages; here at most {max_pages} are imported "
+                "at a time. Import it on the server with “python manage.py import_mediawiki "
+                "FILE.xml”, or export fewer pages. Nothing was imported."
+            )
+        with transaction.atomic():
+            importer.write(progress)
+            if dry_run:
+                transaction.set_rollback(True)
+    except DumpError as error:
+        raise ImportFailed(str(error)) from error
+    return report
+
+
+# The first pass: an index of the dump -----------------------------------------------------
+
+
+@dataclass
+class _Index:
+    total: int = 0
+    articles: dict[str, str] = field(default_factory=dict)  # key → title, in file order
+    redirects: dict[str, str] = field(default_factory=dict)
+    top: DumpPage | None = None
+    zooms: list[DumpPage] = field(default_factory=list)
+    crumbs: dict[str, list[MapRef]] = field(default_factory=dict)
+    lists: dict[str, ParsedPage] = field(default_factory=dict)
+
+    def resolve(self, title: str) -> str:
+        """The title a link lands on, following redirects."""
+        title = normalize_title(title)
+        for _hop in range(5):
+            target = self.redirects.get(title_key(title))
+            if not target:
+                break
+            title = normalize_title(target)
+        return title
+
+    def map_key(self, ref: MapRef) -> str:
+        return "top" if ref.zoom_of is None else "zoom:" + title_key(self.resolve(ref.zoom_of))
+
+    @property
+    def map_pages(self) -> set[str]:
+        pages = [self.top, *self.zooms] if self.top else self.zooms
+        return {title_key(page.title) for page in pages}
+
+
+# The plan: maps, bands and where each strategy sits ---------------------------------------
+
+
+@dataclass
+class _MapPlan:
+    key: str
+    title: str
+    page: DumpPage | None = None
+    zoom_of: str | None = None
+    parent: str | None = None
+    zooms_into: str | None = None  # a strategy's key
+    bands: list[tuple[str, list[str]]] = field(default_factory=list)
+    implied_by: str = ""
+    implied_parent: str = "top"
+    slug: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.page.title if self.page else self.title
+
+    def band(self, title: str) -> list[str]:
+        for band_title, keys in self.bands:
+            if band_title.casefold() == title.casefold():
+                return keys
+        self.bands.append((title, []))
+        return self.bands[-1][1]
+
+
+@dataclass
+class _Place:
+    key: str
+    title: str
+    map_key: str
+    band: str
+    position: int
+    has_page: bool = False
+    slug: str = ""
+
+
+@dataclass
+class _Plan:
+    maps: dict[str, _MapPlan] = field(default_factory=dict)
+    places: dict[str, _Place] = field(default_factory=dict)
+    # (map page, zoom map linked, strategy key) for every "Zoom Map" link on a map page
+    zoom_links: list[tuple[str, MapRef, str]] = field(default_factory=list)
+
+    def place(self, title: str, map_key: str, band: str) -> _Place:
+        keys = self.maps[map_key].band(band)
+        place = _Place(title_key(title), title, map_key, band, len(keys))
+        keys.append(place.key)
+        self.places[place.key] = place
+        return place
+
+    def ordered_maps(self) -> list[_MapPlan]:
+        """Parents before their zoom maps."""
+        ordered, seen = [], set()
+        frontier = [m for m in self.maps.values() if m.parent is None]
+        while frontier:
+            ordered.extend(frontier)
+            seen.update(m.key for m in frontier)
+            frontier = [m for m in self.maps.values() if m.key not in seen and m.parent in seen]
+        return ordered
+
+
+def _unique_slug(title: str, taken: set[str], fallback: str) -> str:
+    base = slugify(title)[:200].strip("-") or fallback
+    slug, number = base, 2
+    while slug in taken:
+        suffix = f"-{number}"
+        slug = base[: 200 - len(suffix)].rstrip("-") + suffix
+        number += 1
+    taken.add(slug)
+    return slug
+
+
+# The importer ------------------------------------------------------------------------------
+
+
+class _Tally:
+    """What one unit of work (a map, a page) changed; merged into the report if it succeeds."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.created: Counter = Counter()
+        self.updated: Counter = Counter()
+        self.warnings: list[str] = []
+        self.pages_created: set[int] = set()
+        self.pages_updated: set[int] = set()
+        self.placed: list[str] = []  # strategies this unit wrote, forgotten if it fails
+
+    @property
+    def changed(self) -> bool:
+        return bool(+self.created or +self.updated or self.pages_created or self.pages_updated)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return "; ".join(
+                f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+                for name, messages in error.message_dict.items()
+            )
+        return " ".join(error.messages)
+    return str(error) or error.__class__.__name__
+
+
+class _Importer:
+    def __init__(self, *, dump: WikiDump, report: ImportReport, user, publish, keep_going):
+        self.dump = dump
+        self.report = report
+        self.user = user
+        self.publish = publish
+        self.keep_going = keep_going
+        self.comment = f"Imported from MediaWiki ({dump.name})"
+        self.idx = _Index()
+        self.plan = _Plan()
+        self.map_objects: dict[str, StrategyMap] = {}
+        self.strategies: dict[str, Strategy] = {}
+        self.created_pages: set[int] = set()
+        self.updated_pages: set[int] = set()
+        self.failed_maps: set[str] = set()
+        self.used_lists: set[str] = set()
+        self.imported: set[str] = set()
+        self.people_cache: dict[str, object] = {}
+        # Shared library rows (programs, resources, partners, data sources) by what
+        # they are matched on: one query per row per run, not one per mention.
+        self.library: dict[tuple[str, str], object] = {}
+
+    # Pass 1 ------------------------------------------------------------------------------
+
+    def index(self, progress: Progress | None = None) -> None:
+        idx, report = self.idx, self.report
+        for page in self.dump.pages():
+            idx.total += 1
+            if progress:
+                progress(idx.total, None)
+            title = page.title
+            if not page.is_article:
+                report.skipped.append(
+                    PageNote(title, f"not an article (namespace {page.namespace})")
+                )
+                continue
+            if page.redirect:
+                idx.redirects[title_key(title)] = page.redirect
+                report.skipped.append(PageNote(title, f"a redirect to “{page.redirect}”"))
+                continue
+            if page.model != "wikitext":
+                report.skipped.append(PageNote(title, f"its content is {page.model}, not wikitext"))
+                continue
+            if page.text is None:
+                report.skipped.append(
+                    PageNote(title, "its text is not in the file (deleted, or a stub export)")
+                )
+                continue
+            key = title_key(title)
+            if key in idx.articles:
+                report.skipped.append(PageNote(title, "a second page with this title"))
+                continue
+            idx.articles[key] = title
+            if zoom_subject(title):
+                idx.zooms.append(page)
+            elif is_top_level_title(title) and idx.top is None:
+                idx.top = page
+            elif is_top_level_title(title):
+                report.skipped.append(
+                    PageNote(title, f"a second top-level map page; “{idx.top.title}” is the map")
+                )
+                del idx.articles[key]
+                continue
+            crumbs = breadcrumb(page.text)
+            if crumbs:
+                idx.crumbs[key] = crumbs
+            elif key not in idx.map_pages:
+                # Perhaps a page of links that a strategy page lists as one resource
+                # (the old "TR - …" pages): keep its links, not its text.
+                # One that cannot be parsed is listed by its title, like a page not in the file.
+                with suppress(WikitextError):
+                    idx.lists[key] = parse_resource_list(title, page.text, "tools")
+        report.pages_read = idx.total
+        report.version = self.dump.version
+        if idx.total == 0:
+            raise ImportFailed(
+                "The file is a MediaWiki export with no pages in it. Nothing was imported."
+            )
+        if report.version and report.version not in SUPPORTED_VERSIONS:
+            report.warn(
+                self.dump.name,
+                f"export schema {report.version}; this importer is written for "
+                f"{' and '.join(SUPPORTED_VERSIONS)}",
+            )
+        self._plan()
+
+    def _plan(self) -> None:
+        idx, plan, report = self.idx, self.plan, self.report
+        top_title = idx.top.title if idx.top else None
+        if top_title is None:
+            top_title = next(
+                (r.title for refs in idx.crumbs.values() for r in refs if r.zoom_of is None),
+                DEFAULT_TOP_TITLE,
+            )
+        plan.maps["top"] = _MapPlan(key="top", title=top_title, page=idx.top)
+        listings = []
+        if idx.top:
+            listings.append((plan.maps["top"], parse_map_page(idx.top.title, idx.top.text)))
+        for page in idx.zooms:
+            subject = idx.resolve(zoom_subject(page.title))
+            key = "zoom:" + title_key(subject)
+            if key in plan.maps:
+                report.skipped.append(
+                    PageNote(page.title, f"a second zoom map of “{subject}”; the first is used")
+                )
+                continue
+            plan.maps[key] = _MapPlan(key=key, title=subject, page=page, zoom_of=subject)
+            listings.append((plan.maps[key], parse_map_page(page.title, page.text)))
+
+        for strategy_map, parsed in listings:
+            for message in parsed.warnings:
+                report.warn(strategy_map.name, message)
+            for band, entries in parsed.bands:
+                for entry in entries:
+                    title = idx.resolve(entry.title)
+                    key = title_key(title)
+                    if strategy_map.zoom_of and key == title_key(strategy_map.zoom_of):
+                        continue  # the strategy this zoom map details
+                    if key in idx.map_pages:
+                        report.warn(strategy_map.name, f"“{title}” is a map, not a strategy")
+                        continue
+                    if key in plan.places:
+                        where = plan.maps[plan.places[key].map_key]
+                        if where is not strategy_map:
+                            report.warn(
+                                strategy_map.name,
+                                f"“{title}” is also listed on “{where.name}”; it stays there",
+                            )
+                        continue
+                    place = plan.place(title, strategy_map.key, band)
+                    if entry.zoom:
+                        plan.zoom_links.append((strategy_map.name, entry.zoom, place.key))
+
+        # Zoom maps a breadcrumb names but the file does not hold.
+        for page_key, refs in idx.crumbs.items():
+            previous = "top"
+            for ref in refs:
+                key = idx.map_key(ref)
+                if key != "top" and key not in plan.maps and key != "zoom:" + page_key:
+                    subject = idx.resolve(ref.zoom_of)
+                    plan.maps[key] = _MapPlan(
+                        key=key,
+                        title=subject,
+                        zoom_of=subject,
+                        implied_by=idx.articles[page_key],
+                        implied_parent=previous,
+                    )
+                previous = key
+
+        for strategy_map in list(plan.maps.values()):
+            if strategy_map.zoom_of is None:
+                continue
+            target = title_key(strategy_map.zoom_of)
+            strategy_map.zooms_into = target
+            if target in plan.places:
+                strategy_map.parent = plan.places[target].map_key
+                continue
+            parent = strategy_map.implied_parent
+            if strategy_map.page:
+                refs = idx.crumbs.get(title_key(strategy_map.page.title), [])
+                keys = [idx.map_key(r) for r in refs if idx.map_key(r) in plan.maps]
+                keys = [k for k in keys if k != strategy_map.key]
+                parent = keys[-1] if keys else "top"
+            if parent == strategy_map.key or parent not in plan.maps:
+                parent = "top"
+            strategy_map.parent = parent
+            plan.place(strategy_map.zoom_of, parent, FALLBACK_BAND)
+            report.warn(
+                strategy_map.page.title if strategy_map.page else strategy_map.implied_by,
+                f"no map lists “{strategy_map.zoom_of}”, which the zoom map details; it was put "
+                f"in the band “{FALLBACK_BAND}” of “{plan.maps[parent].name}”",
+            )
+        self._break_cycles()
+
+        map_pages = idx.map_pages
+        for page_key, refs in idx.crumbs.items():
+            if page_key in map_pages:
+                continue
+            title = idx.articles[page_key]
+            keys = [idx.map_key(r) for r in refs]
+            keys = [k for k in keys if k in plan.maps and k != "zoom:" + page_key]
+            if not keys:
+                continue
+            if page_key in plan.places:
+                listed_on = plan.places[page_key].map_key
+                if keys[-1] != listed_on:
+                    report.warn(
+                        title,
+                        f"its breadcrumb points to “{plan.maps[keys[-1]].name}”, but the map "
+                        f"“{plan.maps[listed_on].name}” lists it; it stays there",
+                    )
+                continue
+            plan.place(title, keys[-1], FALLBACK_BAND)
+            report.warn(
+                title,
+                f"no map lists it; its breadcrumb puts it on “{plan.maps[keys[-1]].name}”, "
+                f"in the band “{FALLBACK_BAND}”",
+            )
+
+        if len(plan.maps) == 1 and not plan.places and idx.top is None:
+            plan.maps.clear()  # nothing to place: no map either
+        taken: set[str] = set()
+        for place in plan.places.values():
+            place.has_page = place.key in idx.articles and place.key not in map_pages
+            place.slug = _unique_slug(place.title, taken, "page")
+        taken = set()
+        for strategy_map in plan.ordered_maps():
+            strategy_map.slug = _unique_slug(strategy_map.title, taken, "map")
+
+    def _break_cycles(self) -> None:
+        maps = self.plan.maps
+        for strategy_map in maps.values():
+            seen, current = {strategy_map.key}, strategy_map.parent
+            while current is not None and current not in seen:
+                seen.add(current)
+                current = maps[current].parent
+            if current is not None:
+                self.report.warn(
+                    strategy_map.name,
+                    "its place in the map tree goes round in a circle; it was put under the "
+                    "top-level map without a strategy to zoom into",
+                )
+                strategy_map.parent, strategy_map.zooms_into = "top", None
+
+    # Links in Markdown -----------------------------------------------------------------------
+
+    def link_url(self, title: str) -> str | None:
+        title = self.idx.resolve(title)
+        place = self.plan.places.get(title_key(title))
+        if place is not None:
+            return reverse("strategy:strategy-detail", args=[place.slug])
+        ref = None
+        if zoom_subject(title):
+            ref = MapRef(title, zoom_subject(title))
+        elif is_top_level_title(title):
+            ref = MapRef(title)
+        if ref is not None and (key := self.idx.map_key(ref)) in self.plan.maps:
+            if key == "top":
+                return reverse("strategy:home")
+            strategy_map = self.map_objects.get(key)
+            slug = strategy_map.slug if strategy_map else self.plan.maps[key].slug
+            return reverse("strategy:map-detail", args=[slug])
+        return None
+
+    # The second pass -------------------------------------------------------------------------
+
+    def write(self, progress: Progress | None) -> None:
+        for strategy_map in self.plan.ordered_maps():
+            self._map_and_its_strategies(strategy_map)
+        for map_page, ref, strategy_key in self.plan.zoom_links:
+            strategy = self.strategies.get(strategy_key)
+            if self.idx.map_key(ref) in self.plan.maps or strategy is None:
+                continue
+            if not StrategyMap.objects.filter(zooms_into=strategy).exists():
+                self.report.warn(
+                    map_page,
+                    f"it links to the zoom map “{ref.title}”, which is neither in the file nor "
+                    "on the site; that zoom map was not created",
+                )
+        untold = [
+            place.title
+            for place in self.plan.places.values()
+            if not place.has_page and place.key in self.strategies
+        ]
+        self.report.title_only = untold
+        for done, page in enumerate(self.dump.pages(), 1):
+            key = title_key(page.title)
+            place = self.plan.places.get(key)
+            if (
+                page.is_article
+                and place is not None
+                and place.has_page
+                and self.idx.articles.get(key) == page.title
+                and page.text is not None
+                and not page.redirect
+            ):
+                self._page(page, place)
+            if progress:
+                progress(done, self.idx.total)
+        map_pages = self.idx.map_pages
+        for key, title in self.idx.articles.items():
+            if key in map_pages or key in self.imported or key in self.used_lists:
+                continue
+            place = self.plan.places.get(key)
+            if place is not None and place.has_page:
+                continue  # failed, and reported as such
+            self.report.skipped.append(
+                PageNote(title, "no map lists it and its breadcrumb names no map")
+            )
+
+    def _guarded(self, title: str, work: Callable[[_Tally], None]) -> bool:
+        """Run one page's writes: on failure roll back that page, and stop unless keep_going."""
+        tally = _Tally(title)
+        try:
+            with transaction.atomic():
+                work(tally)
+        except ImportFailed:
+            raise
+        except Exception as error:
+            # Rows the failed page wrote are gone: forget them, so that nothing later
+            # points at them (PostgreSQL would refuse the whole import on commit).
+            self.library.clear()
+            for key in tally.placed:
+                self.strategies.pop(key, None)
+            message = _describe(error)
+            if not self.keep_going:
+                raise ImportFailed(
+                    f"The page “{title}” could not be imported: {message}. Nothing was "
+                    "imported; skipping pages that fail (--keep-going) imports the rest.",
+                    page=title,
+                ) from error
+            self.report.failed.append(PageNote(title, message))
+            return False
+        self.report.created.update(tally.created)
+        self.report.updated.update(tally.updated)
+        self.created_pages |= tally.pages_created
+        self.updated_pages |= tally.pages_updated
+        self.report.created["pages"] = len(self.created_pages)
+        self.report.updated["pages"] = len(self.updated_pages - self.created_pages)
+        for message in tally.warnings:
+            self.report.warn(title, message)
+        return True
+
+    # Saving ------------------------------------------------------------------------------------
+
+    def _save(self, tally: _Tally, kind: str | None, obj, values: dict) -> bool:
+        """Create ``obj`` (unsaved) or change it to ``values``; True if it was written.
+
+        Counted under ``kind`` in the report; pages are counted by the caller,
+        once each whatever changed on them.
+        """
+        if obj.pk is None:
+            for name, value in values.items():
+                setattr(obj, name, value)
+            _validate(obj)
+            obj.save()
+            if kind:
+                tally.created[kind] += 1
+            return True
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not changed:
+            return False
+        for name in changed:
+            setattr(obj, name, values[name])
+        _validate(obj)
+        obj.save(update_fields=changed)
+        if kind:
+            tally.updated[kind] += 1
+        return True
+
+    # Maps --------------------------------------------------------------------------------------
+
+    def _map_and_its_strategies(self, strategy_map: _MapPlan) -> None:
+        if strategy_map.parent in self.failed_maps:
+            self.failed_maps.add(strategy_map.key)
+            self.report.failed.append(
+                PageNote(strategy_map.name, "the map above it could not be imported")
+            )
+            return
+        title = strategy_map.name if strategy_map.page else strategy_map.implied_by
+        if not self._guarded(title, lambda tally: self._map(tally, strategy_map)):
+            self.failed_maps.add(strategy_map.key)
+            return
+        targets = {m.zooms_into for m in self.plan.maps.values() if m.zooms_into}
+        for _band, keys in strategy_map.bands:
+            for key in keys:
+                place = self.plan.places[key]
+                if place.has_page and key not in targets:
+                    continue  # written with its content, in one revision
+                self._guarded(place.title, lambda tally, place=place: self._stub(tally, place))
+
+    def _map(self, tally: _Tally, plan: _MapPlan) -> None:
+        with recorded_change(user=self.user, comment=self.comment):
+            summary = ""
+            if plan.page is not None:
+                parsed = parse_map_page(plan.page.title, plan.page.text, link_url=self.link_url)
+                summary = parsed.summary
+            title = shorten(plan.title, 200)
+            if title != plan.title:
+                tally.warn("the map's title is too long; shortened")
+            values = {"title": title}
+            if summary:
+                values["summary"] = summary
+            if plan.key == "top":
+                obj = StrategyMap.objects.filter(slug=plan.slug).first()
+                if obj is not None and obj.parent_id is not None:
+                    obj = None
+                if obj is None and (site_top := StrategyMap.objects.top_level().first()):
+                    obj, values = site_top, {}
+                    tally.warn(
+                        f"the site's top-level map is “{site_top}”; this map's bands and "
+                        "strategies were added to it"
+                    )
+                obj = obj or StrategyMap(slug=plan.slug)
+            else:
+                parent = self.map_objects[plan.parent]
+                zooms_into = self.strategies.get(plan.zooms_into) if plan.zooms_into else None
+                obj = StrategyMap.objects.filter(slug=plan.slug).first()
+                if obj is None and zooms_into is not None:
+                    obj = StrategyMap.objects.filter(zooms_into=zooms_into).first()
+                obj = obj or StrategyMap(slug=plan.slug)
+                values |= {"parent": parent, "zooms_into": zooms_into}
+                if plan.page is None and obj.pk is None:
+                    tally.warn(
+                        f"its breadcrumb names the zoom map “{plan.title}”, which is not in the "
+                        "file; that zoom map was created from the breadcrumb, without a summary"
+                    )
+            self._save(tally, "maps", obj, values)
+            self.map_objects[plan.key] = obj
+            for order, (band_title, _keys) in enumerate(plan.bands):
+                title = shorten(band_title, 200)
+                band = Band.objects.filter(map=obj, title__iexact=title).first()
+                self._save(tally, "bands", band or Band(map=obj, title=title), {"order": order})
+
+    def _stub(self, tally: _Tally, place: _Place) -> None:
+        """A strategy a map lists: placed now, its page's content (if any) comes later."""
+        with recorded_change(user=self.user, comment=self.comment):
+            strategy = self._placed(tally, place, {})
+            if tally.changed and strategy.pk not in tally.pages_created:
+                tally.pages_updated.add(strategy.pk)
+
+    def _placed(self, tally: _Tally, place: _Place, values: dict, *, status=None) -> Strategy:
+        """The strategy at its place on the map, created or moved there, with ``values``."""
+        strategy_map = self.map_objects[place.map_key]
+        band = (
+            Band.objects.filter(map=strategy_map, title__iexact=shorten(place.band, 200))
+            .order_by("pk")
+            .first()
+        )
+        strategy = Strategy.objects.filter(slug=place.slug).first()
+        values = {
+            "title": place.title,
+            "map": strategy_map,
+            "band": band,
+            "position": place.position,
+            **values,
+        }
+        if strategy is None:
+            strategy = Strategy(slug=place.slug)
+            values["status"] = status or (
+                Strategy.Status.UNDER_CONSTRUCTION if self.publish else Strategy.Status.DRAFT
+            )
+        elif status and self.publish and strategy.status != Strategy.Status.ARCHIVED:
+            values["status"] = status
+        new = strategy.pk is None
+        if self._save(tally, None, strategy, values):
+            (tally.pages_created if new else tally.pages_updated).add(strategy.pk)
+        self.strategies[place.key] = strategy
+        tally.placed.append(place.key)
+        return strategy
+
+    # Strategy pages ----------------------------------------------------------------------------
+
+    def _page(self, page: DumpPage, place: _Place) -> None:
+        if place.map_key in self.failed_maps:
+            self.report.failed.append(PageNote(page.title, "its map could not be imported"))
+            return
+
+        def work(tally: _Tally) -> None:
+            try:
+                parsed = parse_strategy_page(page.title, page.text, link_url=self.link_url)
+            except WikitextError as error:
+                raise ValidationError(str(error)) from error
+            for message in parsed.warnings:
+                tally.warn(message)
+            with recorded_change(user=self.user, comment=self.comment):
+                strategy = self._page_content(tally, parsed, place)
+                if tally.changed:
+                    reversion.add_to_revision(strategy)
+            if tally.changed:
+                tally.pages_updated.add(strategy.pk)
+            elif strategy.pk not in self.created_pages:
+                self.report.pages_unchanged += 1
+            if parsed.under_construction:
+                self.report.under_construction.append(page.title)
+
+        if self._guarded(page.title, work):
+            self.report.pages_imported += 1
+            self.imported.add(place.key)
+
+    def _page_content(self, tally: _Tally, parsed: ParsedPage, place: _Place) -> Strategy:
+        existing = Strategy.objects.filter(slug=place.slug).first()
+        values: dict = {}
+        intro = parsed.intro
+        manager = self._person(parsed.manager) if parsed.manager else None
+        if parsed.manager and manager is None:
+            tally.warn(
+                f"PAGE MANAGER “{parsed.manager}” has no account on this site; the name was "
+                "kept in Other notes (create the account and choose it on the page)"
+            )
+            note = f"#### Page manager\n\n{escape_markdown(parsed.manager)}"
+            intro = (
+                f"{intro}\n\n{note}"
+                if OTHER_NOTES_HEADING in intro
+                else f"{intro}\n\n{OTHER_NOTES_HEADING}\n\n{note}".strip()
+            )
+        if intro:
+            values["intro"] = intro
+        if manager is not None:
+            values["page_manager"] = manager
+        today = timezone.localdate()
+        reviewed = [r.date for r in parsed.reviews if r.date <= today]
+        if reviewed and (
+            existing is None or (existing.last_reviewed or datetime.date.min) < max(reviewed)
+        ):
+            values["last_reviewed"] = max(reviewed)
+        status = (
+            Strategy.Status.UNDER_CONSTRUCTION
+            if parsed.under_construction
+            else Strategy.Status.PUBLISHED
+        )
+        strategy = self._placed(
+            tally, place, values, status=status if self.publish else Strategy.Status.DRAFT
+        )
+        new = strategy.pk in tally.pages_created or strategy.pk in self.created_pages
+        rows = _PageRows(strategy, new=new)
+        self._programs(tally, strategy, parsed, rows)
+        self._resources(tally, strategy, parsed, rows)
+        self._scorecard(tally, strategy, parsed, rows)
+        self._people(tally, strategy, parsed, rows)
+        return strategy
+
+    def _programs(self, tally: _Tally, strategy: Strategy, parsed: ParsedPage, rows) -> None:
+        seen = set()
+        for order, plan in enumerate(parsed.programs):
+            program = self._find("program", plan.name.casefold(), Program, name__iexact=plan.name)
+            if program is None:
+                taken = set(
+                    Program.objects.filter(slug__startswith=slugify(plan.name)[:190]).values_list(
+                        "slug", flat=True
+                    )
+                )
+                program = Program(name=plan.name, slug=_unique_slug(plan.name, taken, "program"))
+                self._save(
+                    tally,
+                    "programs",
+                    program,
+                    {
+                        "summary": plan.summary,
+                        "description": plan.text,
+                        "first_implemented_place": shorten(plan.place, 200),
+                        "first_implemented_year": plan.year
+                        if plan.year and 1900 <= plan.year <= 2100
+                        else None,
+                    },
+                )
+                self.library["program", plan.name.casefold()] = program
+            if program.pk in seen:
+                tally.warn(f"the program “{plan.name}” is listed twice; the first is kept")
+                continue
+            seen.add(program.pk)
+            link = rows.program_links.get(program.pk)
+            link = link or StrategyProgram(strategy=strategy, program=program)
+            self._save(tally, "program links", link, {"note": plan.text, "order": order})
+            rows.program_links[program.pk] = link
+
+    def _resource(self, tally: _Tally, title: str, url: str, description: str = "") -> Resource:
+        if url:
+            try:
+                URLValidator()(url)
+            except ValidationError:
+                tally.warn(
+                    f"“{url}” is not a valid web address; “{shorten(title, 60)}” kept without it"
+                )
+                description = f"{description}\n\n{url}".strip()
+                url = ""
+        key = ("resource", url) if url else ("resource", "title:" + title.casefold())
+        if url:
+            resource = self._find(*key, Resource, url=url)
+        else:
+            resource = self._find(*key, Resource, url="", title__iexact=title)
+        if resource is None:
+            resource = Resource(title=title, url=url)
+            self._save(
+                tally,
+                "resources",
+                resource,
+                {"kind": _resource_kind(f"{title} {description}"), "description": description},
+            )
+            self.library[key] = resource
+        return resource
+
+    def _find(self, kind: str, key: str, model, **lookup):
+        """A library row, from this run's cache or the database (the oldest if several)."""
+        if (kind, key) not in self.library:
+            found = model.objects.filter(**lookup).order_by("pk").first()
+            if found is None:
+                return None
+            self.library[kind, key] = found
+        return self.library[kind, key]
+
+    def _resources(self, tally: _Tally, strategy: Strategy, parsed: ParsedPage, rows) -> None:
+        seen = set()
+        orders: Counter = Counter()
+        plans, citations = [], list(parsed.citations)
+        for plan in parsed.resources:
+            target = title_key(self.idx.resolve(plan.target)) if plan.target else ""
+            listed = self.idx.lists.get(target)
+            if listed is not None and target not in self.plan.places:
+                # A page of links (the old "TR - …" pages): its links stand in for it.
+                self.used_lists.add(target)
+                for message in listed.warnings:
+                    tally.warn(f"on the page “{listed.title}” it lists: {message}")
+                for item in listed.resources:
+                    if item.target and title_key(item.target) not in self.idx.articles:
+                        tally.warn(
+                            f"the page “{listed.title}” it lists links to the wiki page "
+                            f"“{item.target}”, which is not in the file; listed by its title only"
+                        )
+                    plans.append(replace(item, section=plan.section))
+                citations += listed.citations
+                continue
+            if target and target not in self.idx.articles:
+                tally.warn(
+                    f"{SECTION_NAMES[plan.section]} links to the wiki page “{plan.target}”, "
+                    "which is not in the file; it is listed by its title only"
+                )
+            plans.append(plan)
+        for plan in plans:
+            resource = self._resource(tally, plan.title, plan.url)
+            if (resource.pk, plan.section) in seen:
+                continue
+            seen.add((resource.pk, plan.section))
+            link = rows.resource_links.get((resource.pk, plan.section)) or StrategyResource(
+                strategy=strategy, resource=resource, section=plan.section
+            )
+            values = {"note": plan.note, "order": orders[plan.section]}
+            self._save(tally, "resource links", link, values)
+            orders[plan.section] += 1
+        for citation in citations:
+            description = citation.text if len(citation.text) > 300 else ""
+            self._resource(tally, shorten(citation.title, 300), citation.url, description)
+
+    # Scorecard ---------------------------------------------------------------------------------
+
+    def _scorecard(self, tally: _Tally, strategy: Strategy, parsed: ParsedPage, rows) -> None:
+        for order, plan in enumerate(parsed.objectives):
+            objective = rows.objectives.get(plan.title.casefold())
+            objective = objective or Objective(strategy=strategy, title=plan.title)
+            values = {"order": order}
+            if plan.details:
+                values["details"] = plan.details
+            self._save(tally, "objectives", objective, values)
+            rows.objectives.setdefault(plan.title.casefold(), objective)
+            for position, measure_plan in enumerate(plan.measures):
+                key = (objective.pk, measure_plan.name.casefold())
+                measure = rows.measures.get(key)
+                measure = measure or Measure(objective=objective, name=measure_plan.name)
+                values = {"order": position}
+                if measure_plan.source:
+                    values["data_source"] = self._data_source(tally, measure_plan.source)
+                self._save(tally, "measures", measure, values)
+                rows.measures.setdefault(key, measure)
+            for position, action_plan in enumerate(plan.actions):
+                key = (objective.pk, action_plan.title.casefold())
+                action = rows.actions.get(key)
+                created = action is None
+                action = action or Action(objective=objective, title=action_plan.title)
+                values = {"order": position}
+                if action_plan.lead:
+                    values["lead"] = self._partner(tally, action_plan.lead)
+                changed = self._save(tally, "actions", action, values)
+                rows.actions.setdefault(key, action)
+                partners = [self._partner(tally, name) for name in action_plan.partners]
+                have = rows.action_partners.setdefault(action.pk, set())
+                missing = [p for p in dict.fromkeys(partners) if p.pk not in have]
+                if missing:
+                    action.partners.add(*missing)
+                    have.update(p.pk for p in missing)
+                    if not created and not changed:
+                        tally.updated["actions"] += 1
+
+    def _data_source(self, tally: _Tally, name: str) -> DataSource:
+        source = self._find("data source", name.casefold(), DataSource, name__iexact=name)
+        if source is None:
+            source = DataSource(name=name)
+            self._save(tally, "data sources", source, {})
+            self.library["data source", name.casefold()] = source
+        return source
+
+    def _partner(self, tally: _Tally, name: str) -> Partner:
+        partner = self._find("partner", name.casefold(), Partner, name__iexact=name)
+        if partner is None:
+            taken = set(
+                Partner.objects.filter(slug__startswith=slugify(name)[:190]).values_list(
+                    "slug", flat=True
+                )
+            )
+            partner = Partner(name=name, slug=_unique_slug(name, taken, "partner"))
+            sector = _partner_sector(name)
+            if sector is None:
+                sector = Partner.Sector.COMMUNITY_LEADERS
+                tally.warn(
+                    f"the partner “{name}” was created with the sector “{sector.label}”, a "
+                    "guess; correct it in the admin"
+                )
+            self._save(tally, "partners", partner, {"sector": sector})
+            self.library["partner", name.casefold()] = partner
+        return partner
+
+    # People ------------------------------------------------------------------------------------
+
+    def _person(self, name: str):
+        """The active account this name is, if exactly one: username, e-mail or full name."""
+        key = name.casefold().strip()
+        if key in self.people_cache:
+            return self.people_cache[key]
+        users = get_user_model().objects.filter(is_active=True)
+        bare = name.strip()
+        for prefix in ("Dr. ", "Dr ", "Mr. ", "Ms. ", "Mrs. "):
+            bare = bare.removeprefix(prefix)
+        first, _, last = bare.rpartition(" ")
+        query = Q(username__iexact=name.strip())
+        if "@" in name:
+            query |= Q(email__iexact=name.strip())
+        if first and last:
+            query |= Q(first_name__iexact=first, last_name__iexact=last)
+        found = list(users.filter(query)[:2])
+        user = found[0] if len(found) == 1 else None
+        self.people_cache[key] = user
+        return user
+
+    def _people(self, tally: _Tally, strategy: Strategy, parsed: ParsedPage, rows) -> None:
+        for person in parsed.experts:
+            user = self._person(person.name)
+            assignment = next(
+                (a for a in rows.experts if _names(a.expert_id, a.expert_name, user, person.name)),
+                None,
+            )
+            if assignment is None:
+                assignment = ExpertAssignment(
+                    strategy=strategy, expert=user, expert_name="" if user else person.name
+                )
+                self._save(tally, "experts", assignment, {"area": person.area})
+                rows.experts.append(assignment)
+            elif person.area and not assignment.area:
+                self._save(tally, "experts", assignment, {"area": person.area})
+        for plan in parsed.reviews:
+            user = self._person(plan.reviewer)
+            review = next(
+                (
+                    r
+                    for r in rows.reviews
+                    if r.reviewed_on == plan.date
+                    and _names(r.reviewer_id, r.reviewer_name, user, plan.reviewer)
+                ),
+                None,
+            )
+            comments = plan.comments or NO_COMMENTS
+            if review is None:
+                review = Review(
+                    strategy=strategy,
+                    reviewer=user,
+                    reviewer_name="" if user else plan.reviewer,
+                    reviewed_on=plan.date,
+                )
+            self._save(tally, "reviews", review, {"comments": comments})
+            rows.reviews.append(review)
+
+
+class _PageRows:
+    """The parts a page already has, each kind loaded in one query (none for a new page)."""
+
+    def __init__(self, strategy: Strategy, *, new: bool):
+        self.program_links: dict[int, StrategyProgram] = {}
+        self.resource_links: dict[tuple[int, str], StrategyResource] = {}
+        self.objectives: dict[str, Objective] = {}
+        self.measures: dict[tuple[int, str], Measure] = {}
+        self.actions: dict[tuple[int, str], Action] = {}
+        self.action_partners: dict[int, set[int]] = {}
+        self.experts: list[ExpertAssignment] = []
+        self.reviews: list[Review] = []
+        if new:
+            return
+        for link in strategy.program_links.all():
+            self.program_links[link.program_id] = link
+        for link in strategy.resource_links.all():
+            self.resource_links[link.resource_id, link.section] = link
+        for objective in strategy.objectives.order_by("pk"):
+            self.objectives.setdefault(objective.title.casefold(), objective)
+        for measure in Measure.objects.filter(objective__strategy=strategy).order_by("pk"):
+            self.measures.setdefault((measure.objective_id, measure.name.casefold()), measure)
+        actions = Action.objects.filter(objective__strategy=strategy).order_by("pk")
+        for action in actions.prefetch_related("partners"):
+            self.actions.setdefault((action.objective_id, action.title.casefold()), action)
+            self.action_partners[action.pk] = {partner.pk for partner in action.partners.all()}
+        self.experts = list(strategy.expert_assignments.order_by("pk"))
+        self.reviews = list(strategy.reviews.order_by("pk"))
+
+
+def _names(user_id, name: str, user, wanted: str) -> bool:
+    """Whether a stored expert or reviewer is the person the wiki names."""
+    if user is not None:
+        return user_id == user.pk
+    return user_id is None and name.casefold() == wanted.casefold()
+
+
+def _validate(obj) -> None:
+    """Check fields (lengths, addresses, choices) and the model's own rules before saving.
+
+    Related objects are the ones the import just found or made, so their
+    existence is not queried again; and unique and check constraints are left
+    to the database (the import looks rows up before creating them), except a
+    page's and a map's, whose rules in ``clean()`` and unique slug give the
+    clearest message.
+    """
+    relations = [field.name for field in obj._meta.concrete_fields if field.is_relation]
+    if isinstance(obj, Strategy | StrategyMap):
+        obj.full_clean(exclude=relations, validate_constraints=False)
+    else:
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+
+
+_KIND_WORDS = [
+    (Resource.Kind.TOOLKIT, ("toolkit", "tool kit")),
+    (Resource.Kind.GUIDE, ("guide", "handbook", "manual", "playbook")),
+    (Resource.Kind.TESTIMONY, ("testimony",)),
+    (Resource.Kind.DATASET, ("dataset", "data set", "dashboard", "statistics", " data ")),
+    (Resource.Kind.REPORT, ("report", "brief", "assessment", "study", "evaluation", "review")),
+]
+
+
+def _resource_kind(text: str) -> str:
+    text = f" {text.casefold()} "
+    for kind, words in _KIND_WORDS:
+        if any(word in text for word in words):
+            return kind
+    return Resource.Kind.WEBSITE
+
+
+# Checked in this order, so "state police" is state law enforcement before "police" is local.
+_SECTOR_WORDS = [
+    (
+        Partner.Sector.FEDERAL_LAW_ENFORCEMENT,
+        ("dea", "fbi", "atf", "hidta", "u.s. attorney", "us attorney", "federal"),
+    ),
+    (
+        Partner.Sector.STATE_LAW_ENFORCEMENT,
+        ("state police", "state patrol", "attorney general", "state bureau"),
+    ),
+    (
+        Partner.Sector.LOCAL_LAW_ENFORCEMENT,
+        ("police", "sheriff", "law enforcement", "district attorney", "prosecutor"),
+    ),
+    (
+        Partner.Sector.PUBLIC_HEALTH,
+        ("public health", "health department", "department of health", "health dept"),
+    ),
+    (Partner.Sector.TREATMENT, ("treatment", "recovery", "rehab", "addiction")),
+    (
+        Partner.Sector.HEALTH_CARE,
+        ("ems", "hospital", "clinic", "medical", "pharmac", "physician", "health care"),
+    ),
+    (Partner.Sector.SCHOOLS, ("school", "university", "college", "education")),
+    (
+        Partner.Sector.FAITH,
+        (
+            "church",
+            "chapel",
+            "parish",
+            "faith",
+            "ministry",
+            "congregation",
+            "mosque",
+            "synagogue",
+            "temple",
+        ),
+    ),
+    (
+        Partner.Sector.SOCIAL_SERVICES,
+        ("social service", "human services", "housing", "family services", "youth"),
+    ),
+    (Partner.Sector.BUSINESS, ("business", "chamber of commerce", "employer", "inc.", "llc")),
+    (
+        Partner.Sector.COMMUNITY_LEADERS,
+        ("neighborhood", "community", "coalition", "association", "council"),
+    ),
+]
+
+
+def _partner_sector(name: str) -> str | None:
+    """A first guess at a partner's sector from its name; short words must be whole words."""
+    text = " " + re.sub(r"[^\w.]+", " ", name.casefold()) + " "
+    for sector, words in _SECTOR_WORDS:
+        if any((f" {word} " in text) if len(word) <= 4 else (word in text) for word in words):
+            return sector
+    return None

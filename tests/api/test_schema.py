@@ -1,0 +1,126 @@
+"""The OpenAPI description: valid, complete, and true of the real answers."""
+
+import pytest
+from django.urls import reverse
+from openapi_schema_validator import OAS31Validator
+from openapi_spec_validator import validate
+
+from api import schema, serializers, urls, views
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spec(client) -> dict:
+    response = client.get(reverse("api:schema"))
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_is_a_valid_openapi_3_1_document(spec):
+    validate(spec)
+
+    assert spec["openapi"] == "3.1.0"
+    assert spec["servers"] == [{"url": "http://testserver"}]
+
+
+def test_schema_documents_every_endpoint(spec):
+    routes = {
+        schema.openapi_path(pattern, "/api/")
+        for pattern in urls.urlpatterns
+        if pattern.name != "not-found"
+    }
+
+    assert set(spec["paths"]) == routes
+    assert "/api/strategies/{slug}/scorecard/" in routes
+    slug = spec["paths"]["/api/maps/{slug}/"]["get"]["parameters"][0]
+    assert slug["name"] == "slug" and slug["in"] == "path"
+    page = spec["paths"]["/api/maps/"]["get"]["parameters"][0]
+    assert page["name"] == "page" and page["in"] == "query"
+
+
+def answers(client, site) -> list[tuple[str, str, dict]]:
+    """(documented path, status code, body) for every endpoint, and every kind of error."""
+    program = site.pages[0].program_links.first().program
+    slugs = {
+        "/api/maps/{slug}/": [site.top.slug, site.zoom.slug],
+        "/api/strategies/{slug}/": [page.slug for page in site.pages],
+        "/api/strategies/{slug}/scorecard/": [site.pages[0].slug],
+        "/api/programs/{slug}/": [program.slug],
+    }
+    found = []
+    for path in schema.openapi(None)["paths"]:
+        if "{slug}" in path:
+            urls_ = [path.replace("{slug}", slug) for slug in slugs[path]]
+        elif path in ("/api/maps/", "/api/strategies/", "/api/programs/"):
+            urls_ = [path, path + "?page=2"]
+        else:
+            urls_ = [path]
+        for url in urls_:
+            response = client.get(url)
+            found.append((path, str(response.status_code), response.json()))
+        if "{slug}" in path:
+            url = path.replace("{slug}", "no-such-thing")
+            found.append((path, "404", client.get(url).json()))
+    return found
+
+
+@pytest.fixture
+def every_answer(client, site, monkeypatch):
+    # Pages of one, so that every list has a next and a previous page to show.
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    return answers(client, site)
+
+
+def response_schema(spec, path, status) -> dict:
+    response = spec["paths"][path]["get"]["responses"][status]
+    if "$ref" in response:
+        response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response["content"]["application/json"]["schema"]
+
+
+def test_every_answer_matches_its_schema(spec, every_answer):
+    assert {status for _, status, _ in every_answer} == {"200", "404"}
+    for path, status, body in every_answer:
+        validator = OAS31Validator(
+            {**response_schema(spec, path, status), "components": spec["components"]},
+            format_checker=OAS31Validator.FORMAT_CHECKER,
+        )
+        validator.validate(body)
+
+
+def seen_fields(schema_, instance, components, seen, owner=None):
+    """Record (component, field) for every field that holds a value (not null, not [])."""
+    if "$ref" in schema_:
+        name = schema_["$ref"].rsplit("/", 1)[1]
+        seen.add((name, None))
+        return seen_fields(components[name], instance, components, seen, owner=name)
+    if "anyOf" in schema_:
+        if instance is None:
+            return
+        (value_schema,) = [s for s in schema_["anyOf"] if s != {"type": "null"}]
+        return seen_fields(value_schema, instance, components, seen, owner)
+    if schema_.get("type") == "array":
+        for item in instance:
+            seen_fields(schema_["items"], item, components, seen, owner)
+    elif "properties" in schema_:
+        for field, field_schema in schema_["properties"].items():
+            value = instance[field]
+            if value is not None and value != []:
+                seen.add((owner, field))
+            seen_fields(field_schema, value, components, seen, owner)
+
+
+def test_every_documented_field_appears_with_a_value_in_real_answers(spec, every_answer):
+    components = spec["components"]["schemas"]
+    seen = set()
+    for path, status, body in every_answer:
+        seen_fields(response_schema(spec, path, status), body, components, seen)
+
+    documented = {
+        (name, field)
+        for name, component in components.items()
+        for field in [None, *component["properties"]]
+    }
+    assert documented - seen == set()
+    assert set(components) == set(serializers.SHAPES)
