@@ -1,0 +1,193 @@
+"""Who may do what, role by role: every cell of the table below is asserted.
+
+                          anonymous reviewer expert owner other_manager editor superuser
+read a draft                  -        -       -     yes      yes        yes     yes
+read a published page        yes      yes     yes    yes      yes        yes     yes
+add a review                  -       yes     yes     -        -          -       -
+mark a review addressed       -        -       -     yes       -         yes     yes
+edit the page                 -        -       -     yes       -         yes     yes
+enter measure data            -        -       -     yes       -         yes     yes
+publish                       -        -       -     yes       -         yes     yes
+revert                        -        -       -      -        -         yes     yes
+manage users                  -        -       -      -        -         yes     yes
+
+"expert" is an account named as subject-matter expert on the page and in no group;
+"other_manager" manages another page. Signed-in staff read drafts to preview them.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from reversion.models import Version
+
+from reviews.models import Review
+from scorecards.models import DataPoint
+from strategy import services
+from strategy.models import Strategy
+from tests.admin_forms import admin_form_data
+from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
+from tests.scorecards.factories import MeasureFactory
+from tests.strategy.factories import (
+    EditorFactory,
+    PageManagerFactory,
+    ReviewerFactory,
+    StrategyFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "reviewer", "expert", "owner", "other_manager", "editor", "superuser"]
+TABLE = __doc__.split("\n\n")[1].splitlines()[1:]
+MATRIX = {
+    " ".join(line.split()[: -len(ROLES)]): dict(
+        zip(ROLES, [cell == "yes" for cell in line.split()[-len(ROLES) :]], strict=True)
+    )
+    for line in TABLE
+}
+
+
+@pytest.fixture
+def world():
+    owner = PageManagerFactory(username="owner")
+    page = StrategyFactory(page_manager=owner, title="Published page", slug="published")
+    draft = StrategyFactory(
+        page_manager=owner, band=page.band, status=Strategy.Status.DRAFT, slug="draft"
+    )
+    expert = UserFactory(username="expert")
+    ExpertAssignmentFactory(strategy=page, expert=expert)
+    editor = EditorFactory(username="editor")
+    people = {
+        "anonymous": None,
+        "reviewer": ReviewerFactory(username="reviewer"),
+        "expert": expert,
+        "owner": owner,
+        "other_manager": StrategyFactory(page_manager=PageManagerFactory()).page_manager,
+        "editor": editor,
+        "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+    }
+    services.mark_strategies_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
+    first_version = Version.objects.get_for_object(page).first()
+    with services.recorded_change(user=editor, comment="Renamed"):
+        page.title = "Renamed page"
+        page.save()
+    return {
+        "page": page,
+        "draft": draft,
+        "people": people,
+        "first_version": first_version,
+        "review": ReviewFactory(strategy=page),
+        "measure": MeasureFactory(objective__strategy=page),
+    }
+
+
+def read_draft(client, world):
+    return client.get(world["draft"].get_absolute_url()).status_code == 200
+
+
+def read_published(client, world):
+    return client.get(world["page"].get_absolute_url()).status_code == 200
+
+
+def add_review(client, world):
+    before = Review.objects.count()
+    client.post(
+        reverse("reviews:add", args=[world["page"].slug]),
+        {"reviewed_on": datetime.date.today().isoformat(), "comments": "Looks current."},
+    )
+    return Review.objects.count() == before + 1
+
+
+def mark_addressed(client, world):
+    review = world["review"]
+    client.post(reverse("reviews:address", args=[review.pk]), {"reply": "Done, thanks."})
+    review.refresh_from_db()
+    return review.addressed_at is not None
+
+
+def edit_page(client, world):
+    page = world["page"]
+    url = reverse("admin:strategy_strategy_change", args=[page.pk])
+    response = client.get(url)
+    if response.status_code != 200:
+        return False
+    client.post(url, admin_form_data(response, intro="Edited intro."))
+    page.refresh_from_db()
+    return page.intro == "Edited intro."
+
+
+def enter_measure_data(client, world):
+    measure = world["measure"]
+    url = reverse("admin:scorecards_measure_change", args=[measure.pk])
+    response = client.get(url)
+    if response.status_code != 200:
+        return False
+    data = admin_form_data(response)
+    data.update(
+        {
+            "data_points-TOTAL_FORMS": "1",
+            "data_points-0-period": "2026-Q1",
+            "data_points-0-value": "12",
+            "data_points-0-measure": str(measure.pk),
+        }
+    )
+    client.post(url, data)
+    return DataPoint.objects.filter(measure=measure, period="2026-Q1").exists()
+
+
+def publish(client, world):
+    draft = world["draft"]
+    client.post(
+        reverse("admin:strategy_strategy_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    draft.refresh_from_db()
+    return draft.status == Strategy.Status.PUBLISHED
+
+
+def revert(client, world):
+    page = world["page"]
+    client.post(reverse("strategy:strategy-revert", args=[page.slug, world["first_version"].pk]))
+    page.refresh_from_db()
+    return page.title == "Published page"
+
+
+def manage_users(client, world):
+    client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "newcomer",
+            "password1": "a long passphrase",
+            "password2": "a long passphrase",
+        },
+    )
+    return get_user_model().objects.filter(username="newcomer").exists()
+
+
+ACTIONS = {
+    "read a draft": read_draft,
+    "read a published page": read_published,
+    "add a review": add_review,
+    "mark a review addressed": mark_addressed,
+    "edit the page": edit_page,
+    "enter measure data": enter_measure_data,
+    "publish": publish,
+    "revert": revert,
+    "manage users": manage_users,
+}
+
+
+def test_the_table_names_every_action():
+    assert set(MATRIX) == set(ACTIONS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_permission_matrix(client, world, action, role):
+    person = world["people"][role]
+    if person is not None:
+        client.force_login(person)
+
+    assert ACTIONS[action](client, world) is MATRIX[action][role]
