@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,13 +14,6 @@ COMMENTS_TOO_LONG = (
 REPLY_TOO_LONG = (
     f"A reply can be at most {REPLY_MAX_LENGTH:,} characters (this has %(show_value)d)."
 )
-
-
-class SignInForm(AuthenticationForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("sign-in", "Sign in"))
 
 
 class ReviewForm(forms.ModelForm):
