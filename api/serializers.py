@@ -12,6 +12,7 @@ Serializing never queries: the views load what each shape reads (see
 """
 
 import datetime
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,9 +42,11 @@ class Context:
         return self.absolute(reverse(f"api:{name}", args=args))
 
 
-class Type:
-    def json_schema(self) -> dict:
-        raise NotImplementedError
+class Type(ABC):
+    """A field's type: how it is described in the schema and written in a response."""
+
+    @abstractmethod
+    def json_schema(self) -> dict: ...
 
     def dump(self, value, ctx: Context):
         return value
