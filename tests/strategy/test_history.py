@@ -1,7 +1,6 @@
 """The public page history: the list of revisions, and diffs between two of them."""
 
 import html
-from contextlib import contextmanager
 
 import pytest
 import reversion
@@ -18,6 +17,7 @@ from strategy.services import recorded_change
 from tests.admin_forms import admin_form_data
 from tests.programs.factories import ProgramFactory
 from tests.reviews.factories import ExpertAssignmentFactory
+from tests.revisions import page_change
 from tests.scorecards.factories import (
     ActionFactory,
     DataPointFactory,
@@ -32,14 +32,6 @@ from tests.strategy.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def page_change(page, *, user=None, comment=""):
-    """One revision of the whole page around some writes, as the admin records it."""
-    with recorded_change(user=user, comment=comment):
-        yield
-        reversion.add_to_revision(page)
 
 
 def history_url(page, **query) -> str:

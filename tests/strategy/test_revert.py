@@ -1,6 +1,5 @@
 """Editors restore a page to an earlier revision from its public history."""
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -16,6 +15,7 @@ from strategy import history, services
 from strategy.models import Strategy, StrategyProgram
 from strategy.services import recorded_change
 from tests.admin_forms import admin_form_data
+from tests.revisions import page_change
 from tests.scorecards.factories import (
     ActionFactory,
     DataPointFactory,
@@ -26,14 +26,6 @@ from tests.scorecards.factories import (
 from tests.strategy.factories import StrategyFactory, StrategyProgramFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def page_change(page, *, user=None, comment=""):
-    """One revision of the whole page around some writes, as the admin records it."""
-    with recorded_change(user=user, comment=comment):
-        yield
-        reversion.add_to_revision(page)
 
 
 def revert_url(page, version) -> str:
