@@ -38,10 +38,8 @@ def can_review(user, strategy) -> bool:
 
 
 def can_edit(user, strategy) -> bool:
-    """The page's manager and editors: the same rule as ``Strategy.objects.editable_by``."""
-    if not _signed_in(user):
-        return False
-    return strategy.page_manager_id == user.pk or can_edit_all_pages(user)
+    """The page's manager and editors."""
+    return strategy.is_editable_by(user)
 
 
 def can_use_dashboard(user) -> bool:

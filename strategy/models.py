@@ -282,6 +282,12 @@ class Strategy(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def is_editable_by(self, user) -> bool:
+        """The rule of ``StrategyQuerySet.editable_by`` for one loaded page (no query)."""
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return self.page_manager_id == user.pk or can_edit_all_pages(user)
+
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES

@@ -349,9 +349,9 @@ class PageContentAdminMixin:
         return obj
 
     def _owns(self, request, obj) -> bool:
-        if obj is None or obj.pk is None or can_edit_all_pages(request.user):
+        if obj is None or obj.pk is None:
             return True
-        return self.page_of(obj).page_manager_id == request.user.pk
+        return self.page_of(obj).is_editable_by(request.user)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._owns(request, obj)
