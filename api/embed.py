@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from config.page_cache import cache_for_anonymous
 from scorecards.models import Measure
 from strategy.models import Strategy
 
@@ -16,6 +17,7 @@ from strategy.models import Strategy
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
 @require_safe
+@cache_for_anonymous
 def scorecard(request, slug):
     strategy = get_object_or_404(Strategy.objects.public(), slug=slug)
     objectives = strategy.objectives.prefetch_related(

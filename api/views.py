@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 
 from api import serializers as s
+from config.page_cache import cache_for_anonymous
 from programs.models import Program
 from scorecards.models import Action, Measure
 from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyProgram
@@ -51,6 +52,8 @@ def endpoint(doc: Doc | None) -> Callable:
     """
 
     def decorate(view):
+        view = cache_for_anonymous(view)
+
         @csrf_exempt
         @wraps(view)
         def wrapped(request, *args, **kwargs):

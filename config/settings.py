@@ -100,6 +100,14 @@ DATABASES = {"default": env.database("DATABASE_URL", "sqlite:///db.sqlite3", BAS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", "locmem://")}
+if PRODUCTION and CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a Redis server when DJANGO_ENV=production: every process "
+        "must see the same cached pages and content version."
+    )
+# Anonymous readers get whole pages from the cache until content changes
+# (config/page_cache.py); the lifetime only bounds how long unused pages stay.
+PAGE_CACHE_SECONDS = env.int_at_least("DJANGO_PAGE_CACHE_SECONDS", 3600, 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

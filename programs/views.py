@@ -1,11 +1,13 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from config.page_cache import cache_for_anonymous
 from programs.forms import ProgramFilterForm
 from programs.models import Program
 from strategy.models import Strategy, StrategyProgram
 
 
+@cache_for_anonymous
 def program_list(request):
     form = ProgramFilterForm(request.GET or None, user=request.user)
     pages = StrategyProgram.objects.filter(
@@ -17,6 +19,7 @@ def program_list(request):
     return render(request, "programs/program_list.html", {"programs": programs, "form": form})
 
 
+@cache_for_anonymous
 def program_detail(request, slug):
     pages = StrategyProgram.objects.filter(
         strategy__in=Strategy.objects.visible_to(request.user)

@@ -2,6 +2,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from config.page_cache import cache_for_anonymous
 from scorecards.exports import scorecard_csv
 from scorecards.models import Action, Measure, Partner
 from strategy.models import Strategy
@@ -23,6 +24,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
     return response
 
 
+@cache_for_anonymous
 def scorecard(request, slug):
     strategy = _page(request, slug)
     objectives = strategy.objectives.prefetch_related(
@@ -37,6 +39,7 @@ def scorecard(request, slug):
     )
 
 
+@cache_for_anonymous
 def scorecard_download(request, slug):
     strategy = _page(request, slug)
     measures = _measures_for_export().filter(objective__strategy=strategy)
@@ -49,12 +52,14 @@ def all_scorecards_download(request):
     return _csv_response(scorecard_csv(measures), "scorecards.csv")
 
 
+@cache_for_anonymous
 def partner_list(request):
     visible = Strategy.objects.visible_to(request.user)
     partners = Partner.objects.annotate_work(visible)
     return render(request, "scorecards/partner_list.html", {"partners": partners})
 
 
+@cache_for_anonymous
 def partner_detail(request, slug):
     visible = Strategy.objects.visible_to(request.user)
     partner = get_object_or_404(Partner, slug=slug)

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from reversion.models import Version
 
+from config import page_cache
 from strategy import history
 from strategy.models import Strategy, can_edit_all_pages
 
@@ -28,6 +29,8 @@ def recorded_change(*, user, comment: str) -> Iterator[None]:
         reversion.set_user(user)
         reversion.set_comment(comment)
         yield
+        # Bulk writes inside send no signals; the cached pages must still go.
+        page_cache.content_changed()
 
 
 def _check_editable(*, user, strategies: QuerySet[Strategy]) -> list[Strategy]:

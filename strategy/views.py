@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from config.page_cache import cache_for_anonymous
 from reviews.models import person_name
 from reviews.page import review_panel
 from scorecards.rollups import rollups_for
@@ -55,6 +56,7 @@ def _render_map(request, strategy_map):
     )
 
 
+@cache_for_anonymous
 def home(request):
     strategy_map = StrategyMap.objects.top_level().first()
     if strategy_map is None:
@@ -62,6 +64,7 @@ def home(request):
     return _render_map(request, strategy_map)
 
 
+@cache_for_anonymous
 def map_detail(request, slug):
     strategy_map = get_object_or_404(
         StrategyMap.objects.select_related("parent__parent"), slug=slug
@@ -69,6 +72,7 @@ def map_detail(request, slug):
     return _render_map(request, strategy_map)
 
 
+@cache_for_anonymous
 def strategy_detail(request, slug, *, review_form=None):
     """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
     strategy = get_object_or_404(Strategy.objects.visible_to(request.user).for_page(), slug=slug)
@@ -96,6 +100,7 @@ def healthz(request):
     return JsonResponse({"database": "ok"})
 
 
+@cache_for_anonymous
 def strategy_history(request, slug):
     """The page's revisions, and the differences between two of them (``?from=&to=``)."""
     strategy = get_object_or_404(
@@ -121,6 +126,7 @@ def strategy_history(request, slug):
     return render(request, "strategy/history.html", context, status=status)
 
 
+@cache_for_anonymous
 def search_page(request):
     query = request.GET.get("q", "")
     return render(

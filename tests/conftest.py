@@ -2,6 +2,7 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 
 from tests.strategy.factories import (
     EditorFactory,
@@ -19,6 +20,12 @@ def role_groups(request):
         request.getfixturevalue("transactional_db")
         create_roles = importlib.import_module("reviews.migrations.0002_roles").create_roles
         create_roles(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages: a page cached by another test shows other rows."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

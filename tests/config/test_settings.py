@@ -349,3 +349,11 @@ def test_choice_accepts_any_case_and_refuses_unknown_values_naming_the_variable(
     )
     with pytest.raises(ImproperlyConfigured, match=r"^DJANGO_LOG_LEVEL='loud' must be one of"):
         Env({"DJANGO_LOG_LEVEL": "loud"}).choice("DJANGO_LOG_LEVEL", "info", levels)
+
+
+@pytest.mark.parametrize("cache_url", ["locmem://", "dummy://"])
+def test_production_refuses_a_cache_only_one_process_can_see(tmp_path, cache_url):
+    result = manage_py_check(**production(tmp_path, CACHE_URL=cache_url))
+
+    assert result.returncode != 0
+    assert "CACHE_URL must name a Redis server when DJANGO_ENV=production" in result.stderr

@@ -1,0 +1,168 @@
+"""Two server processes sharing one Redis: an edit through one shows through the other at once."""
+
+import datetime
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = "redis://127.0.0.1:6379/15"
+TIME_ZONE = ZoneInfo("America/New_York")
+SETTINGS_VARIABLES = (
+    "DJANGO_ENV",
+    "DATABASE_URL",
+    "CACHE_URL",
+    "DJANGO_TIME_ZONE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+SET_UP_SITE = """
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from strategy.models import Band, Strategy, StrategyMap
+
+top = StrategyMap.objects.create(title="Coalition map", slug="coalition-map")
+band = Band.objects.create(map=top, title="Outcomes", order=1)
+Strategy.objects.create(
+    title="Drug Market Intervention", slug="dmi", map=top, band=band,
+    status=Strategy.Status.PUBLISHED,
+)
+reviewer = User.objects.create_user("rosa", password="unused-here")
+reviewer.groups.add(Group.objects.get(name="Reviewers"))
+client = Client()
+client.force_login(reviewer)
+print(client.cookies["sessionid"].value)
+"""
+
+
+def redis_available() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(
+    not redis_available(), reason="needs the Redis server on 127.0.0.1:6379"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self, environment):
+        self.port = free_port()
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "1"]
+            + ["--bind", f"127.0.0.1:{self.port}"],
+            cwd=REPO_ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.request("GET", "/healthz").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not start: {self.process.stderr.read().decode()}")
+
+    def request(self, method, path, *, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        # One site name for both, as behind a load balancer: the page key includes it.
+        headers = {"Host": "127.0.0.1", **(headers or {})}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.text = response.read().decode()
+        connection.close()
+        return response
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def manage(environment, *arguments, stdin=None) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        [sys.executable, "manage.py", *arguments],
+        cwd=REPO_ROOT,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def environment(tmp_path):
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ENV="development",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        CACHE_URL=REDIS_URL,
+        DJANGO_TIME_ZONE=str(TIME_ZONE),
+    )
+    yield environment
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_a_review_posted_through_one_process_shows_through_the_other_at_once(environment):
+    manage(environment, "migrate", "--no-input")
+    session = manage(environment, "shell", stdin=SET_UP_SITE).strip().splitlines()[-1]
+    first, second = Server(environment), Server(environment)
+    try:
+        assert first.request("GET", "/strategies/dmi/").getheader("X-Page-Cache") == "miss"
+        assert second.request("GET", "/strategies/dmi/").getheader("X-Page-Cache") == "hit"
+
+        signed_in = first.request(
+            "GET", "/strategies/dmi/", headers={"Cookie": f"sessionid={session}"}
+        )
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', signed_in.text)[1]
+        csrf_cookie = SimpleCookie(signed_in.getheader("Set-Cookie"))["csrftoken"].value
+        posted = first.request(
+            "POST",
+            "/strategies/dmi/reviews/",
+            body=urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "reviewed_on": datetime.datetime.now(TIME_ZONE).date().isoformat(),
+                    "comments": "Add the 2026 school survey.",
+                }
+            ),
+            headers={
+                "Cookie": f"sessionid={session}; csrftoken={csrf_cookie}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        assert posted.status == 302, posted.text
+
+        seen = second.request("GET", "/strategies/dmi/")
+        assert seen.getheader("X-Page-Cache") == "miss"
+        assert "Add the 2026 school survey." in seen.text
+    finally:
+        first.stop()
+        second.stop()
