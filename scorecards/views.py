@@ -1,9 +1,9 @@
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from config.page_cache import cache_for_anonymous
-from scorecards.exports import scorecard_csv
+from scorecards.exports import scorecard_csv_lines
 from scorecards.models import Action, Measure, Partner
 from strategy.models import Strategy
 
@@ -12,14 +12,8 @@ def _page(request, slug) -> Strategy:
     return get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
 
 
-def _measures_for_export():
-    return Measure.objects.select_related("objective__strategy", "data_source").prefetch_related(
-        "data_points"
-    )
-
-
-def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+def _csv_response(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Type"] = "text/csv; charset=utf-8"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -42,14 +36,14 @@ def scorecard(request, slug):
 @cache_for_anonymous
 def scorecard_download(request, slug):
     strategy = _page(request, slug)
-    measures = _measures_for_export().filter(objective__strategy=strategy)
-    return _csv_response(scorecard_csv(measures), f"{strategy.slug}-scorecard.csv")
+    lines = scorecard_csv_lines(Measure.objects.filter(objective__strategy=strategy))
+    return _csv_response(HttpResponse("".join(lines)), f"{strategy.slug}-scorecard.csv")
 
 
 def all_scorecards_download(request):
-    """Every measure and value of the published pages (not drafts, whoever asks)."""
-    measures = _measures_for_export().filter(objective__strategy__in=Strategy.objects.public())
-    return _csv_response(scorecard_csv(measures), "scorecards.csv")
+    """Every measure and value of the published pages (not drafts, whoever asks), streamed."""
+    measures = Measure.objects.filter(objective__strategy__in=Strategy.objects.public())
+    return _csv_response(StreamingHttpResponse(scorecard_csv_lines(measures)), "scorecards.csv")
 
 
 @cache_for_anonymous

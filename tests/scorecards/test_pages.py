@@ -1,12 +1,14 @@
 """The scorecard page, the CSV downloads and the partner directory."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from strategy.models import Strategy
 from tests.scorecards.factories import (
@@ -22,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return list(csv.DictReader(io.StringIO(body.decode())))
 
 
 def add_measures(page, count, points=4):
@@ -87,6 +90,47 @@ def test_all_scorecards_csv_leaves_out_drafts(client):
     data = rows(client.get(reverse("scorecards:all-csv")))
 
     assert [row["measure"] for row in data] == [public.name]
+
+
+def test_all_scorecards_csv_streams_every_value_beside_its_own_measure(client):
+    first_page, second_page = StrategyFactory(title="Alpha"), StrategyFactory(title="Beta")
+    burglaries = MeasureFactory(objective__strategy=first_page, name="Burglaries", target_value=50)
+    calls = MeasureFactory(objective=burglaries.objective, name="Calls", target_value=500)
+    empty = MeasureFactory(objective__strategy=second_page, name="No data yet")
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    newer, older = f"{this_month:%Y-%m}", f"{last_month:%Y-%m}"
+    # Created out of order, so the rows must come out ordered, not as inserted.
+    for period, burglary_count, call_count in [(newer, 40, 900), (older, 70, 800)]:
+        DataPointFactory(measure=calls, period=period, value=call_count, note=f"calls {period}")
+        DataPointFactory(measure=burglaries, period=period, value=burglary_count)
+
+    response = client.get(reverse("scorecards:all-csv"))
+
+    assert response.streaming
+    assert [
+        (row["strategy"], row["measure"], row["period"], row["value"], row["status"])
+        for row in rows(response)
+    ] == [
+        ("Alpha", "Burglaries", older, "70.00", "On track"),
+        ("Alpha", "Burglaries", newer, "40.00", "On track"),
+        ("Alpha", "Calls", older, "800.00", "Off track"),
+        ("Alpha", "Calls", newer, "900.00", "Off track"),
+        ("Beta", empty.name, "", "", "No data"),
+    ]
+
+
+def test_all_scorecards_csv_takes_the_same_queries_at_any_size(client):
+    add_measures(StrategyFactory(), 1, points=2)
+    with CaptureQueriesContext(connection) as small:
+        rows(client.get(reverse("scorecards:all-csv")))
+    for _ in range(3):
+        add_measures(StrategyFactory(), 4, points=6)
+    with CaptureQueriesContext(connection) as large:
+        data = rows(client.get(reverse("scorecards:all-csv")))
+
+    assert len(data) == 2 + 3 * 4 * 6
+    assert len(small) == len(large)
 
 
 def test_draft_scorecard_is_404_for_the_public(client):
