@@ -1,11 +1,11 @@
 """Whole public pages, cached for anonymous readers until any content changes.
 
-Every cached page is keyed on the site's *content version*, a counter in the
-shared cache that every write to content moves on. An edit therefore shows on
-the next request whichever process serves it, and nothing is ever invalidated
-page by page: pages of an old version are simply never asked for again and
-expire. The counter and the pages live in the cache named by ``CACHE_URL``
-(Redis in production), never in one process's memory.
+Every cached page records the site's *content version* it was rendered at, a
+counter in the shared cache that every write to content moves on; a page of an
+older version is rendered again. An edit therefore shows on the next request
+whichever process serves it, and nothing is ever invalidated page by page.
+The counter and the pages live in the cache named by ``CACHE_URL`` (Redis in
+production), never in one process's memory.
 
 Writes reach the counter two ways: a signal on every save and delete of a
 content model (and of people, whose names the pages show), and the end of
@@ -31,13 +31,16 @@ SAFE_METHODS = ("GET", "HEAD")
 
 
 def content_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
+    return _current_version(cache.get(VERSION_KEY))
+
+
+def _current_version(stored: int | None) -> int:
+    if stored is None:
         # A clock reading, not 1: if the counter is evicted or the cache restarts,
         # the new count starts past every version a surviving page was stored under.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+        stored = cache.get(VERSION_KEY)
+    return stored
 
 
 def _bump() -> None:
@@ -104,9 +107,8 @@ def _is_shareable(request, response) -> bool:
     )
 
 
-def _page_key(request, version: int) -> str:
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{version}:{address}"
+def _page_key(request) -> str:
+    return "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
 
 def cache_for_anonymous(view):
@@ -120,21 +122,25 @@ def cache_for_anonymous(view):
     def cached_view(request, *args, **kwargs):
         if not _is_anonymous_read(request):
             return view(request, *args, **kwargs)
-        # The version is read before rendering: a write during the render moves
-        # it on, and the page then lands under a version nobody will ask for.
-        key = _page_key(request, content_version())
-        stored = cache.get(key)
-        if stored is not None:
-            content, headers = stored
+        key = _page_key(request)
+        # One round trip for the version and the page, which records the version
+        # it was rendered at: a page of an older version is rendered again.
+        found = cache.get_many([VERSION_KEY, key])
+        version = _current_version(found.get(VERSION_KEY))
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            _, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
             response["X-Page-Cache"] = "hit"
             return response
+        # The version was read before rendering: a write during the render moves
+        # it on, and the next reader renders the page again.
         response = view(request, *args, **kwargs)
         if _is_shareable(request, response):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
 

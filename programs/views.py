@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
@@ -5,6 +6,8 @@ from config.page_cache import cache_for_anonymous
 from programs.forms import ProgramFilterForm
 from programs.models import Program
 from strategy.models import Strategy, StrategyProgram
+
+PROGRAMS_PER_PAGE = 50
 
 
 @cache_for_anonymous
@@ -16,7 +19,15 @@ def program_list(request):
     programs = form.filter(Program.objects.all()).prefetch_related(
         "ratings", Prefetch("strategy_links", queryset=pages, to_attr="visible_pages")
     )
-    return render(request, "programs/program_list.html", {"programs": programs, "form": form})
+    page = Paginator(programs, PROGRAMS_PER_PAGE).get_page(request.GET.get("page"))
+    # The filters again, for the links to the other pages of results.
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "programs/program_list.html",
+        {"page": page, "programs": page.object_list, "form": form, "filters": filters.urlencode()},
+    )
 
 
 @cache_for_anonymous

@@ -63,6 +63,10 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-reviewed_on", "-id"]
+        # A page lists its reviews newest first.
+        indexes = [
+            models.Index(fields=["strategy", "-reviewed_on", "-id"], name="review_page_newest")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reviewer__isnull=False) | ~Q(reviewer_name=""),

@@ -109,6 +109,13 @@ def _as_stored(value) -> Decimal:
     return Decimal(str(value)).quantize(VALUE_PLACES)
 
 
+def latest_point(period, start, value) -> Point | None:
+    """The newest point from the columns ``with_latest_value()`` annotates."""
+    if start is None:
+        return None
+    return Point(period, datetime.date.fromisoformat(str(start)[:10]), _as_stored(value))
+
+
 class JSONPoints(Aggregate):
     """A measure's data points as one JSON array of [period, period_start, value] triples.
 
@@ -222,10 +229,7 @@ class Measure(models.Model):
     def latest(self) -> Point | None:
         """The newest point, from ``with_latest_value()`` when annotated, else from ``series``."""
         if hasattr(self, "latest_start") and not hasattr(self, "points_data"):
-            if self.latest_start is None:
-                return None
-            start = datetime.date.fromisoformat(str(self.latest_start)[:10])
-            return Point(self.latest_period, start, _as_stored(self.latest_value))
+            return latest_point(self.latest_period, self.latest_start, self.latest_value)
         return self.series[-1] if self.series else None
 
     @property
@@ -265,6 +269,10 @@ class DataPoint(models.Model):
 
     class Meta:
         ordering = ["measure_id", "period_start", "period"]
+        # The newest value of a measure is read on every map and scorecard.
+        indexes = [
+            models.Index(fields=["measure", "-period_start", "-period"], name="datapoint_newest")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "period"],

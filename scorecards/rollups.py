@@ -3,10 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Q
+from django.utils import timezone
 
-from scorecards.models import Measure
-from scorecards.status import Status
+from scorecards.models import Measure, latest_point
+from scorecards.status import Status, status
 
 SHOWN = [Status.ON_TRACK, Status.OFF_TRACK, Status.STALE, Status.NO_TARGET, Status.NO_DATA]
 
@@ -42,21 +43,35 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     query, whatever the number of strategies, measures and data points.
     """
     ids = [strategy.pk for strategy in strategies]
-    measures = (
+    rows = (
         Measure.objects.filter(objective__strategy__in=visible)
         .filter(
             Q(objective__strategy_id__in=ids) | Q(objective__strategy__map__zooms_into_id__in=ids)
         )
-        .annotate(
-            page_id=F("objective__strategy_id"),
-            zoomed_from_id=F("objective__strategy__map__zooms_into_id"),
-        )
-        .only("target_value", "polarity", "stale_after_months")
         .with_latest_value()
+        # Plain rows, not models: a state-wide map rolls up thousands of measures.
+        .values_list(
+            "objective__strategy_id",
+            "objective__strategy__map__zooms_into_id",
+            "target_value",
+            "polarity",
+            "stale_after_months",
+            "latest_period",
+            "latest_start",
+            "latest_value",
+        )
     )
+    today = timezone.localdate()
     rollups = {pk: Rollup() for pk in ids}
-    for measure in measures:
-        for owner in (measure.page_id, measure.zoomed_from_id):
+    for page_id, zoomed_from_id, target, polarity, stale_after, *latest in rows:
+        measure_status = status(
+            latest=latest_point(*latest),
+            target=target,
+            lower_is_better=polarity == Measure.Polarity.LOWER_IS_BETTER,
+            stale_after_months=stale_after,
+            today=today,
+        )
+        for owner in (page_id, zoomed_from_id):
             if owner in rollups:
-                rollups[owner].add(measure.status)
+                rollups[owner].add(measure_status)
     return rollups

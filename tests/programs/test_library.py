@@ -68,3 +68,30 @@ def test_program_list_shows_the_pages_that_recommend_each_program(client):
     html = client.get(reverse("programs:list")).content.decode()
     assert "Recommended on:" in html
     assert link.strategy.get_absolute_url() in html
+
+
+def test_library_shows_fifty_programs_a_page_with_links_that_keep_the_filter(client):
+    for number in range(53):
+        EvidenceRatingFactory(
+            program__name=f"Program {number:02}", rating=EvidenceRating.Rating.EFFECTIVE
+        )
+    ProgramFactory(name="Unrated one")
+
+    first = client.get(reverse("programs:list"), {"rating": "effective"})
+    second = client.get(reverse("programs:list"), {"rating": "effective", "page": "2"})
+
+    assert len(listed(first)) == 50
+    assert listed(second) == ["Program 50", "Program 51", "Program 52"]
+    html = first.content.decode()
+    assert "53 programs match the filter; showing 1–50." in html
+    assert 'href="?rating=effective&amp;page=2" rel="next"' in html
+
+
+@pytest.mark.parametrize("page", ["99", "not-a-number"])
+def test_a_page_number_out_of_range_shows_the_nearest_page(client, page):
+    ProgramFactory(name="Only one")
+
+    response = client.get(reverse("programs:list"), {"page": page})
+
+    assert response.status_code == 200
+    assert listed(response) == ["Only one"]
