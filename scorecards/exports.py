@@ -3,7 +3,7 @@
 import csv
 from collections.abc import Iterator
 from decimal import Decimal
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 
 from django.db.models import QuerySet
@@ -70,10 +70,14 @@ def scorecard_csv_lines(measures: QuerySet[Measure]) -> Iterator[str]:
         .values_list("measure_id", "period", "period_start", "value", "note")
     )
     points_by_measure = groupby(points.iterator(chunk_size=CHUNK), key=itemgetter(0))
+    measure_rows = measures.iterator(chunk_size=CHUNK)
+    # Both queries run before the first line is handed out: the caller takes that
+    # line before answering, so a database that is down gets a 503, not a cut-off file.
+    next_group = next(points_by_measure, None)
+    first_measure = next(measure_rows, None)
     writer = csv.writer(_Echo())
     yield writer.writerow(HEADER)
-    next_group = next(points_by_measure, None)
-    for measure in measures.iterator(chunk_size=CHUNK):
+    for measure in chain([first_measure] if first_measure else [], measure_rows):
         rows = []
         if next_group is not None and next_group[0] == measure.pk:
             rows = list(next_group[1])
