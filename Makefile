@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations check bench ci clean
+.PHONY: run test lint format migrations check bench soak ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,9 +44,14 @@ check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
-# Render times of the scorecard pages at 200 strategies x 5 measures x 40 values.
+# Speed at 2,000 strategies (docs/performance.md); wants Debian's wrk for the load part.
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/scorecards.py
+	$(BIN)/python bench/run.py
+
+# Mixed traffic against gunicorn and PostgreSQL, with a worker killed and the
+# database stopped for 5 s (docs/deploy.md); run as root on a development machine.
+soak: $(VENV)/.installed-dev
+	$(BIN)/python bench/soak.py
 
 ci:
 	bash .ci/run

@@ -1,0 +1,422 @@
+"""The speed of the site at state-wide scale, measured side by side in one run.
+
+    python bench/run.py                 # SQLite (a file in a temporary folder)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/strategy python bench/run.py
+
+In a fresh database it builds a small site (10 strategies) and counts every
+public page's queries, then builds the benchmark site (2,000 strategies, see
+bench/site.py) with bulk inserts and:
+
+- counts the queries again: a page whose count grows with the site fails the run;
+- renders each page through Django's test client, page cache off, and reports
+  the median and 95th percentile;
+- on PostgreSQL, EXPLAINs every query of the hottest pages and reports any
+  sequential scan of a large table;
+- serves the site with gunicorn (2 workers) and loads it with wrk: the strategy
+  page against a constant page of the same size from the same server, without
+  and with the page cache (Redis when it answers on 127.0.0.1:6379), and the
+  resident memory of the workers afterwards;
+- times importing a generated 500-page MediaWiki dump into an empty site.
+
+It prints a table and writes bench/results.json. Timings drift on shared
+machines; the ratios, measured side by side, are the figures to compare.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Measured as served: no query log, no debug pages.
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+import redis  # noqa: E402
+from django.apps import apps  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
+from django.urls import reverse  # noqa: E402
+
+from bench.site import build_site  # noqa: E402
+from programs.models import Program  # noqa: E402
+from scorecards.models import Partner  # noqa: E402
+from strategy.models import Strategy  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results.json"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+# Tables that grow with the site; a sequential scan of one is a missing index.
+LARGE_TABLES = {
+    "strategy_strategy",
+    "strategy_strategyprogram",
+    "strategy_strategyresource",
+    "strategy_strategylink",
+    "scorecards_objective",
+    "scorecards_measure",
+    "scorecards_datapoint",
+    "scorecards_action",
+    "reviews_review",
+    "reviews_expertassignment",
+    "programs_resource",
+}
+TIMED_PAGES = [
+    "strategy page",
+    "zoom map",
+    "top-level map",
+    "program list",
+    "search",
+    "scorecard page",
+    "all scorecards CSV",
+]
+EXPLAINED_PAGES = ["strategy page", "zoom map", "top-level map", "program list", "search"]
+
+
+def public_pages() -> dict[str, str]:
+    """Every public page, as URLs on the site now in the database."""
+    page = (
+        Strategy.objects.public()
+        .filter(map__parent__isnull=False)
+        .order_by("map_id", "position")
+        .first()
+    )
+    program = Program.objects.order_by("pk").first()
+    partner = Partner.objects.order_by("pk").first()
+    return {
+        "strategy page": page.get_absolute_url(),
+        "zoom map": page.map.get_absolute_url(),
+        "top-level map": reverse("strategy:home"),
+        "program list": reverse("programs:list"),
+        "program page": program.get_absolute_url(),
+        "search": reverse("strategy:search") + "?q=naloxone",
+        "scorecard page": reverse("scorecards:scorecard", args=[page.slug]),
+        "scorecard CSV": reverse("scorecards:scorecard-csv", args=[page.slug]),
+        "all scorecards CSV": reverse("scorecards:all-csv"),
+        "history": reverse("strategy:strategy-history", args=[page.slug]),
+        "partner list": reverse("scorecards:partner-list"),
+        "partner page": reverse("scorecards:partner-detail", args=[partner.slug]),
+        "API strategy": reverse("api:strategy-detail", args=[page.slug]),
+        "API strategies": reverse("api:strategy-list"),
+        "embedded scorecard": reverse("embed:scorecard", args=[page.slug]),
+    }
+
+
+def fetch(client: Client, url: str) -> bytes:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def query_counts(client: Client) -> dict[str, list[str]]:
+    """The SQL of every public page, page cache off."""
+    queries = {}
+    with override_settings(PAGE_CACHE_SECONDS=0):
+        for name, url in public_pages().items():
+            fetch(client, url)  # warm the per-process caches (content types, templates)
+            with CaptureQueriesContext(connection) as captured:
+                fetch(client, url)
+            queries[name] = [query["sql"] for query in captured.captured_queries]
+    return queries
+
+
+def render_times(client: Client, url: str, runs: int) -> dict:
+    for _ in range(3):
+        fetch(client, url)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fetch(client, url)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+        "runs": runs,
+    }
+
+
+def sequential_scans(sql_by_page: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Large tables read by a sequential scan, per page (PostgreSQL's EXPLAIN)."""
+    found = {}
+    with connection.cursor() as cursor:
+        for name in EXPLAINED_PAGES:
+            tables = set()
+            for sql in sql_by_page[name]:
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                tables |= set(re.findall(r"Seq Scan on (\w+)", plan)) & LARGE_TABLES
+            found[name] = sorted(tables)
+    return found
+
+
+def fresh_site(strategies: int) -> tuple[dict, float]:
+    """Empty the database and build a site; returns its sizes and the seconds it took."""
+    call_command("flush", interactive=False, verbosity=0)
+    # The flush removes the role groups that a migration created.
+    create_roles = __import__("reviews.migrations.0002_roles", fromlist=["create_roles"])
+    create_roles.create_roles(apps, None)
+    started = time.perf_counter()
+    sizes = build_site(strategies)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return sizes, time.perf_counter() - started
+
+
+# gunicorn and wrk
+
+
+def database_url() -> str:
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
+    user = quote(database["USER"] or "")
+    password = f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else ""
+    port = f":{database['PORT']}" if database["PORT"] else ""
+    return f"postgres://{user}{password}@{database['HOST'] or 'localhost'}{port}/{database['NAME']}"
+
+
+def redis_answers() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, *, constant_page: Path, page_cache: bool, use_redis: bool):
+        self.port = free_port()
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_DEBUG": "false",
+            "DATABASE_URL": database_url(),
+            "CACHE_URL": REDIS_URL if use_redis else "locmem://",
+            "DJANGO_PAGE_CACHE_SECONDS": "3600" if page_cache else "0",
+            "BENCH_CONSTANT_PAGE": str(constant_page),
+        }
+        if use_redis:
+            redis.Redis.from_url(REDIS_URL).flushdb()
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2"]
+            + ["--bind", f"127.0.0.1:{self.port}", "--max-requests", "0"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.wait_until_up()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url("/healthz"), timeout=5):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def worker_rss_mb(self) -> list[float]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        sizes = []
+        for pid in children.read_text().split():
+            status = Path(f"/proc/{pid}/status").read_text()
+            kilobytes = int(re.search(r"VmRSS:\s+(\d+) kB", status)[1])
+            sizes.append(round(kilobytes / 1024, 1))
+        return sizes
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def wrk(url: str, seconds: int) -> dict:
+    output = subprocess.run(  # noqa: S603 - fixed argv, no shell
+        [
+            shutil.which("wrk"),
+            "--threads",
+            "1",
+            "--connections",
+            "4",
+            "--duration",
+            f"{seconds}s",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"{url}: {errors[1]} error responses under load")
+    return {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
+    }
+
+
+def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
+    use_redis = redis_answers()
+    with tempfile.NamedTemporaryFile(suffix=".html") as constant:
+        constant.write(page_html)
+        constant.flush()
+        results = {"cache": "redis" if use_redis else "locmem (one per worker)"}
+        requests = 0
+        for label, page_cache in (("uncached", False), ("cached", True)):
+            server = Gunicorn(
+                constant_page=Path(constant.name), page_cache=page_cache, use_redis=use_redis
+            )
+            try:
+                wrk(server.url(page_path), 2)  # warm up both workers
+                page = wrk(server.url(page_path), seconds)
+                baseline = wrk(server.url("/bench/constant/"), seconds)
+                requests += page["requests"] + baseline["requests"]
+                results[label] = {
+                    "strategy_page_rps": page["requests_per_second"],
+                    "constant_page_rps": baseline["requests_per_second"],
+                    "ratio": round(
+                        page["requests_per_second"] / baseline["requests_per_second"], 3
+                    ),
+                }
+                results[label]["worker_rss_mb"] = server.worker_rss_mb()
+            finally:
+                server.stop()
+        results["requests_served"] = requests
+    return results
+
+
+# The run
+
+
+def print_report(results: dict) -> None:
+    print()
+    print(f"{'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries@small':>14} {'queries@large':>14}")
+    for name, counts in results["query_counts"].items():
+        timing = results["render"].get(name, {})
+        print(
+            f"{name:<22} {timing.get('p50_ms', ''):>8} {timing.get('p95_ms', ''):>8} "
+            f"{counts['small']:>14} {counts['large']:>14}"
+        )
+    cached = results["render"]["strategy page (cached)"]
+    print(f"{'strategy page, cached':<22} {cached['p50_ms']:>8} {cached['p95_ms']:>8}")
+    load = results.get("throughput")
+    if load:
+        print()
+        print(f"gunicorn, 2 workers, wrk; page cache in {load['cache']}:")
+        for label in ("uncached", "cached"):
+            row = load[label]
+            print(
+                f"  strategy page {label:<9} {row['strategy_page_rps']:>8.0f} req/s   "
+                f"constant page {row['constant_page_rps']:>8.0f} req/s   "
+                f"ratio {row['ratio']:.0%}   worker RSS {row['worker_rss_mb']} MB"
+            )
+        print(f"  requests served in all: {load['requests_served']}")
+    if "sequential_scans" in results:
+        print()
+        for name, tables in results["sequential_scans"].items():
+            found = f"sequential scan of {', '.join(tables)}" if tables else "no sequential scan"
+            print(f"EXPLAIN {name}: {found}")
+    print()
+    print(f"built the site in {results['build_seconds']:.1f} s: {results['sizes']}")
+    if "wiki_import" in results:
+        wiki = results["wiki_import"]
+        print(f"imported a {wiki['pages']}-page MediaWiki dump in {wiki['seconds']:.1f} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--strategies", type=int, default=2000)
+    parser.add_argument("--small", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=40, help="timed renders per page")
+    parser.add_argument("--load-seconds", type=int, default=10, help="wrk run per page")
+    parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
+    parser.add_argument("--no-import", action="store_true", help="skip the MediaWiki import")
+    options = parser.parse_args()
+    if not options.no_load and shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk), or pass --no-load.")
+
+    folder = tempfile.TemporaryDirectory()
+    if connection.vendor == "sqlite":
+        # A file, not memory, so that gunicorn's workers read the same database.
+        connection.settings_dict["TEST"]["NAME"] = str(Path(folder.name) / "bench.sqlite3")
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+    results = {"database": connection.vendor}
+    try:
+        client = Client()
+        fresh_site(options.small)
+        small = query_counts(client)
+        results["sizes"], results["build_seconds"] = fresh_site(options.strategies)
+        large = query_counts(client)
+        results["query_counts"] = {
+            name: {"small": len(small[name]), "large": len(large[name])} for name in small
+        }
+        pages = public_pages()
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            results["render"] = {
+                name: render_times(client, pages[name], options.runs if "CSV" not in name else 5)
+                for name in TIMED_PAGES
+            }
+        results["render"]["strategy page (cached)"] = render_times(
+            client, pages["strategy page"], options.runs
+        )
+        if connection.vendor == "postgresql":
+            results["sequential_scans"] = sequential_scans(large)
+        if not options.no_load:
+            html = fetch(client, pages["strategy page"])
+            results["throughput"] = throughput(pages["strategy page"], html, options.load_seconds)
+        if not options.no_import:
+            from bench.wiki_dump import time_import
+
+            call_command("flush", interactive=False, verbosity=0)
+            results["wiki_import"] = time_import(pages=500)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+        folder.cleanup()
+    print_report(results)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    grown = [name for name, c in results["query_counts"].items() if c["small"] != c["large"]]
+    if grown:
+        print(f"query counts grow with the site: {', '.join(grown)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
