@@ -81,9 +81,7 @@ def test_a_public_page_answers_503_while_the_database_is_down(client, page, capl
     assert record.exc_info[0] is OperationalError
 
 
-def test_the_streamed_scorecard_download_answers_503_rather_than_a_cut_off_file(
-    client, measure
-):
+def test_the_streamed_scorecard_download_answers_503_rather_than_a_cut_off_file(client, measure):
     with database_down():
         response = client.get(reverse("scorecards:all-csv"))
 
