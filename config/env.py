@@ -117,6 +117,9 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict:
     )
 
 
+REDIS_CACHE_BACKEND = "config.cache.SharedRedisCache"
+
+
 def parse_cache_url(name: str, url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "locmem":
@@ -127,7 +130,7 @@ def parse_cache_url(name: str, url: str) -> dict:
     if parts.scheme in ("redis", "rediss"):
         if not parts.hostname:
             raise ImproperlyConfigured(f"{name}={url!r} names no host.")
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": REDIS_CACHE_BACKEND, "LOCATION": url}
     if parts.scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(

@@ -6,7 +6,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import Env, parse_email_url
+from config.env import REDIS_CACHE_BACKEND, Env, parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -103,7 +103,7 @@ DATABASES = {"default": env.database("DATABASE_URL", "sqlite:///db.sqlite3", BAS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", "locmem://")}
-if PRODUCTION and CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+if PRODUCTION and CACHES["default"]["BACKEND"] != REDIS_CACHE_BACKEND:
     raise ImproperlyConfigured(
         "CACHE_URL must name a Redis server when DJANGO_ENV=production: every process "
         "must see the same cached pages and content version."

@@ -183,7 +183,7 @@ def test_locmem_cache_url():
 
 def test_redis_cache_url_keeps_the_url_as_location():
     assert parse_cache_url("CACHE_URL", "redis://cache.internal:6379/1") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.SharedRedisCache",
         "LOCATION": "redis://cache.internal:6379/1",
     }
 
