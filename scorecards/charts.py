@@ -1,7 +1,7 @@
 """Small server-rendered trend charts: the geometry of an SVG per measure.
 
 Values are placed by their period's first day, so gaps in the data show as
-gaps in time. The template draws what this computes; it prints, and needs no
+gaps in time. The measure_chart template tag draws what this computes; it prints, and needs no
 JavaScript.
 """
 
@@ -57,7 +57,8 @@ class Chart:
         return self.height - BOTTOM
 
 
-def _number(value: Decimal) -> str:
+def number(value: Decimal) -> str:
+    """A value as the site prints it: whole numbers bare, others with two decimals."""
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
 
 
@@ -90,11 +91,11 @@ def build_chart(
         width=WIDTH,
         height=HEIGHT,
         dots=[Dot(x_of(point), y_of(point.value), point) for point in points],
-        baseline=Level(y_of(baseline), f"Baseline {_number(baseline)}")
+        baseline=Level(y_of(baseline), f"Baseline {number(baseline)}")
         if baseline is not None
         else None,
-        target=Level(y_of(target), f"Target {_number(target)}") if target is not None else None,
-        y_ticks=[Level(y_of(value), _number(value)) for value in sorted({largest, smallest})],
+        target=Level(y_of(target), f"Target {number(target)}") if target is not None else None,
+        y_ticks=[Level(y_of(value), number(value)) for value in sorted({largest, smallest})],
         first_period=points[0].period,
         last_period=points[-1].period,
     )
