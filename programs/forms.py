@@ -1,9 +1,33 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from programs.models import EvidenceRating
 from strategy.models import Strategy
+
+
+class LongSelect(forms.Select):
+    """A drop-down of thousands of options, written in one pass.
+
+    The standard widget renders a template per option, which on a state-wide
+    site (one option per strategy page) took most of the program list's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, SELECTED if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", attributes, options)
+
+
+SELECTED = mark_safe(" selected")  # noqa: S308 - a constant
 
 
 class ProgramFilterForm(forms.Form):
@@ -20,6 +44,7 @@ class ProgramFilterForm(forms.Form):
         queryset=Strategy.objects.none(),
         to_field_name="slug",
         empty_label="Any page",
+        widget=LongSelect,
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -1,8 +1,11 @@
 """The program library: filters by evidence rating and by strategy page."""
 
 import pytest
+from django import forms
+from django.test import SimpleTestCase
 from django.urls import reverse
 
+from programs.forms import LongSelect
 from programs.models import EvidenceRating
 from strategy.models import Strategy
 from tests.programs.factories import EvidenceRatingFactory, ProgramFactory
@@ -95,3 +98,26 @@ def test_a_page_number_out_of_range_shows_the_nearest_page(client, page):
 
     assert response.status_code == 200
     assert listed(response) == ["Only one"]
+
+
+@pytest.mark.parametrize("chosen", [None, "", "page-b"])
+def test_the_page_filter_renders_the_same_markup_as_a_standard_select(chosen):
+    choices = [("", "Any page"), ("page-a", "Page <A>"), ("page-b", "Page & B")]
+    attrs = {"id": "id_strategy", "class": "form-select"}
+
+    fast = LongSelect(choices=choices).render("strategy", chosen, attrs)
+    standard = forms.Select(choices=choices).render("strategy", chosen, attrs)
+
+    SimpleTestCase().assertHTMLEqual(fast, standard)
+
+
+def test_the_page_filter_offers_each_page_with_programs_and_keeps_the_choice(client):
+    link = StrategyProgramFactory(strategy__title="Drug Market Intervention")
+    StrategyProgramFactory(strategy__title="Naloxone")
+
+    html = client.get(reverse("programs:list"), {"strategy": link.strategy.slug}).content.decode()
+
+    assert (
+        f'<option value="{link.strategy.slug}" selected>Drug Market Intervention</option>' in html
+    )
+    assert ">Naloxone</option>" in html
