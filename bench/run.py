@@ -312,6 +312,7 @@ def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
                         page["requests_per_second"] / baseline["requests_per_second"], 3
                     ),
                 }
+                results[label]["requests"] = page["requests"] + baseline["requests"]
                 results[label]["worker_rss_mb"] = server.worker_rss_mb()
             finally:
                 server.stop()
@@ -342,7 +343,8 @@ def print_report(results: dict) -> None:
             print(
                 f"  strategy page {label:<9} {row['strategy_page_rps']:>8.0f} req/s   "
                 f"constant page {row['constant_page_rps']:>8.0f} req/s   "
-                f"ratio {row['ratio']:.0%}   worker RSS {row['worker_rss_mb']} MB"
+                f"ratio {row['ratio']:.0%}   worker RSS {row['worker_rss_mb']} MB "
+                f"after {row['requests']} requests"
             )
         print(f"  requests served in all: {load['requests_served']}")
     if "sequential_scans" in results:
