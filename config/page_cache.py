@@ -7,6 +7,9 @@ whichever process serves it, and nothing is ever invalidated page by page.
 The counter and the pages live in the cache named by ``CACHE_URL`` (Redis in
 production), never in one process's memory.
 
+Views are marked with ``cache_for_anonymous``; AnonymousPageCacheMiddleware,
+above sessions and sign-in, answers their anonymous readers.
+
 Writes reach the counter two ways: a signal on every save and delete of a
 content model (and of people, whose names the pages show), and the end of
 :func:`strategy.services.recorded_change`, which wraps the bulk writes (CSV
@@ -15,7 +18,6 @@ upload, MediaWiki import, revert) that send no signals.
 
 import hashlib
 import time
-from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
@@ -23,10 +25,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 VERSION_KEY = "content-version"
 CONTENT_APPS = ("strategy", "programs", "scorecards", "reviews")
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 SAFE_METHODS = ("GET", "HEAD")
 
 
@@ -84,16 +86,28 @@ def watch_content() -> None:
             )
 
 
-def _is_anonymous_read(request) -> bool:
-    # Without a session cookie nobody is signed in and no message waits to be
-    # shown; checking the cookie first also keeps the session unloaded.
+def cache_for_anonymous(view):
+    """Mark ``view`` as a public page that AnonymousPageCacheMiddleware may cache."""
+    view.anonymous_page_cache = True
+    return view
+
+
+def _may_be_cached(request) -> bool:
+    # Without a session cookie nobody is signed in and no message waits to be shown.
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in SAFE_METHODS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
-        and not request.user.is_authenticated
     )
+
+
+def _is_cached_page(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "anonymous_page_cache", False)
 
 
 def _is_shareable(request, response) -> bool:
@@ -102,6 +116,7 @@ def _is_shareable(request, response) -> bool:
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.user.is_authenticated
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
     )
@@ -111,17 +126,21 @@ def _page_key(request) -> str:
     return "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
 
-def cache_for_anonymous(view):
-    """Serve ``view`` from the page cache to anonymous readers.
+class AnonymousPageCacheMiddleware:
+    """Answer anonymous readers of the pages marked ``cache_for_anonymous`` from the cache.
 
-    Put it nearest the view, under decorators that adjust the response (framing,
-    CORS), so that those adjust cached answers too.
+    It sits above sessions, sign-in and the header middlewares: a cached page
+    is stored with the headers they gave it (framing, content policy, CORS),
+    and a hit skips all of them. Anything that signs a reader in, sets a
+    cookie or hands out a CSRF token is never stored.
     """
 
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        if not _is_anonymous_read(request):
-            return view(request, *args, **kwargs)
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (_may_be_cached(request) and _is_cached_page(request)):
+            return self.get_response(request)
         key = _page_key(request)
         # One round trip for the version and the page, which records the version
         # it was rendered at: a page of an older version is rendered again.
@@ -130,18 +149,14 @@ def cache_for_anonymous(view):
         stored = found.get(key)
         if stored is not None and stored[0] == version:
             _, content, headers = stored
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
+            response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return response
         # The version was read before rendering: a write during the render moves
         # it on, and the next reader renders the page again.
-        response = view(request, *args, **kwargs)
+        response = self.get_response(request)
         if _is_shareable(request, response):
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            headers = {name: value for name, value in response.items() if name != "Set-Cookie"}
             cache.set(key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
-
-    return cached_view

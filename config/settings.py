@@ -56,6 +56,8 @@ MIDDLEWARE = [
     # Above sessions (stored in the database) and everything that asks who is signed in:
     # while the database is unreachable, every page answers a clean 503.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Above everything that reads the session: a cached page skips all of it.
+    "config.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -249,3 +249,21 @@ def test_a_zero_lifetime_turns_the_page_cache_off(client, page, settings):
     fetch(client, page.get_absolute_url())
 
     assert not fetch(client, page.get_absolute_url()).has_header("X-Page-Cache")
+
+
+def test_a_cached_page_keeps_the_security_headers_of_every_page(client, page):
+    fetch(client, page.get_absolute_url())
+
+    hit = fetch(client, page.get_absolute_url())
+
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in hit["Content-Security-Policy"]
+    assert "camera=()" in hit["Permissions-Policy"]
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_that_are_not_marked_are_never_cached(client, db):
+    client.get(reverse("login"))
+
+    assert not client.get(reverse("login")).has_header("X-Page-Cache")
