@@ -5,7 +5,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from config.page_cache import cache_for_anonymous
-from scorecards.exports import scorecard_csv_lines
+from scorecards.exports import scorecard_csv_chunks
 from scorecards.models import Action, Measure, Partner
 from strategy.models import Strategy
 
@@ -38,16 +38,16 @@ def scorecard(request, slug):
 @cache_for_anonymous
 def scorecard_download(request, slug):
     strategy = _page(request, slug)
-    lines = scorecard_csv_lines(Measure.objects.filter(objective__strategy=strategy))
-    return _csv_response(HttpResponse("".join(lines)), f"{strategy.slug}-scorecard.csv")
+    chunks = scorecard_csv_chunks(Measure.objects.filter(objective__strategy=strategy))
+    return _csv_response(HttpResponse("".join(chunks)), f"{strategy.slug}-scorecard.csv")
 
 
 def all_scorecards_download(request):
     """Every measure and value of the published pages (not drafts, whoever asks), streamed."""
     measures = Measure.objects.filter(objective__strategy__in=Strategy.objects.public())
-    lines = scorecard_csv_lines(measures)
-    header = next(lines)  # runs the queries here, where a failure still gets an error page
-    return _csv_response(StreamingHttpResponse(chain([header], lines)), "scorecards.csv")
+    chunks = scorecard_csv_chunks(measures)
+    header = next(chunks)  # runs the queries here, where a failure still gets an error page
+    return _csv_response(StreamingHttpResponse(chain([header], chunks)), "scorecards.csv")
 
 
 @cache_for_anonymous
