@@ -60,7 +60,12 @@ def content_changed() -> None:
     commit, and must not have stored them under the version readers will use next.
     """
     _bump()
-    transaction.on_commit(_bump)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # already committed
+    # Once per transaction, however many rows it writes (an import writes thousands).
+    if not any(callback is _bump for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(_bump)
 
 
 def _saved(sender, update_fields=None, **kwargs):

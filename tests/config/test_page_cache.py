@@ -1,6 +1,7 @@
 """Whole pages cached for anonymous readers, replaced by the next edit to any content."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from config import page_cache
@@ -267,3 +268,16 @@ def test_pages_that_are_not_marked_are_never_cached(client, db):
     client.get(reverse("login"))
 
     assert not client.get(reverse("login")).has_header("X-Page-Cache")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_moves_the_version_on_once_more_at_commit_however_many_rows():
+    measure = MeasureFactory()
+    before = page_cache.content_version()
+
+    with transaction.atomic():
+        for period in ("2025-Q1", "2025-Q2", "2025-Q3"):
+            DataPointFactory(measure=measure, period=period)
+        assert page_cache.content_version() == before + 3
+
+    assert page_cache.content_version() == before + 4
