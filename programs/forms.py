@@ -1,12 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from programs.models import EvidenceRating
-from strategy.models import Strategy
+from strategy.models import Strategy, StrategyProgram
 
 
 class LongSelect(forms.Select):
@@ -51,8 +52,8 @@ class ProgramFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["strategy"].queryset = (
             Strategy.objects.visible_to(user)
-            .filter(program_links__isnull=False)
-            .distinct()
+            .filter(Exists(StrategyProgram.objects.filter(strategy=OuterRef("pk"))))
+            .only("slug", "title")
             .order_by("title")
         )
         self.helper = FormHelper()

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import reversion
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -10,7 +11,19 @@ from strategy.markup import MARKDOWN_HELP
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
-@reversion.register()
+class WithoutSearchDocumentManager(models.Manager):
+    """Rows without their ``search_document``: only search reads it, and only in SQL.
+
+    A document is about as long as the text it indexes; loading it with every
+    row would double what list pages fetch, and a DISTINCT over rows that carry
+    one has to sort them (a tsvector cannot be hashed).
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
+@reversion.register(exclude=("search_document",))
 class Resource(models.Model):
     """A toolkit, guide, report or other source; strategy pages list it and footnotes cite it."""
 
@@ -28,6 +41,12 @@ class Resource(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR_VALIDATORS)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WEBSITE)
     description = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    # The full-text search document (title weighted A, publisher and description B).
+    # On PostgreSQL a trigger computes it on every insert and update, bulk ones
+    # included (programs/migrations/0003_search_document.py); elsewhere it stays empty.
+    search_document = SearchVectorField(null=True, editable=False, serialize=False)
+
+    objects = WithoutSearchDocumentManager()
 
     class Meta:
         ordering = ["title"]
@@ -49,7 +68,7 @@ class ProgramQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(follow=("implementations", "ratings"))
+@reversion.register(follow=("implementations", "ratings"), exclude=("search_document",))
 class Program(models.Model):
     """A named intervention with evidence behind it, such as Drug Market Intervention."""
 
@@ -62,8 +81,12 @@ class Program(models.Model):
         null=True, blank=True, validators=YEAR_VALIDATORS
     )
     website = models.URLField(max_length=500, blank=True)
+    # The full-text search document (name weighted A, summary and description B).
+    # On PostgreSQL a trigger computes it on every insert and update, bulk ones
+    # included (programs/migrations/0003_search_document.py); elsewhere it stays empty.
+    search_document = SearchVectorField(null=True, editable=False, serialize=False)
 
-    objects = ProgramQuerySet.as_manager()
+    objects = WithoutSearchDocumentManager.from_queryset(ProgramQuerySet)()
 
     class Meta:
         ordering = ["name"]

@@ -39,15 +39,16 @@ class Rollup:
 def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     """Roll-ups for these strategies: their own measures, plus those of their zoom maps' pages.
 
-    Only measures on pages in ``visible`` (a Strategy queryset) count. One
-    query, whatever the number of strategies, measures and data points.
+    Only measures on pages in ``visible`` (a Strategy queryset) count. Expects
+    the strategies' ``zoom_map`` selected. One query, whatever the number of
+    strategies, measures and data points.
     """
     ids = [strategy.pk for strategy in strategies]
+    zoom_maps = [zoom.pk for s in strategies if (zoom := getattr(s, "zoom_map", None))]
+    # Pages first, by their own columns, so that the index on them serves the query.
+    pages = visible.filter(Q(pk__in=ids) | Q(map_id__in=zoom_maps))
     rows = (
-        Measure.objects.filter(objective__strategy__in=visible)
-        .filter(
-            Q(objective__strategy_id__in=ids) | Q(objective__strategy__map__zooms_into_id__in=ids)
-        )
+        Measure.objects.filter(objective__strategy__in=pages)
         .with_latest_value()
         # Plain rows, not models: a state-wide map rolls up thousands of measures.
         .values_list(

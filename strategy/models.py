@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,7 +8,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import Outcome
+from programs.models import Outcome, WithoutSearchDocumentManager
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, Measure
 from scorecards.periods import add_months
@@ -190,7 +191,10 @@ class StrategyQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(follow=("program_links", "resource_links", "objectives", "expert_assignments"))
+@reversion.register(
+    follow=("program_links", "resource_links", "objectives", "expert_assignments"),
+    exclude=("search_document",),
+)
 class Strategy(models.Model):
     """One strategy page: everything a coalition knows and plans about one strategy."""
 
@@ -228,13 +232,23 @@ class Strategy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The page's full-text search document (title weighted A, introduction B).
+    # On PostgreSQL a trigger computes it on every insert and update, bulk ones
+    # included (strategy/migrations/0003_search_document.py); elsewhere it stays empty.
+    search_document = SearchVectorField(null=True, editable=False, serialize=False)
 
-    objects = StrategyQuerySet.as_manager()
+    objects = WithoutSearchDocumentManager.from_queryset(StrategyQuerySet)()
 
     class Meta:
         verbose_name_plural = "strategies"
         ordering = ["map_id", "band__order", "position", "title"]
         permissions = [("edit_all_strategies", "Can edit every strategy page")]
+        indexes = [
+            # The page-to-map and status of many pages at once, as map roll-ups and
+            # "pages this reader may see" read them, without reading the wide rows
+            # (introduction, search document).
+            models.Index(fields=["id", "map", "status"], name="strategy_id_map_status"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(review_interval_months__gte=0),

@@ -1,11 +1,12 @@
 """Site search over strategy pages, programs and resources (``/search/?q=``).
 
-On PostgreSQL the rows are found by full-text search (the "english"
-configuration, title weighted above body) that GIN expression indexes serve:
-see ``strategy/migrations/0002_search_index.py`` and
-``programs/migrations/0002_search_index.py``, whose expressions must stay equal
-to ``SearchFields.vector()``. On other databases (SQLite in development) every
-word must appear in some field, case-insensitively, and rows rank by the
+On PostgreSQL the rows are found and ranked by full-text search (the "english"
+configuration, title weighted above body) on each row's stored
+``search_document``, which a trigger keeps current on every insert and update
+and a GIN index serves: see ``strategy/migrations/0003_search_document.py`` and
+``programs/migrations/0003_search_document.py``, whose documents must stay
+equal to ``SearchFields.vector()``. On other databases (SQLite in development)
+every word must appear in some field, case-insensitively, and rows rank by the
 number of fields each word appears in, a title match counting more.
 
 Highlighting and excerpts are made in Python, the same on every database.
@@ -75,7 +76,7 @@ class SearchFields:
     body: tuple[str, ...]
 
     def vector(self) -> CombinedSearchVector:
-        """The document PostgreSQL searches; the GIN index is built on exactly this."""
+        """The document PostgreSQL searches, which the trigger stores in ``search_document``."""
         return SearchVector(self.title, weight="A", config=SEARCH_CONFIG) + SearchVector(
             *self.body, weight="B", config=SEARCH_CONFIG
         )
@@ -232,8 +233,9 @@ def ranked(queryset: QuerySet, fields: SearchFields, terms: Sequence[str]) -> Qu
         query = SearchQuery(
             " & ".join(f"'{term}':*" for term in terms), config=SEARCH_CONFIG, search_type="raw"
         )
-        matches = queryset.alias(document=fields.vector()).filter(document=query)
-        matches = matches.annotate(rank=SearchRank(F("document"), query))
+        matches = queryset.filter(search_document=query).annotate(
+            rank=SearchRank(F("search_document"), query)
+        )
     else:
         condition = Q()
         rank = Value(0)
@@ -263,7 +265,11 @@ def search(query: str, *, user) -> SearchResults:
     pages = Strategy.objects.visible_to(user)
     strategies, more_strategies = _best(ranked(pages, STRATEGY_FIELDS, terms))
     programs, more_programs = _best(ranked(Program.objects.all(), PROGRAM_FIELDS, terms))
-    listed_on = StrategyResource.objects.filter(strategy__in=pages).select_related("strategy")
+    listed_on = (
+        StrategyResource.objects.filter(strategy__in=pages)
+        .select_related("strategy")
+        .defer("strategy__search_document")
+    )
     resources, more_resources = _best(
         ranked(Resource.objects.all(), RESOURCE_FIELDS, terms).prefetch_related(
             Prefetch(

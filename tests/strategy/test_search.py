@@ -1,10 +1,12 @@
 """Site search: what it finds for whom, how it ranks and highlights, and what it costs."""
 
 import pytest
+import reversion
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from reversion.models import Version
 
 from programs.models import Program, Resource
 from strategy import search as site_search
@@ -24,7 +26,7 @@ from strategy.search import (
     search,
 )
 from tests.programs.factories import ProgramFactory, ResourceFactory
-from tests.strategy.factories import StrategyFactory, StrategyResourceFactory
+from tests.strategy.factories import BandFactory, StrategyFactory, StrategyResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -249,22 +251,51 @@ def test_search_costs_the_same_queries_whatever_the_number_of_results(client, si
     assert len(queries) == 4
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="GIN full-text indexes exist on PostgreSQL only"
+def test_rows_are_loaded_without_their_search_document(client):
+    page = StrategyFactory(title="Naloxone in pharmacies")
+    StrategyResourceFactory(strategy=page, resource__title="Naloxone toolkit")
+    ProgramFactory(name="Naloxone Access Program")
+
+    with CaptureQueriesContext(connection) as queries:
+        list(Strategy.objects.all())
+        list(page.band.strategies.all())
+        list(Program.objects.all())
+        list(Resource.objects.all())
+        search_html(client, "naloxone")
+
+    for query in queries:
+        selected = query["sql"].split(" FROM ")[0]
+        # Search names the document only to rank by it.
+        assert selected.count("search_document") == selected.count("ts_rank("), query["sql"]
+
+
+def test_revisions_do_not_store_the_search_document():
+    with reversion.create_revision():
+        stored = [StrategyFactory(title="Naloxone"), ProgramFactory(), ResourceFactory()]
+
+    for obj in stored:
+        assert "search_document" not in Version.objects.get_for_object(obj).get().serialized_data
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="stored search documents and their GIN indexes exist on PostgreSQL only",
 )
-@pytest.mark.parametrize(
-    ("model", "fields", "index"),
-    [
-        (Strategy, STRATEGY_FIELDS, "strategy_search_gin"),
-        (Program, PROGRAM_FIELDS, "program_search_gin"),
-        (Resource, RESOURCE_FIELDS, "resource_search_gin"),
-    ],
-)
+
+SEARCHED = [
+    (Strategy, STRATEGY_FIELDS, "strategy_search_document_gin"),
+    (Program, PROGRAM_FIELDS, "program_search_document_gin"),
+    (Resource, RESOURCE_FIELDS, "resource_search_document_gin"),
+]
+
+
+@postgresql_only
+@pytest.mark.parametrize(("model", "fields", "index"), SEARCHED)
 def test_postgresql_search_can_use_the_gin_index(model, fields, index):
     with connection.cursor() as cursor:
         # Tiny test tables make a sequential scan cheapest; forbid it to see
-        # whether the planner can use the index at all (the query's expression
-        # must equal the indexed one). SET LOCAL ends with the test's transaction.
+        # whether the planner can use the index at all (the query must search
+        # the indexed column). SET LOCAL ends with the test's transaction.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = %s", [index])
         assert cursor.fetchone() == (index,)
@@ -272,3 +303,104 @@ def test_postgresql_search_can_use_the_gin_index(model, fields, index):
     plan = ranked(model.objects.all(), fields, ["naloxone", "pharm"]).explain()
 
     assert f"Bitmap Index Scan on {index}" in plan
+
+
+@postgresql_only
+def test_the_stored_documents_are_the_searched_fields():
+    StrategyFactory(title="Naloxone in pharmacies", intro="## Kits\n\nOverdose *deaths* fall.")
+    StrategyFactory(title="Untitled page", intro="")
+    ProgramFactory(name="Drug Market Intervention", summary="", description="Buprenorphine.")
+    ProgramFactory(name="Cure Violence", summary="Violence interrupters", description="")
+    ResourceFactory(title="Field guide", publisher="", description="Naloxone training.")
+    ResourceFactory(title="Overdose report", publisher="CDC", description="")
+
+    for model, fields, _ in SEARCHED:
+        rows = model.objects.annotate(expected=fields.vector()).order_by("pk")
+        stored = list(rows.values_list("search_document", flat=True))
+        assert stored == list(rows.values_list("expected", flat=True))
+        assert all(stored), f"every {model.__name__} has a document"
+
+
+@postgresql_only
+def test_pages_programs_and_resources_inserted_in_bulk_are_found():
+    band = BandFactory()
+    Strategy.objects.bulk_create(
+        [
+            Strategy(
+                title="Vending machines",
+                slug="vending-machines",
+                map=band.map,
+                band=band,
+                intro="Free naloxone kits in every lobby.",
+                status=Strategy.Status.PUBLISHED,
+            )
+        ]
+    )
+    Program.objects.bulk_create([Program(name="Naloxone Access Program", slug="naloxone-access")])
+    Resource.objects.bulk_create([Resource(title="Field guide", publisher="Naloxone Institute")])
+
+    results = search("naloxone", user=AnonymousUser())
+
+    assert titles(results.strategies) == ["Vending machines"]
+    assert [hit.obj.name for hit in results.programs.hits] == ["Naloxone Access Program"]
+    assert [hit.obj.title for hit in results.resources.hits] == ["Field guide"]
+
+
+@postgresql_only
+def test_rows_changed_with_queryset_update_are_found_by_their_new_words_only():
+    page = StrategyFactory(title="Vending machines", intro="Kits in every lobby.")
+    program = ProgramFactory(name="Access Program", summary="Kits in every lobby.")
+    resource = ResourceFactory(title="Field guide", publisher="Lobby Institute")
+
+    Strategy.objects.filter(pk=page.pk).update(intro="Naloxone kits at the pharmacy counter.")
+    Program.objects.filter(pk=program.pk).update(summary="Naloxone for every household.")
+    Resource.objects.filter(pk=resource.pk).update(publisher="Naloxone Institute")
+
+    results = search("naloxone", user=AnonymousUser())
+    assert [hit.obj for hit in results.strategies.hits] == [page]
+    assert [hit.obj for hit in results.programs.hits] == [program]
+    assert [hit.obj for hit in results.resources.hits] == [resource]
+    assert search("lobby", user=AnonymousUser()).count == 0
+
+
+@postgresql_only
+def test_a_page_saved_from_a_loaded_instance_is_found_by_its_new_words_only():
+    StrategyFactory(slug="vending", title="Vending machines", intro="Kits in every lobby.")
+    page = Strategy.objects.get(slug="vending")  # holds the document stored when it was created
+    page.intro = "Naloxone kits at the pharmacy counter."
+    page.save()
+
+    assert titles(search("naloxone", user=AnonymousUser()).strategies) == ["Vending machines"]
+    assert search("lobby", user=AnonymousUser()).count == 0
+
+
+@postgresql_only
+def test_on_thousands_of_pages_the_strategy_query_reads_the_gin_index_not_the_table():
+    band = BandFactory()
+    words = ["coalition", "enforcement", "treatment", "prevention", "housing", "schools"]
+    # Introductions about as long as real pages' (some 1,000 characters); one page in
+    # a hundred mentions the word searched for.
+    Strategy.objects.bulk_create(
+        Strategy(
+            title=f"{words[number % len(words)].title()} strategy {number}",
+            slug=f"page-{number}",
+            map=band.map,
+            band=band,
+            intro=" ".join(words[(number + k) % len(words)] for k in range(120))
+            + (" Pharmacies stock naloxone." if number % 100 == 0 else ""),
+            status=Strategy.Status.PUBLISHED,
+        )
+        for number in range(3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE strategy_strategy")
+
+    with CaptureQueriesContext(connection) as queries:
+        results = search("naloxone", user=AnonymousUser())
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + queries[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert len(results.strategies.hits) == 30
+    assert "Bitmap Index Scan on strategy_search_document_gin" in plan
+    assert "Seq Scan on strategy_strategy" not in plan

@@ -1,0 +1,126 @@
+"""A stored full-text search document for strategy pages, on PostgreSQL.
+
+``Strategy.search_document`` holds the page's tsvector. A BEFORE INSERT OR
+UPDATE trigger computes it from the title (weight A) and the introduction
+(weight B) with the "english" configuration, so every way of writing a page
+keeps it current: ``save()``, ``bulk_create()``, ``QuerySet.update()`` and raw
+SQL alike. The expression must stay equal to
+``strategy.search.STRATEGY_FIELDS.vector()``; tests/strategy/test_search.py
+compares the two.
+
+A GIN index on the column serves the search. Its fast-update pending list is
+off: each write goes straight into the index, so a search never reads through
+a list of recent writes and the planner's estimate does not wait for a VACUUM.
+Pages are written far less often than they are searched.
+
+This replaces the expression index of 0002: a stored document is neither
+recomputed for every row the planner reads nor for every match it ranks.
+SQLite gets the (empty) column only: it has no triggers in plpgsql and no GIN
+indexes, and search there does not use the column.
+"""
+
+from dataclasses import dataclass
+
+import django.contrib.postgres.search
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import migrations
+
+
+@dataclass(frozen=True)
+class Document:
+    model: str
+    table: str
+    title: str
+    body: tuple[str, ...]
+    index: GinIndex
+    old_index: GinIndex  # the expression index of 0002, rebuilt when this migration is reversed
+
+    @property
+    def function(self) -> str:
+        return f"{self.table}_search_document"
+
+    def sql(self) -> str:
+        """The tsvector of NEW, as Django's ``SearchVector`` builds it for these fields."""
+        body = " || ' ' || ".join(f"COALESCE(NEW.{name}::text, '')" for name in self.body)
+        return (
+            f"setweight(to_tsvector('english'::regconfig, COALESCE(NEW.{self.title}::text, '')),"
+            f" 'A') || setweight(to_tsvector('english'::regconfig, {body}), 'B')"
+        )
+
+
+DOCUMENTS = [
+    Document(
+        model="Strategy",
+        table="strategy_strategy",
+        title="title",
+        body=("intro",),
+        index=GinIndex(
+            fields=["search_document"], name="strategy_search_document_gin", fastupdate=False
+        ),
+        old_index=GinIndex(
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("intro", weight="B", config="english"),
+            name="strategy_search_gin",
+        ),
+    ),
+]
+
+
+def add_documents(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for document in DOCUMENTS:
+        model = apps.get_model("strategy", document.model)
+        schema_editor.remove_index(model, document.old_index)
+        schema_editor.execute(
+            f"""
+            CREATE FUNCTION {document.function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.search_document := {document.sql()};
+                RETURN NEW;
+            END
+            $$
+            """
+        )
+        # Listing search_document too means that a write to the column itself is
+        # recomputed: it never holds anything but the document of the row.
+        columns = ", ".join((document.title, *document.body, "search_document"))
+        schema_editor.execute(
+            f"CREATE TRIGGER {document.function} BEFORE INSERT OR UPDATE OF {columns} "
+            f"ON {document.table} FOR EACH ROW EXECUTE FUNCTION {document.function}()"
+        )
+        # The trigger fills in every existing row's document.
+        table = schema_editor.quote_name(document.table)
+        schema_editor.execute(f"UPDATE {table} SET search_document = NULL")  # noqa: S608
+        schema_editor.add_index(model, document.index)
+        # Statistics for the new column, so that the planner estimates matches from the start.
+        schema_editor.execute(f"ANALYZE {document.table}")
+
+
+def remove_documents(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for document in DOCUMENTS:
+        model = apps.get_model("strategy", document.model)
+        schema_editor.remove_index(model, document.index)
+        schema_editor.execute(f"DROP TRIGGER {document.function} ON {document.table}")
+        schema_editor.execute(f"DROP FUNCTION {document.function}()")
+        schema_editor.add_index(model, document.old_index)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("strategy", "0002_search_index"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="strategy",
+            name="search_document",
+            field=django.contrib.postgres.search.SearchVectorField(
+                editable=False, null=True, serialize=False
+            ),
+        ),
+        migrations.RunPython(add_documents, remove_documents),
+    ]
