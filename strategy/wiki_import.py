@@ -26,21 +26,32 @@ sources) are created when missing and then left to the editors.
 """
 
 import datetime
+import functools
 import re
 from collections import Counter
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 
 import reversion
 from django.contrib.auth import get_user_model
+from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
-from django.db.models import Q
+from django.db import connections, router, transaction
+from django.db.models import Model, Q
+from django.db.models.fields.related_descriptors import (
+    ManyToManyDescriptor,
+    ReverseManyToOneDescriptor,
+    ReverseOneToOneDescriptor,
+)
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.text import slugify
+from reversion.models import Revision, Version
+from reversion.revisions import _follow_relations, _get_content_type, _get_options
+from reversion.signals import post_revision_commit, pre_revision_commit
 
 from programs.models import Program, Resource
 from reviews.models import ExpertAssignment, Review
@@ -69,6 +80,7 @@ from strategy.wiki_text import (
     parse_strategy_page,
     shorten,
     title_key,
+    without_credentials,
     zoom_subject,
 )
 
@@ -344,6 +356,106 @@ def _unique_slug(title: str, taken: set[str], fallback: str) -> str:
 # The importer ------------------------------------------------------------------------------
 
 
+class _UnitRevision:
+    """The revision of a unit of work that creates its page or map, written when the unit ends.
+
+    It holds what django-reversion would record for the same writes, in the
+    same order: every registered row the unit saves (or whose many-to-many
+    links it changes) and the rows those follow, each as it stands at the
+    end. Each row is serialized once, the versions are stored in one insert,
+    and a row the unit created is not queried for the rows it follows: they
+    all hold a key to it, so the unit wrote and recorded them itself. A row
+    that was there before has its followed rows read, as reversion does.
+    """
+
+    def __init__(self):
+        self.using = router.db_for_write(Revision)
+        self.rows: dict[tuple[object, str], Model] = {}
+        self.created: set[tuple[object, str]] = set()
+
+    def _key(self, obj) -> tuple[object, str]:
+        options = _get_options(type(obj))
+        return (
+            _get_content_type(type(obj), self.using),
+            force_str(getattr(obj, options.object_id_field)),
+        )
+
+    def record(self, obj, *, created: bool = False) -> None:
+        """``obj`` was saved (``created``: inserted) or its many-to-many links changed."""
+        if obj.pk is None or not reversion.is_registered(type(obj)):
+            return
+        if created:
+            self.created.add(self._key(obj))
+        self._add(obj, explicit=True)
+
+    def _add(self, obj, *, explicit: bool) -> None:
+        if obj.pk is None:
+            return
+        key = self._key(obj)
+        if key in self.rows and not explicit:
+            return
+        self.rows[key] = obj
+        if key in self.created and _follows_only_rows_pointing_to_it(type(obj)):
+            return
+        for related in _follow_relations(obj):
+            self._add(related, explicit=False)
+
+    def store(self) -> None:
+        """One revision of the recorded rows, by the author and with the comment of the change."""
+        if not self.rows or transaction.get_rollback(self.using):
+            return
+        versions = []
+        for obj in self.rows.values():
+            options = _get_options(type(obj))
+            content_type, object_id = self._key(obj)
+            versions.append(
+                Version(
+                    content_type=content_type,
+                    object_id=object_id,
+                    db=router.db_for_write(type(obj), instance=obj),
+                    format=options.format,
+                    serialized_data=serializers.serialize(
+                        options.format,
+                        (obj,),
+                        fields=options.fields,
+                        use_natural_foreign_keys=options.use_natural_foreign_keys,
+                    ),
+                    object_repr=force_str(obj),
+                )
+            )
+        revision = Revision(
+            date_created=reversion.get_date_created(),
+            user=reversion.get_user(),
+            comment=reversion.get_comment(),
+        )
+        pre_revision_commit.send(
+            sender=reversion.create_revision, revision=revision, versions=versions
+        )
+        revision.save(using=self.using)
+        for version in versions:
+            version.revision = revision
+        if connections[self.using].features.can_return_rows_from_bulk_insert:
+            Version.objects.using(self.using).bulk_create(versions)
+        else:
+            for version in versions:
+                version.save(using=self.using)
+        post_revision_commit.send(
+            sender=reversion.create_revision, revision=revision, versions=versions
+        )
+
+
+@functools.cache
+def _follows_only_rows_pointing_to_it(model) -> bool:
+    """Whether every relation a revision follows from ``model`` is rows with a key to it."""
+    for name in _get_options(model).follow:
+        descriptor = getattr(model, name, None)
+        if isinstance(descriptor, ManyToManyDescriptor) or not isinstance(
+            descriptor, ReverseManyToOneDescriptor | ReverseOneToOneDescriptor
+        ):
+            return False
+    return True
+
+
 class _Tally:
     """What one unit of work (a map, a page) changed; merged into the report if it succeeds."""
 
@@ -355,6 +467,8 @@ class _Tally:
         self.pages_created: set[int] = set()
         self.pages_updated: set[int] = set()
         self.placed: list[str] = []  # strategies this unit wrote, forgotten if it fails
+        # The unit's revision while it runs, when the unit records it itself.
+        self.revision: _UnitRevision | None = None
 
     @property
     def changed(self) -> bool:
@@ -701,6 +815,26 @@ class _Importer:
 
     # Saving ------------------------------------------------------------------------------------
 
+    @contextmanager
+    def _change(self, tally: _Tally, *, new: bool) -> Iterator[None]:
+        """One unit's transaction and revision, by the importer's user, as ``recorded_change``.
+
+        A unit that creates its page or map (``new``) records its revision
+        itself (``_UnitRevision``); one that changes rows already there lets
+        django-reversion record each row as it is saved.
+        """
+        with recorded_change(user=self.user, comment=self.comment):
+            if not new:
+                yield
+                return
+            tally.revision = _UnitRevision()
+            try:
+                with reversion.create_revision(manage_manually=True, atomic=False):
+                    yield
+                tally.revision.store()
+            finally:
+                tally.revision = None
+
     def _save(self, tally: _Tally, kind: str | None, obj, values: dict) -> bool:
         """Create ``obj`` (unsaved) or change it to ``values``; True if it was written.
 
@@ -712,6 +846,8 @@ class _Importer:
                 setattr(obj, name, value)
             _validate(obj)
             obj.save()
+            if tally.revision is not None:
+                tally.revision.record(obj, created=True)
             if kind:
                 tally.created[kind] += 1
             return True
@@ -722,6 +858,8 @@ class _Importer:
             setattr(obj, name, values[name])
         _validate(obj)
         obj.save(update_fields=changed)
+        if tally.revision is not None:
+            tally.revision.record(obj)
         if kind:
             tally.updated[kind] += 1
         return True
@@ -748,41 +886,41 @@ class _Importer:
                 self._guarded(place.title, lambda tally, place=place: self._stub(tally, place))
 
     def _map(self, tally: _Tally, plan: _MapPlan) -> None:
-        with recorded_change(user=self.user, comment=self.comment):
-            summary = ""
-            if plan.page is not None:
-                parsed = parse_map_page(plan.page.title, plan.page.text, link_url=self.link_url)
-                summary = parsed.summary
-            title = shorten(plan.title, 200)
-            if title != plan.title:
-                tally.warn("the map's title is too long; shortened")
-            values = {"title": title}
-            if summary:
-                values["summary"] = summary
-            if plan.key == "top":
-                obj = StrategyMap.objects.filter(slug=plan.slug).first()
-                if obj is not None and obj.parent_id is not None:
-                    obj = None
-                if obj is None and (site_top := StrategyMap.objects.top_level().first()):
-                    obj, values = site_top, {}
-                    tally.warn(
-                        f"the site's top-level map is “{site_top}”; this map's bands and "
-                        "strategies were added to it"
-                    )
-                obj = obj or StrategyMap(slug=plan.slug)
-            else:
-                parent = self.map_objects[plan.parent]
-                zooms_into = self.strategies.get(plan.zooms_into) if plan.zooms_into else None
-                obj = StrategyMap.objects.filter(slug=plan.slug).first()
-                if obj is None and zooms_into is not None:
-                    obj = StrategyMap.objects.filter(zooms_into=zooms_into).first()
-                obj = obj or StrategyMap(slug=plan.slug)
-                values |= {"parent": parent, "zooms_into": zooms_into}
-                if plan.page is None and obj.pk is None:
-                    tally.warn(
-                        f"its breadcrumb names the zoom map “{plan.title}”, which is not in the "
-                        "file; that zoom map was created from the breadcrumb, without a summary"
-                    )
+        summary = ""
+        if plan.page is not None:
+            parsed = parse_map_page(plan.page.title, plan.page.text, link_url=self.link_url)
+            summary = parsed.summary
+        title = shorten(plan.title, 200)
+        if title != plan.title:
+            tally.warn("the map's title is too long; shortened")
+        values = {"title": title}
+        if summary:
+            values["summary"] = summary
+        if plan.key == "top":
+            obj = StrategyMap.objects.filter(slug=plan.slug).first()
+            if obj is not None and obj.parent_id is not None:
+                obj = None
+            if obj is None and (site_top := StrategyMap.objects.top_level().first()):
+                obj, values = site_top, {}
+                tally.warn(
+                    f"the site's top-level map is “{site_top}”; this map's bands and "
+                    "strategies were added to it"
+                )
+            obj = obj or StrategyMap(slug=plan.slug)
+        else:
+            parent = self.map_objects[plan.parent]
+            zooms_into = self.strategies.get(plan.zooms_into) if plan.zooms_into else None
+            obj = StrategyMap.objects.filter(slug=plan.slug).first()
+            if obj is None and zooms_into is not None:
+                obj = StrategyMap.objects.filter(zooms_into=zooms_into).first()
+            obj = obj or StrategyMap(slug=plan.slug)
+            values |= {"parent": parent, "zooms_into": zooms_into}
+            if plan.page is None and obj.pk is None:
+                tally.warn(
+                    f"its breadcrumb names the zoom map “{plan.title}”, which is not in the "
+                    "file; that zoom map was created from the breadcrumb, without a summary"
+                )
+        with self._change(tally, new=obj.pk is None):
             self._save(tally, "maps", obj, values)
             self.map_objects[plan.key] = obj
             for order, (band_title, _keys) in enumerate(plan.bands):
@@ -792,20 +930,30 @@ class _Importer:
 
     def _stub(self, tally: _Tally, place: _Place) -> None:
         """A strategy a map lists: placed now, its page's content (if any) comes later."""
-        with recorded_change(user=self.user, comment=self.comment):
-            strategy = self._placed(tally, place, {})
+        existing = Strategy.objects.filter(slug=place.slug).first()
+        with self._change(tally, new=self._creates(existing)):
+            strategy = self._placed(tally, place, {}, existing=existing)
             if tally.changed and strategy.pk not in tally.pages_created:
                 tally.pages_updated.add(strategy.pk)
 
-    def _placed(self, tally: _Tally, place: _Place, values: dict, *, status=None) -> Strategy:
-        """The strategy at its place on the map, created or moved there, with ``values``."""
+    def _creates(self, existing: Strategy | None) -> bool:
+        """Whether the page (None: the site has none at its address) is new in this import."""
+        return existing is None or existing.pk in self.created_pages
+
+    def _placed(
+        self, tally: _Tally, place: _Place, values: dict, *, existing: Strategy | None, status=None
+    ) -> Strategy:
+        """The strategy at its place on the map, created or moved there, with ``values``.
+
+        ``existing`` is the page with the place's address, if the site has one.
+        """
         strategy_map = self.map_objects[place.map_key]
         band = (
             Band.objects.filter(map=strategy_map, title__iexact=shorten(place.band, 200))
             .order_by("pk")
             .first()
         )
-        strategy = Strategy.objects.filter(slug=place.slug).first()
+        strategy = existing
         values = {
             "title": place.title,
             "map": strategy_map,
@@ -841,9 +989,13 @@ class _Importer:
                 raise ValidationError(str(error)) from error
             for message in parsed.warnings:
                 tally.warn(message)
-            with recorded_change(user=self.user, comment=self.comment):
-                strategy = self._page_content(tally, parsed, place)
-                if tally.changed:
+            existing = Strategy.objects.filter(slug=place.slug).first()
+            with self._change(tally, new=self._creates(existing)):
+                strategy = self._page_content(tally, parsed, place, existing)
+                # The revision holds the whole page, whichever of its parts changed.
+                if tally.revision is not None and tally.changed:
+                    tally.revision.record(strategy)
+                elif tally.changed:
                     reversion.add_to_revision(strategy)
             if tally.changed:
                 tally.pages_updated.add(strategy.pk)
@@ -856,8 +1008,9 @@ class _Importer:
             self.report.pages_imported += 1
             self.imported.add(place.key)
 
-    def _page_content(self, tally: _Tally, parsed: ParsedPage, place: _Place) -> Strategy:
-        existing = Strategy.objects.filter(slug=place.slug).first()
+    def _page_content(
+        self, tally: _Tally, parsed: ParsedPage, place: _Place, existing: Strategy | None
+    ) -> Strategy:
         values: dict = {}
         intro = parsed.intro
         manager = self._person(parsed.manager) if parsed.manager else None
@@ -888,7 +1041,11 @@ class _Importer:
             else Strategy.Status.PUBLISHED
         )
         strategy = self._placed(
-            tally, place, values, status=status if self.publish else Strategy.Status.DRAFT
+            tally,
+            place,
+            values,
+            existing=existing,
+            status=status if self.publish else Strategy.Status.DRAFT,
         )
         new = strategy.pk in tally.pages_created or strategy.pk in self.created_pages
         rows = _PageRows(strategy, new=new)
@@ -1044,6 +1201,8 @@ class _Importer:
                 missing = [p for p in dict.fromkeys(partners) if p.pk not in have]
                 if missing:
                     action.partners.add(*missing)
+                    if tally.revision is not None:
+                        tally.revision.record(action)
                     have.update(p.pk for p in missing)
                     if not created and not changed:
                         tally.updated["actions"] += 1
@@ -1084,7 +1243,7 @@ class _Importer:
         if key in self.people_cache:
             return self.people_cache[key]
         users = get_user_model().objects.filter(is_active=True)
-        bare = name.strip()
+        bare = without_credentials(name.strip())
         for prefix in ("Dr. ", "Dr ", "Mr. ", "Ms. ", "Mrs. "):
             bare = bare.removeprefix(prefix)
         first, _, last = bare.rpartition(" ")

@@ -699,16 +699,29 @@ def people(text: str) -> list[Person]:
     """Names as typed after "SUBJECT MATTER EXPERT:", each with its area of expertise if given."""
     found: list[Person] = []
     for part in split_outside_parentheses(text, _PEOPLE_SEPARATORS):
-        if _CREDENTIAL.match(part) and found:
-            found[-1].name += f", {part}"
-            continue
-        area = ""
+        name, area = part, ""
         if match := re.match(r"^(?P<name>[^()]+?)\s*\((?P<area>[^()]+)\)\s*$", part):
-            part, area = match["name"], match["area"]
+            name, area = match["name"], match["area"]
         elif len(pieces := _AREA_DASH.split(part, maxsplit=1)) == 2:
-            part, area = pieces
-        found.append(Person(name=part.strip(" .*"), area=area.strip(" .")))
+            name, area = pieces
+        area = area.strip(" .")
+        if found and _CREDENTIAL.match(name.strip()):
+            # "Ana Ruiz, MD (addiction medicine)": the credential and the area are hers.
+            person = found[-1]
+            person.name += f", {name.strip()}"
+            if area:
+                person.area = f"{person.area}; {area}" if person.area else area
+            continue
+        found.append(Person(name=name.strip(" .*"), area=area))
     return [person for person in found if person.name]
+
+
+def without_credentials(name: str) -> str:
+    """The name without the credentials written after it: "Ana Ruiz, MD, PhD" is "Ana Ruiz"."""
+    parts = [part.strip() for part in name.split(",")]
+    while len(parts) > 1 and _CREDENTIAL.match(parts[-1]):
+        parts.pop()
+    return ", ".join(parts)
 
 
 # Sections of a strategy page --------------------------------------------------------------

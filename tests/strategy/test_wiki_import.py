@@ -17,17 +17,22 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Revision, Version
 
+from bench.wiki_dump import write_dump
 from programs.models import Program, Resource
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
-from strategy import admin_import, wiki_import, wiki_text
+from strategy import admin_import, history, wiki_import, wiki_text
 from strategy.models import Band, Strategy, StrategyMap, StrategyProgram, StrategyResource
 from strategy.wiki_dump import WikiDump
 from strategy.wiki_import import FALLBACK_BAND, ImportFailed, PageNote, import_dump
 from strategy.wiki_text import WikitextError, breadcrumb, parse_strategy_page
+from tests.revisions import page_change
 from tests.strategy.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +265,167 @@ def test_each_changed_page_gets_one_revision_by_the_importer_and_a_rerun_none(ed
     import_dump(source=RIVERSIDE, user=editor)
 
     assert Revision.objects.count() == revisions
+
+
+ZOOM_TARGET_PAGE = (
+    "Cut Off the Illegal Supply",
+    """Return to [[Opioid_Top-Level_Strategy_Map|Opioid Top-Level Strategy Map]]
+
+Supply reaches the county by road and by mail.
+
+== Promising Programs ==
+=== Focused Deterrence Call-Ins ===
+First tried in Boston, MA, in 1996.
+
+== Tools & Resources ==
+* [https://example.org/market-toolkit Street Market Toolkit]
+
+== Scorecard Building ==
+=== Potential Objective Details ===
+Stop the mail route by 2023.
+=== Potential Measures & Data Sources ===
+* Parcels seized — Postal inspectors
+=== Potential Actions & Partners ===
+* Train sorting staff — US Postal Inspection Service (lead); City Police Department
+
+'''SUBJECT MATTER EXPERT:''' Pat Kim (policing); Jordan Blake
+
+{| class="wikitable"
+! Reviewer !! Date !! Comments
+|-
+| Pat Kim || 2019-01-15 || Good sources.
+|}
+""",
+)
+
+
+def stored_revisions() -> tuple[list, list]:
+    """Every revision and version as stored, field by field, in the order they were written."""
+    revisions = list(
+        Revision.objects.order_by("pk").values_list("pk", "date_created", "user", "comment")
+    )
+    versions = list(
+        Version.objects.order_by("pk").values_list(
+            "pk",
+            "revision",
+            "content_type",
+            "object_id",
+            "db",
+            "format",
+            "serialized_data",
+            "object_repr",
+        )
+    )
+    return revisions, versions
+
+
+def reset_id_sequences() -> None:
+    """New rows get the ids they would get in a database holding only the rows there are now."""
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def generated_export(folder: Path) -> Path:
+    write_dump(folder / "wiki.xml", pages=40)
+    return folder / "wiki.xml"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(lambda folder: RIVERSIDE, id="riverside"),
+        pytest.param(lambda folder: FIXTURES / "three-pages-0.11.xml", id="rewrite"),
+        pytest.param(
+            lambda folder: io.BytesIO(
+                export(TOP, ZOOM, strategy_page(SUBSECTIONS), ZOOM_TARGET_PAGE)
+            ),
+            id="zoom-target-with-a-page",
+        ),
+        pytest.param(generated_export, id="generated"),
+    ],
+)
+def test_an_import_stores_the_revisions_and_versions_reversion_records_for_its_saves(
+    source, editor, monkeypatch, tmp_path
+):
+    UserFactory(username="mlee", first_name="Morgan", last_name="Lee")
+    UserFactory(username="pkim", first_name="Pat", last_name="Kim")
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+
+    def stored() -> tuple[list, list]:
+        reset_id_sequences()
+        with transaction.atomic():
+            import_dump(source=source(tmp_path), user=editor, publish=True)
+            found = stored_revisions()
+            transaction.set_rollback(True)
+        return found
+
+    imported = stored()
+    # The same import, with django-reversion recording each row as it is saved.
+    change = wiki_import._Importer._change
+    monkeypatch.setattr(
+        wiki_import._Importer,
+        "_change",
+        lambda self, tally, *, new: change(self, tally, new=False),
+    )
+    recorded_by_reversion = stored()
+
+    revisions, versions = imported
+    assert len(revisions) > 1 and len(versions) > len(revisions)
+    assert imported == recorded_by_reversion
+
+
+def test_an_imported_page_has_a_history_and_can_be_restored_to_its_imported_revision(
+    client, editor
+):
+    import_dump(source=RIVERSIDE, user=editor)
+    page = Strategy.objects.get(slug="close-open-air-drug-markets")
+    imported = Version.objects.get_for_object(page).get()
+    state = history.page_state(imported)
+    assert state.unreadable == 0
+    assert state.page.fields["intro"] == page.intro
+    objective = page.objectives.get()
+    objective_id = objective.pk
+    assert set(state.parts["objectives"]) == {str(objective_id)}
+    assert len(state.parts["measures"]) == 2 and len(state.parts["actions"]) == 2
+    assert len(state.parts["experts"]) == 2
+    call_in = objective.actions.get(title="Hold the first call-in")
+    partners = sorted(call_in.partners.values_list("name", flat=True))
+    assert partners == ["Eastside Neighbors Association", "Grace Chapel"]
+    with page_change(page, user=editor, comment="Edited"):
+        page.intro = "Rewritten."
+        page.save()
+        objective.delete()
+
+    client.force_login(editor)
+    response = client.get(reverse("strategy:strategy-history", args=[page.slug]))
+    assert response.status_code == 200
+    assert "Imported from MediaWiki (riverside-0.10.xml)" in response.content.decode()
+    response = client.post(reverse("strategy:strategy-revert", args=[page.slug, imported.pk]))
+    assert response.status_code == 302
+
+    page.refresh_from_db()
+    assert page.intro == state.page.fields["intro"]
+    restored = page.objectives.get()
+    assert restored.pk == objective_id and restored.measures.count() == 2
+    call_in = restored.actions.get(title="Hold the first call-in")
+    assert sorted(call_in.partners.values_list("name", flat=True)) == partners
+
+
+def test_pages_cached_for_readers_show_what_an_import_wrote_on_the_next_request(client):
+    run(export(TOP, ZOOM, strategy_page("An intro.")), publish=True)
+    home = reverse("strategy:home")
+    assert client.get(home)["X-Page-Cache"] == "miss"
+    assert client.get(home)["X-Page-Cache"] == "hit"
+
+    added = TOP[1] + "* [[Treat Addiction in Jail]]\n"
+    run(export((TOP[0], added), ZOOM, ("Treat Addiction in Jail", "Treatment.")), publish=True)
+
+    response = client.get(home)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Treat Addiction in Jail" in response.content.decode()
 
 
 def test_dry_run_writes_nothing_and_reports_what_a_real_run_does():
@@ -825,6 +991,41 @@ def test_page_manager_and_experts_match_accounts_keep_names_and_report_placehold
     experts = {(a.expert, a.expert_name, a.area) for a in page.expert_assignments.all()}
     assert experts == {(None, "Dr. Ana Ruiz", "street outreach"), (expert, "Pat Kim", "")}
     assert any("[insert name here]" in m for m in warnings_of(report, page.title))
+
+
+def test_a_credential_followed_by_an_area_stays_with_the_experts_name():
+    pat = UserFactory(username="pkim", first_name="Pat", last_name="Kim")
+    body = (
+        "'''SUBJECT MATTER EXPERT:''' Dr. Ana Ruiz, MD (addiction medicine); "
+        "Dr. Pat Kim, PhD, MPH – epidemiology; Jordan Blake, Jr."
+    )
+    report, page = import_page(body)
+
+    experts = {(a.expert, a.expert_name, a.area) for a in page.expert_assignments.all()}
+    assert experts == {
+        (None, "Dr. Ana Ruiz, MD", "addiction medicine"),
+        (pat, "Pat Kim", "epidemiology"),  # her account, found by the name without credentials
+        (None, "Jordan Blake, Jr.", ""),
+    }
+    assert warnings_of(report, page.title) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dr. Ana Ruiz, MD (addiction medicine)", [("Dr. Ana Ruiz, MD", "addiction medicine")]),
+        ("Ana Ruiz, M.D. — addiction medicine", [("Ana Ruiz, M.D.", "addiction medicine")]),
+        (
+            "Ana Ruiz, MD, PhD (addiction medicine) and Pat Kim (policing)",
+            [("Ana Ruiz, MD, PhD", "addiction medicine"), ("Pat Kim", "policing")],
+        ),
+        ("Ana Ruiz (psychiatry), MD (addiction)", [("Ana Ruiz, MD", "psychiatry; addiction")]),
+        ("Ana Ruiz, MD; Pat Kim", [("Ana Ruiz, MD", ""), ("Pat Kim", "")]),
+        ("MD (addiction medicine)", [("MD", "addiction medicine")]),
+    ],
+)
+def test_people_keeps_a_credential_and_the_area_after_it_with_the_name_before(text, expected):
+    assert [(p.name, p.area) for p in wiki_text.people(text)] == expected
 
 
 def test_a_page_manager_without_an_account_is_kept_in_other_notes_and_reported():
