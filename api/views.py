@@ -52,7 +52,7 @@ def endpoint(doc: Doc | None) -> Callable:
     """
 
     def decorate(view):
-        view = cache_for_anonymous(view)
+        view = cache_for_anonymous(view, query=("page",))
 
         @csrf_exempt
         @wraps(view)

@@ -130,7 +130,9 @@ def parse_cache_url(name: str, url: str) -> dict:
     if parts.scheme in ("redis", "rediss"):
         if not parts.hostname:
             raise ImproperlyConfigured(f"{name}={url!r} names no host.")
-        return {"BACKEND": REDIS_CACHE_BACKEND, "LOCATION": url}
+        # Seconds: an unreachable Redis must fail a request quickly, not hang a worker.
+        options = {"socket_connect_timeout": 2, "socket_timeout": 2}
+        return {"BACKEND": REDIS_CACHE_BACKEND, "LOCATION": url, "OPTIONS": options}
     if parts.scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     raise ImproperlyConfigured(

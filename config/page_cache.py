@@ -17,6 +17,8 @@ upload, MediaWiki import, revert) that send no signals.
 """
 
 import hashlib
+import logging
+import threading
 import time
 
 from django.apps import apps
@@ -26,10 +28,13 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from redis import RedisError
 
 VERSION_KEY = "content-version"
 CONTENT_APPS = ("strategy", "programs", "scorecards", "reviews")
 SAFE_METHODS = ("GET", "HEAD")
+
+logger = logging.getLogger(__name__)
 
 
 def content_version() -> int:
@@ -45,7 +50,12 @@ def _current_version(stored: int | None) -> int:
     return stored
 
 
+# Whether this thread has read the page cache since it last moved the version on.
+_this_thread = threading.local()
+
+
 def _bump() -> None:
+    _this_thread.read_pages = False
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -53,19 +63,28 @@ def _bump() -> None:
 
 
 def content_changed() -> None:
-    """Move the content version on, now and again when the transaction commits.
+    """Move the content version on: at once outside a transaction, else at commit.
 
-    Now, so the writer's next read in the same transaction is fresh; at commit,
-    because a reader may render the old rows after the first bump but before the
-    commit, and must not have stored them under the version readers will use next.
+    Other processes only see a transaction's rows once it commits, so one bump
+    at commit serves them, however many rows it writes. Inside the transaction
+    only this thread can have read pages of the new rows' old state (a test
+    does, in its one long transaction), so it also bumps at once when it has
+    read the cache since its last bump. A transaction rolled back changes
+    nothing and bumps nothing at commit.
     """
-    _bump()
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        return  # already committed
-    # Once per transaction, however many rows it writes (an import writes thousands).
+        _bump()
+        return
     if not any(callback is _bump for _, callback, _ in connection.run_on_commit):
         transaction.on_commit(_bump)
+    if getattr(_this_thread, "read_pages", False):
+        _bump()
+
+
+def version_moved_on(**kwargs) -> None:
+    """After ``migrate``: a restore or an upgrade changes rows without signals, or templates."""
+    _bump()
 
 
 def _saved(sender, update_fields=None, **kwargs):
@@ -91,10 +110,19 @@ def watch_content() -> None:
             )
 
 
-def cache_for_anonymous(view):
-    """Mark ``view`` as a public page that AnonymousPageCacheMiddleware may cache."""
-    view.anonymous_page_cache = True
-    return view
+def cache_for_anonymous(view=None, *, query: tuple[str, ...] = ()):
+    """Mark ``view`` as a public page that AnonymousPageCacheMiddleware may cache.
+
+    ``query`` names the query parameters the view reads; an address with any
+    other parameter is answered but not stored, so that made-up addresses
+    cannot fill the cache.
+    """
+
+    def mark(view):
+        view.anonymous_page_cache = frozenset(query)
+        return view
+
+    return mark if view is None else mark(view)
 
 
 def _may_be_cached(request) -> bool:
@@ -112,7 +140,8 @@ def _is_cached_page(request) -> bool:
         match = resolve(request.path_info)
     except Resolver404:
         return False
-    return getattr(match.func, "anonymous_page_cache", False)
+    parameters = getattr(match.func, "anonymous_page_cache", None)
+    return parameters is not None and set(request.GET) <= parameters
 
 
 def _is_shareable(request, response) -> bool:
@@ -120,7 +149,6 @@ def _is_shareable(request, response) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not request.user.is_authenticated
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
@@ -137,7 +165,9 @@ class AnonymousPageCacheMiddleware:
     It sits above sessions, sign-in and the header middlewares: a cached page
     is stored with the headers they gave it (framing, content policy, CORS),
     and a hit skips all of them. Anything that signs a reader in, sets a
-    cookie or hands out a CSRF token is never stored.
+    cookie or hands out a CSRF token is never stored. While the cache cannot
+    be reached, pages are rendered for every request; writes, which must move
+    the version on, fail until it is back.
     """
 
     def __init__(self, get_response):
@@ -149,8 +179,13 @@ class AnonymousPageCacheMiddleware:
         key = _page_key(request)
         # One round trip for the version and the page, which records the version
         # it was rendered at: a page of an older version is rendered again.
-        found = cache.get_many([VERSION_KEY, key])
-        version = _current_version(found.get(VERSION_KEY))
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+            version = _current_version(found.get(VERSION_KEY))
+        except RedisError:
+            logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
+            return self.get_response(request)
+        _this_thread.read_pages = True
         stored = found.get(key)
         if stored is not None and stored[0] == version:
             _, content, headers = stored
@@ -162,6 +197,10 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if _is_shareable(request, response):
             headers = {name: value for name, value in response.items() if name != "Set-Cookie"}
-            cache.set(key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
+            try:
+                cache.set(key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS)
+            except RedisError:
+                logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
+            else:
+                response["X-Page-Cache"] = "miss"
         return response

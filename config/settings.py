@@ -111,8 +111,14 @@ if PRODUCTION and CACHES["default"]["BACKEND"] != REDIS_CACHE_BACKEND:
         "must see the same cached pages and content version."
     )
 # Anonymous readers get whole pages from the cache until content changes
-# (config/page_cache.py); the lifetime only bounds how long unused pages stay.
-PAGE_CACHE_SECONDS = env.int_at_least("DJANGO_PAGE_CACHE_SECONDS", 3600, 0)
+# (config/page_cache.py); a page is kept at most this long. Only with a shared
+# cache by default: with one process's memory, a command run beside the server
+# (an import, the demo) could not tell the server's cache that content changed.
+PAGE_CACHE_SECONDS = env.int_at_least(
+    "DJANGO_PAGE_CACHE_SECONDS",
+    3600 if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND else 0,
+    0,
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

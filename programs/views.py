@@ -10,7 +10,7 @@ from strategy.models import Strategy, StrategyProgram
 PROGRAMS_PER_PAGE = 50
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=("rating", "strategy", "page"))
 def program_list(request):
     form = ProgramFilterForm(request.GET or None, user=request.user)
     pages = StrategyProgram.objects.filter(

@@ -100,7 +100,7 @@ def healthz(request):
     return JsonResponse({"database": "ok"})
 
 
-@cache_for_anonymous
+@cache_for_anonymous(query=("from", "to"))
 def strategy_history(request, slug):
     """The page's revisions, and the differences between two of them (``?from=&to=``)."""
     strategy = get_object_or_404(
@@ -126,7 +126,7 @@ def strategy_history(request, slug):
     return render(request, "strategy/history.html", context, status=status)
 
 
-@cache_for_anonymous
+# Not cached: every query is a new address, and search is quick on its own.
 def search_page(request):
     query = request.GET.get("q", "")
     return render(

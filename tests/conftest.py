@@ -23,8 +23,9 @@ def role_groups(request):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with no cached pages: a page cached by another test shows other rows."""
+def page_cache(settings):
+    """The page cache on, as in production, and empty: another test's pages show other rows."""
+    settings.PAGE_CACHE_SECONDS = 3600
     cache.clear()
 
 

@@ -181,10 +181,11 @@ def test_locmem_cache_url():
     assert parse_cache_url("CACHE_URL", "locmem://pages")["LOCATION"] == "pages"
 
 
-def test_redis_cache_url_keeps_the_url_as_location():
+def test_redis_cache_url_keeps_the_url_as_location_with_short_timeouts():
     assert parse_cache_url("CACHE_URL", "redis://cache.internal:6379/1") == {
         "BACKEND": "config.cache.SharedRedisCache",
         "LOCATION": "redis://cache.internal:6379/1",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 
 
