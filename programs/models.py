@@ -64,7 +64,12 @@ class Resource(models.Model):
 class ProgramQuerySet(models.QuerySet):
     def with_evidence(self):
         return self.prefetch_related(
-            "ratings", "implementations__outcomes__source", "implementations"
+            "ratings",
+            "implementations",
+            models.Prefetch(
+                "implementations__outcomes",
+                queryset=Outcome.objects.select_related("source").defer("source__search_document"),
+            ),
         )
 
 

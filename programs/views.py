@@ -13,9 +13,11 @@ PROGRAMS_PER_PAGE = 50
 @cache_for_anonymous(query=("rating", "strategy", "page"))
 def program_list(request):
     form = ProgramFilterForm(request.GET or None, user=request.user)
-    pages = StrategyProgram.objects.filter(
-        strategy__in=Strategy.objects.visible_to(request.user)
-    ).select_related("strategy")
+    pages = (
+        StrategyProgram.objects.filter(strategy__in=Strategy.objects.visible_to(request.user))
+        .select_related("strategy")
+        .defer("strategy__search_document")
+    )
     programs = form.filter(Program.objects.all()).prefetch_related(
         "ratings", Prefetch("strategy_links", queryset=pages, to_attr="visible_pages")
     )
@@ -32,9 +34,11 @@ def program_list(request):
 
 @cache_for_anonymous
 def program_detail(request, slug):
-    pages = StrategyProgram.objects.filter(
-        strategy__in=Strategy.objects.visible_to(request.user)
-    ).select_related("strategy")
+    pages = (
+        StrategyProgram.objects.filter(strategy__in=Strategy.objects.visible_to(request.user))
+        .select_related("strategy")
+        .defer("strategy__search_document")
+    )
     program = get_object_or_404(
         Program.objects.with_evidence().prefetch_related(
             Prefetch("strategy_links", queryset=pages, to_attr="visible_pages")

@@ -27,6 +27,7 @@ HEADER = [
     "note",
 ]
 CHUNK = 2000
+MEASURE_ORDER = ("objective_id", "order", "id")
 # A cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,17 +60,23 @@ def scorecard_csv_chunks(measures: QuerySet[Measure]) -> Iterator[str]:
     PostgreSQL), so the site-wide file streams in constant memory: measures in
     their usual order, and their points in the same order, walked side by side.
     """
-    measures = measures.select_related("objective__strategy", "data_source").order_by(
-        *Measure._meta.ordering
+    measures = (
+        measures.select_related("objective__strategy", "data_source")
+        .defer("objective__strategy__search_document")
+        .order_by(*MEASURE_ORDER)
     )
     points = (
         DataPoint.objects.filter(measure__in=measures.values("pk"))
-        .order_by(
-            *(f"measure__{field}" for field in Measure._meta.ordering), "period_start", "period"
+        .order_by(*(f"measure__{field}" for field in MEASURE_ORDER), "period_start", "period")
+        .values_list(
+            *(f"measure__{field}" for field in MEASURE_ORDER),
+            "period",
+            "period_start",
+            "value",
+            "note",
         )
-        .values_list("measure_id", "period", "period_start", "value", "note")
     )
-    points_by_measure = groupby(points.iterator(chunk_size=CHUNK), key=itemgetter(0))
+    points_by_measure = groupby(points.iterator(chunk_size=CHUNK), key=itemgetter(0, 1, 2))
     measure_rows = measures.iterator(chunk_size=CHUNK)
     # Both queries run before the first line is handed out: the caller takes that
     # line before answering, so a database that is down gets a 503, not a cut-off file.
@@ -78,13 +85,17 @@ def scorecard_csv_chunks(measures: QuerySet[Measure]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(HEADER)
     for measure in chain([first_measure] if first_measure else [], measure_rows):
+        position = (measure.objective_id, measure.order, measure.pk)
+        # Points of a measure deleted or unpublished between the two queries are passed over.
+        while next_group is not None and next_group[0] < position:
+            next_group = next(points_by_measure, None)
         rows = []
-        if next_group is not None and next_group[0] == measure.pk:
-            rows = list(next_group[1])
+        if next_group is not None and next_group[0] == position:
+            rows = [row[3:] for row in next_group[1]]
             next_group = next(points_by_measure, None)
         # What with_latest_value() would annotate, so measure.status needs no query.
-        _, measure.latest_period, measure.latest_start, measure.latest_value, _ = (
-            rows[-1] if rows else (None, None, None, None, None)
+        measure.latest_period, measure.latest_start, measure.latest_value, _ = (
+            rows[-1] if rows else (None, None, None, None)
         )
         common = [
             spreadsheet_safe(cell)
@@ -107,5 +118,5 @@ def scorecard_csv_chunks(measures: QuerySet[Measure]) -> Iterator[str]:
             writer.writerow(
                 [*common, spreadsheet_safe(period), spreadsheet_safe(value), spreadsheet_safe(note)]
             )
-            for _, period, _start, value, note in rows or [(None, "", None, "", "")]
+            for period, _start, value, note in rows or [("", None, "", "")]
         )

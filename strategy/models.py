@@ -166,16 +166,22 @@ class StrategyQuerySet(models.QuerySet):
             "page_manager",
         ).prefetch_related(
             models.Prefetch(
-                "program_links", queryset=StrategyProgram.objects.select_related("program")
+                "program_links",
+                queryset=StrategyProgram.objects.select_related("program").defer(
+                    "program__search_document"
+                ),
             ),
             "program_links__program__ratings",
             "program_links__program__implementations",
             models.Prefetch(
                 "program_links__program__implementations__outcomes",
-                queryset=Outcome.objects.select_related("source"),
+                queryset=Outcome.objects.select_related("source").defer("source__search_document"),
             ),
             models.Prefetch(
-                "resource_links", queryset=StrategyResource.objects.select_related("resource")
+                "resource_links",
+                queryset=StrategyResource.objects.select_related("resource").defer(
+                    "resource__search_document"
+                ),
             ),
             "objectives",
             models.Prefetch(

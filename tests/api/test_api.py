@@ -280,7 +280,7 @@ QUERY_BUDGETS = {
     "strategy-detail": 12,
     "strategy-scorecard": 5,
     "program-list": 3,
-    "program-detail": 6,
+    "program-detail": 5,
 }
 
 

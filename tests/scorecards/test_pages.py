@@ -120,6 +120,33 @@ def test_all_scorecards_csv_streams_every_value_beside_its_own_measure(client):
     ]
 
 
+def test_a_page_unpublished_while_the_file_is_read_leaves_the_other_measures_whole(client):
+    gone = MeasureFactory(objective__strategy__title="Alpha", name="Alpha measure")
+    kept = MeasureFactory(objective__strategy__title="Beta", name="Beta measure")
+    for measure in (gone, kept):
+        DataPointFactory(measure=measure, period="2026-Q1", value=10)
+        DataPointFactory(measure=measure, period="2026-Q2", value=20)
+    unpublished = []
+
+    def unpublish_after_the_points_query(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not unpublished and sql.startswith("SELECT") and "scorecards_datapoint" in sql:
+            unpublished.append(gone.objective.strategy_id)
+            Strategy.objects.filter(pk=gone.objective.strategy_id).update(
+                status=Strategy.Status.DRAFT
+            )
+        return result
+
+    with connection.execute_wrapper(unpublish_after_the_points_query):
+        data = rows(client.get(reverse("scorecards:all-csv")))
+
+    assert unpublished
+    assert [(row["measure"], row["period"], row["value"]) for row in data] == [
+        ("Beta measure", "2026-Q1", "10.00"),
+        ("Beta measure", "2026-Q2", "20.00"),
+    ]
+
+
 def test_all_scorecards_csv_takes_the_same_queries_at_any_size(client):
     add_measures(StrategyFactory(), 1, points=2)
     with CaptureQueriesContext(connection) as small:

@@ -325,3 +325,33 @@ def test_server_error_page_is_the_sites_own_without_details(client, monkeypatch)
     html = response.content.decode()
     assert "Something went wrong" in html
     assert "database exploded" not in html
+
+
+def test_public_pages_never_read_the_search_documents(client):
+    page = StrategyFactory()
+    fill_page(page, 2)
+    StrategyLinkFactory(cause=page, effect=StrategyFactory(map=page.map))
+    program = page.program_links.first().program
+    partner = page.objectives.first().actions.first().lead
+    urls = [
+        reverse("strategy:home"),
+        page.map.get_absolute_url(),
+        page.get_absolute_url(),
+        reverse("scorecards:scorecard", args=[page.slug]),
+        reverse("scorecards:all-csv"),
+        reverse("programs:list"),
+        program.get_absolute_url(),
+        reverse("scorecards:partner-detail", args=[partner.slug]),
+        reverse("api:map-list"),
+        reverse("api:map-detail", args=[page.map.slug]),
+        reverse("api:strategy-detail", args=[page.slug]),
+        reverse("api:program-detail", args=[program.slug]),
+    ]
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, url
+        read = [query["sql"] for query in queries if "search_document" in query["sql"]]
+        assert not read, f"{url} reads a search document: {read[0][:300]}"
