@@ -166,3 +166,16 @@ def test_a_review_posted_through_one_process_shows_through_the_other_at_once(env
     finally:
         first.stop()
         second.stop()
+
+
+def test_the_cache_client_reuses_one_redis_client_per_server():
+    from config.cache import SharedRedisCache
+
+    shared = SharedRedisCache(f"{REDIS_URL};{REDIS_URL}", {})
+    writer = shared._cache.get_client(write=True)
+
+    assert shared._cache.get_client(write=True) is writer
+    readers = {id(shared._cache.get_client()) for _ in range(20)}
+    assert len(readers) <= 2
+    for index, client in shared._cache._clients.items():
+        assert client.connection_pool is shared._cache._pools[index]
