@@ -139,10 +139,8 @@ def index(request):
     )
 )
 def map_list(request):
-    maps = (
-        StrategyMap.objects.select_related("parent", "zooms_into")
-        .defer("zooms_into__search_document")
-        .order_by(F("parent_id").asc(nulls_first=True), "title", "pk")
+    maps = StrategyMap.objects.select_related("parent", "zooms_into").order_by(
+        F("parent_id").asc(nulls_first=True), "title", "pk"
     )
     return paginate(request, maps, s.MAP_SUMMARY)
 
@@ -157,9 +155,7 @@ def map_list(request):
 )
 def map_detail(request, slug):
     strategy_map = get_object_or_404(
-        StrategyMap.objects.select_related("parent", "zooms_into")
-        .defer("zooms_into__search_document")
-        .prefetch_related(
+        StrategyMap.objects.select_related("parent", "zooms_into").prefetch_related(
             Prefetch(
                 "bands__strategies",
                 queryset=_public_strategies().select_related("zoom_map"),
@@ -169,15 +165,11 @@ def map_detail(request, slug):
         slug=slug,
     )
     strategy_map.public_bands = strategy_map.bands.all()
-    strategy_map.public_links = (
-        StrategyLink.objects.filter(
-            cause__map=strategy_map,
-            cause__in=_public_strategies(),
-            effect__in=_public_strategies(),
-        )
-        .select_related("cause", "effect")
-        .defer("cause__search_document", "effect__search_document")
-    )
+    strategy_map.public_links = StrategyLink.objects.filter(
+        cause__map=strategy_map,
+        cause__in=_public_strategies(),
+        effect__in=_public_strategies(),
+    ).select_related("cause", "effect")
     return answer(request, s.MAP, strategy_map)
 
 
@@ -250,10 +242,8 @@ def program_list(request):
     )
 )
 def program_detail(request, slug):
-    public_links = (
-        StrategyProgram.objects.filter(strategy__in=_public_strategies())
-        .select_related("strategy")
-        .defer("strategy__search_document")
+    public_links = StrategyProgram.objects.filter(strategy__in=_public_strategies()).select_related(
+        "strategy"
     )
     program = get_object_or_404(
         Program.objects.with_evidence().prefetch_related(

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import reversion
-from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -11,19 +10,7 @@ from strategy.markup import MARKDOWN_HELP
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
 
-class WithoutSearchDocumentManager(models.Manager):
-    """Rows without their ``search_document``: only search reads it, and only in SQL.
-
-    A document is about as long as the text it indexes; loading it with every
-    row would double what list pages fetch, and a DISTINCT over rows that carry
-    one has to sort them (a tsvector cannot be hashed).
-    """
-
-    def get_queryset(self):
-        return super().get_queryset().defer("search_document")
-
-
-@reversion.register(exclude=("search_document",))
+@reversion.register()
 class Resource(models.Model):
     """A toolkit, guide, report or other source; strategy pages list it and footnotes cite it."""
 
@@ -41,12 +28,6 @@ class Resource(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True, validators=YEAR_VALIDATORS)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WEBSITE)
     description = models.TextField(blank=True, help_text=MARKDOWN_HELP)
-    # The full-text search document (title weighted A, publisher and description B).
-    # On PostgreSQL a trigger computes it on every insert and update, bulk ones
-    # included (programs/migrations/0003_search_document.py); elsewhere it stays empty.
-    search_document = SearchVectorField(null=True, editable=False, serialize=False)
-
-    objects = WithoutSearchDocumentManager()
 
     class Meta:
         ordering = ["title"]
@@ -68,12 +49,12 @@ class ProgramQuerySet(models.QuerySet):
             "implementations",
             models.Prefetch(
                 "implementations__outcomes",
-                queryset=Outcome.objects.select_related("source").defer("source__search_document"),
+                queryset=Outcome.objects.select_related("source"),
             ),
         )
 
 
-@reversion.register(follow=("implementations", "ratings"), exclude=("search_document",))
+@reversion.register(follow=("implementations", "ratings"))
 class Program(models.Model):
     """A named intervention with evidence behind it, such as Drug Market Intervention."""
 
@@ -86,12 +67,8 @@ class Program(models.Model):
         null=True, blank=True, validators=YEAR_VALIDATORS
     )
     website = models.URLField(max_length=500, blank=True)
-    # The full-text search document (name weighted A, summary and description B).
-    # On PostgreSQL a trigger computes it on every insert and update, bulk ones
-    # included (programs/migrations/0003_search_document.py); elsewhere it stays empty.
-    search_document = SearchVectorField(null=True, editable=False, serialize=False)
 
-    objects = WithoutSearchDocumentManager.from_queryset(ProgramQuerySet)()
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -13,11 +13,9 @@ PROGRAMS_PER_PAGE = 50
 @cache_for_anonymous(query=("rating", "strategy", "page"))
 def program_list(request):
     form = ProgramFilterForm(request.GET or None, user=request.user)
-    pages = (
-        StrategyProgram.objects.filter(strategy__in=Strategy.objects.visible_to(request.user))
-        .select_related("strategy")
-        .defer("strategy__search_document")
-    )
+    pages = StrategyProgram.objects.filter(
+        strategy__in=Strategy.objects.visible_to(request.user)
+    ).select_related("strategy")
     programs = form.filter(Program.objects.all()).prefetch_related(
         "ratings", Prefetch("strategy_links", queryset=pages, to_attr="visible_pages")
     )
@@ -34,11 +32,9 @@ def program_list(request):
 
 @cache_for_anonymous
 def program_detail(request, slug):
-    pages = (
-        StrategyProgram.objects.filter(strategy__in=Strategy.objects.visible_to(request.user))
-        .select_related("strategy")
-        .defer("strategy__search_document")
-    )
+    pages = StrategyProgram.objects.filter(
+        strategy__in=Strategy.objects.visible_to(request.user)
+    ).select_related("strategy")
     program = get_object_or_404(
         Program.objects.with_evidence().prefetch_related(
             Prefetch("strategy_links", queryset=pages, to_attr="visible_pages")

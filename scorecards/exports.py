@@ -60,10 +60,8 @@ def scorecard_csv_chunks(measures: QuerySet[Measure]) -> Iterator[str]:
     PostgreSQL), so the site-wide file streams in constant memory: measures in
     their usual order, and their points in the same order, walked side by side.
     """
-    measures = (
-        measures.select_related("objective__strategy", "data_source")
-        .defer("objective__strategy__search_document")
-        .order_by(*MEASURE_ORDER)
+    measures = measures.select_related("objective__strategy", "data_source").order_by(
+        *MEASURE_ORDER
     )
     points = (
         DataPoint.objects.filter(measure__in=measures.values("pk"))

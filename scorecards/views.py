@@ -66,7 +66,6 @@ def partner_detail(request, slug):
         .filter(Q(lead=partner) | Q(partners=partner))
         .distinct()
         .select_related("objective__strategy", "lead")
-        .defer("objective__strategy__search_document")
         .prefetch_related("partners")
         .order_by("objective__strategy__title", "objective__order", "order", "id")
     )

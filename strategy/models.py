@@ -1,6 +1,5 @@
 import reversion
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import Outcome, WithoutSearchDocumentManager
+from programs.models import Outcome
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, Measure
 from scorecards.periods import add_months
@@ -166,22 +165,16 @@ class StrategyQuerySet(models.QuerySet):
             "page_manager",
         ).prefetch_related(
             models.Prefetch(
-                "program_links",
-                queryset=StrategyProgram.objects.select_related("program").defer(
-                    "program__search_document"
-                ),
+                "program_links", queryset=StrategyProgram.objects.select_related("program")
             ),
             "program_links__program__ratings",
             "program_links__program__implementations",
             models.Prefetch(
                 "program_links__program__implementations__outcomes",
-                queryset=Outcome.objects.select_related("source").defer("source__search_document"),
+                queryset=Outcome.objects.select_related("source"),
             ),
             models.Prefetch(
-                "resource_links",
-                queryset=StrategyResource.objects.select_related("resource").defer(
-                    "resource__search_document"
-                ),
+                "resource_links", queryset=StrategyResource.objects.select_related("resource")
             ),
             "objectives",
             models.Prefetch(
@@ -197,10 +190,7 @@ class StrategyQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(
-    follow=("program_links", "resource_links", "objectives", "expert_assignments"),
-    exclude=("search_document",),
-)
+@reversion.register(follow=("program_links", "resource_links", "objectives", "expert_assignments"))
 class Strategy(models.Model):
     """One strategy page: everything a coalition knows and plans about one strategy."""
 
@@ -238,12 +228,8 @@ class Strategy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    # The page's full-text search document (title weighted A, introduction B).
-    # On PostgreSQL a trigger computes it on every insert and update, bulk ones
-    # included (strategy/migrations/0003_search_document.py); elsewhere it stays empty.
-    search_document = SearchVectorField(null=True, editable=False, serialize=False)
 
-    objects = WithoutSearchDocumentManager.from_queryset(StrategyQuerySet)()
+    objects = StrategyQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "strategies"

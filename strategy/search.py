@@ -1,11 +1,13 @@
 """Site search over strategy pages, programs and resources (``/search/?q=``).
 
 On PostgreSQL the rows are found and ranked by full-text search (the "english"
-configuration, title weighted above body) on each row's stored
-``search_document``, which a trigger keeps current on every insert and update
-and a GIN index serves: see ``strategy/migrations/0003_search_document.py`` and
+configuration, title weighted above body) on each row's stored document: a
+``search_document`` column that only PostgreSQL has, which a trigger keeps
+current on every insert and update and a GIN index serves (see
+``strategy/migrations/0003_search_document.py`` and
 ``programs/migrations/0003_search_document.py``, whose documents must stay
-equal to ``SearchFields.vector()``. On other databases (SQLite in development)
+equal to ``SearchFields.vector()``). The models do not know the column, so no
+ordinary query ever loads it. On other databases (SQLite in development)
 every word must appear in some field, case-insensitively, and rows rank by the
 number of fields each word appears in, a title match counting more.
 
@@ -23,9 +25,11 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
 from django.db.models import Case, F, Model, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -80,6 +84,13 @@ class SearchFields:
         return SearchVector(self.title, weight="A", config=SEARCH_CONFIG) + SearchVector(
             *self.body, weight="B", config=SEARCH_CONFIG
         )
+
+
+def stored_document(model: type[Model]) -> RawSQL:
+    """The row's stored ``search_document``, on PostgreSQL (see the module's docstring)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = f"{table}.search_document"
+    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611 - no input in it
 
 
 STRATEGY_FIELDS = SearchFields("title", ("intro",))
@@ -233,8 +244,10 @@ def ranked(queryset: QuerySet, fields: SearchFields, terms: Sequence[str]) -> Qu
         query = SearchQuery(
             " & ".join(f"'{term}':*" for term in terms), config=SEARCH_CONFIG, search_type="raw"
         )
-        matches = queryset.filter(search_document=query).annotate(
-            rank=SearchRank(F("search_document"), query)
+        matches = (
+            queryset.alias(document=stored_document(queryset.model))
+            .filter(document=query)
+            .annotate(rank=SearchRank(F("document"), query))
         )
     else:
         condition = Q()
@@ -265,11 +278,7 @@ def search(query: str, *, user) -> SearchResults:
     pages = Strategy.objects.visible_to(user)
     strategies, more_strategies = _best(ranked(pages, STRATEGY_FIELDS, terms))
     programs, more_programs = _best(ranked(Program.objects.all(), PROGRAM_FIELDS, terms))
-    listed_on = (
-        StrategyResource.objects.filter(strategy__in=pages)
-        .select_related("strategy")
-        .defer("strategy__search_document")
-    )
+    listed_on = StrategyResource.objects.filter(strategy__in=pages).select_related("strategy")
     resources, more_resources = _best(
         ranked(Resource.objects.all(), RESOURCE_FIELDS, terms).prefetch_related(
             Prefetch(

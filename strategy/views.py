@@ -42,11 +42,7 @@ def _render_map(request, strategy_map):
     rollups = rollups_for(on_map, visible=visible)
     for strategy in on_map:
         strategy.rollup = rollups[strategy.pk]
-    links = (
-        StrategyLink.objects.filter(cause__map=strategy_map)
-        .select_related("cause", "effect")
-        .defer("cause__search_document", "effect__search_document")
-    )
+    links = StrategyLink.objects.filter(cause__map=strategy_map).select_related("cause", "effect")
     diagram = layout(bands, links)
     return render(
         request,

@@ -1,7 +1,8 @@
 """Stored full-text search documents for programs and resources, on PostgreSQL.
 
-``Program.search_document`` and ``Resource.search_document`` hold each row's
-tsvector. A BEFORE INSERT OR UPDATE trigger per table computes it from the
+A ``search_document`` column in each table holds each row's tsvector; the
+models do not declare it, so only search, in SQL, ever reads it
+(strategy/search.py). A BEFORE INSERT OR UPDATE trigger per table computes it from the
 name or title (weight A) and the other searched fields (weight B) with the
 "english" configuration, so every way of writing a row keeps it current:
 ``save()``, ``bulk_create()``, ``QuerySet.update()`` and raw SQL alike. The
@@ -13,14 +14,13 @@ are off: each write goes straight into the index, so a search never reads
 through a list of recent writes and the planner's estimate does not wait for a
 VACUUM. Rows are written far less often than they are searched.
 
-This replaces the expression indexes of 0002. SQLite gets the (empty) columns
-only: it has no triggers in plpgsql and no GIN indexes, and search there does
-not use the columns.
+This replaces the expression indexes of 0002. SQLite gets nothing: it has no
+triggers in plpgsql and no GIN indexes, and search there matches words in the
+fields themselves.
 """
 
 from dataclasses import dataclass
 
-import django.contrib.postgres.search
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
@@ -32,7 +32,7 @@ class Document:
     table: str
     title: str
     body: tuple[str, ...]
-    index: GinIndex
+    index: str
     old_index: GinIndex  # the expression index of 0002, rebuilt when this migration is reversed
 
     @property
@@ -54,9 +54,7 @@ DOCUMENTS = [
         table="programs_program",
         title="name",
         body=("summary", "description"),
-        index=GinIndex(
-            fields=["search_document"], name="program_search_document_gin", fastupdate=False
-        ),
+        index="program_search_document_gin",
         old_index=GinIndex(
             SearchVector("name", weight="A", config="english")
             + SearchVector("summary", "description", weight="B", config="english"),
@@ -68,9 +66,7 @@ DOCUMENTS = [
         table="programs_resource",
         title="title",
         body=("publisher", "description"),
-        index=GinIndex(
-            fields=["search_document"], name="resource_search_document_gin", fastupdate=False
-        ),
+        index="resource_search_document_gin",
         old_index=GinIndex(
             SearchVector("title", weight="A", config="english")
             + SearchVector("publisher", "description", weight="B", config="english"),
@@ -85,6 +81,8 @@ def add_documents(apps, schema_editor):
         return
     for document in DOCUMENTS:
         model = apps.get_model("programs", document.model)
+        table = schema_editor.quote_name(document.table)
+        schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN search_document tsvector")
         schema_editor.remove_index(model, document.old_index)
         schema_editor.execute(
             f"""
@@ -104,9 +102,11 @@ def add_documents(apps, schema_editor):
             f"ON {document.table} FOR EACH ROW EXECUTE FUNCTION {document.function}()"
         )
         # The trigger fills in every existing row's document.
-        table = schema_editor.quote_name(document.table)
         schema_editor.execute(f"UPDATE {table} SET search_document = NULL")  # noqa: S608
-        schema_editor.add_index(model, document.index)
+        schema_editor.execute(
+            f"CREATE INDEX {document.index} ON {table} USING gin (search_document) "
+            "WITH (fastupdate = off)"
+        )
         # Statistics for the new column, so that the planner estimates matches from the start.
         schema_editor.execute(f"ANALYZE {document.table}")
 
@@ -116,9 +116,9 @@ def remove_documents(apps, schema_editor):
         return
     for document in DOCUMENTS:
         model = apps.get_model("programs", document.model)
-        schema_editor.remove_index(model, document.index)
         schema_editor.execute(f"DROP TRIGGER {document.function} ON {document.table}")
         schema_editor.execute(f"DROP FUNCTION {document.function}()")
+        schema_editor.execute(f"ALTER TABLE {document.table} DROP COLUMN search_document")
         schema_editor.add_index(model, document.old_index)
 
 
@@ -128,19 +128,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="program",
-            name="search_document",
-            field=django.contrib.postgres.search.SearchVectorField(
-                editable=False, null=True, serialize=False
-            ),
-        ),
-        migrations.AddField(
-            model_name="resource",
-            name="search_document",
-            field=django.contrib.postgres.search.SearchVectorField(
-                editable=False, null=True, serialize=False
-            ),
-        ),
         migrations.RunPython(add_documents, remove_documents),
     ]

@@ -1,6 +1,7 @@
 """A stored full-text search document for strategy pages, on PostgreSQL.
 
-``Strategy.search_document`` holds the page's tsvector. A BEFORE INSERT OR
+A ``search_document`` column holds each page's tsvector; the model does not
+declare it, so only search, in SQL, ever reads it (strategy/search.py). A BEFORE INSERT OR
 UPDATE trigger computes it from the title (weight A) and the introduction
 (weight B) with the "english" configuration, so every way of writing a page
 keeps it current: ``save()``, ``bulk_create()``, ``QuerySet.update()`` and raw
@@ -15,13 +16,12 @@ Pages are written far less often than they are searched.
 
 This replaces the expression index of 0002: a stored document is neither
 recomputed for every row the planner reads nor for every match it ranks.
-SQLite gets the (empty) column only: it has no triggers in plpgsql and no GIN
-indexes, and search there does not use the column.
+SQLite gets nothing: it has no triggers in plpgsql and no GIN indexes, and
+search there matches words in the fields themselves.
 """
 
 from dataclasses import dataclass
 
-import django.contrib.postgres.search
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import migrations
@@ -33,7 +33,7 @@ class Document:
     table: str
     title: str
     body: tuple[str, ...]
-    index: GinIndex
+    index: str
     old_index: GinIndex  # the expression index of 0002, rebuilt when this migration is reversed
 
     @property
@@ -55,9 +55,7 @@ DOCUMENTS = [
         table="strategy_strategy",
         title="title",
         body=("intro",),
-        index=GinIndex(
-            fields=["search_document"], name="strategy_search_document_gin", fastupdate=False
-        ),
+        index="strategy_search_document_gin",
         old_index=GinIndex(
             SearchVector("title", weight="A", config="english")
             + SearchVector("intro", weight="B", config="english"),
@@ -72,6 +70,8 @@ def add_documents(apps, schema_editor):
         return
     for document in DOCUMENTS:
         model = apps.get_model("strategy", document.model)
+        table = schema_editor.quote_name(document.table)
+        schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN search_document tsvector")
         schema_editor.remove_index(model, document.old_index)
         schema_editor.execute(
             f"""
@@ -91,9 +91,11 @@ def add_documents(apps, schema_editor):
             f"ON {document.table} FOR EACH ROW EXECUTE FUNCTION {document.function}()"
         )
         # The trigger fills in every existing row's document.
-        table = schema_editor.quote_name(document.table)
         schema_editor.execute(f"UPDATE {table} SET search_document = NULL")  # noqa: S608
-        schema_editor.add_index(model, document.index)
+        schema_editor.execute(
+            f"CREATE INDEX {document.index} ON {table} USING gin (search_document) "
+            "WITH (fastupdate = off)"
+        )
         # Statistics for the new column, so that the planner estimates matches from the start.
         schema_editor.execute(f"ANALYZE {document.table}")
 
@@ -103,9 +105,9 @@ def remove_documents(apps, schema_editor):
         return
     for document in DOCUMENTS:
         model = apps.get_model("strategy", document.model)
-        schema_editor.remove_index(model, document.index)
         schema_editor.execute(f"DROP TRIGGER {document.function} ON {document.table}")
         schema_editor.execute(f"DROP FUNCTION {document.function}()")
+        schema_editor.execute(f"ALTER TABLE {document.table} DROP COLUMN search_document")
         schema_editor.add_index(model, document.old_index)
 
 
@@ -115,12 +117,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="strategy",
-            name="search_document",
-            field=django.contrib.postgres.search.SearchVectorField(
-                editable=False, null=True, serialize=False
-            ),
-        ),
         migrations.RunPython(add_documents, remove_documents),
     ]
