@@ -33,6 +33,8 @@ ALLOWED_TAGS = {
     "sup",
     "sub",
 }
+# Links may lead only to web pages and e-mail, in Markdown and in URL fields alike.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": {"colspan", "rowspan"}}
 
 
@@ -43,6 +45,6 @@ def render_markdown(text: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=LINK_SCHEMES,
         link_rel="noopener noreferrer",
     )

@@ -93,6 +93,14 @@ def _has_row_version(model: type[models.Model]) -> bool:
     return any(field.name == ROW_VERSION_FIELD for field in model._meta.concrete_fields)
 
 
+def lock_row(obj: models.Model) -> None:
+    """Hold ``obj``'s row until the transaction ends (PostgreSQL; SQLite writes one at a time).
+
+    No ordering, so no join: a strategy's default ordering would lock its band too.
+    """
+    list(type(obj)._default_manager.filter(pk=obj.pk).order_by().select_for_update().values("pk"))
+
+
 def edit_stamp(obj: models.Model, *, lock: bool = False) -> EditStamp:
     """The stamp of ``obj`` as stored now. Two queries at most.
 
@@ -187,7 +195,7 @@ class ContentVersionAdmin(VersionAdmin):
         """
         root = self.revision_root(obj)
         if root is not None and root != obj:
-            edit_stamp(root, lock=True)
+            lock_row(root)
         now = edit_stamp(obj, lock=True)
         if now == loaded:
             return None

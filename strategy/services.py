@@ -35,12 +35,7 @@ def recorded_change(*, user, comment: str) -> Iterator[None]:
 
 def _check_editable(*, user, strategies: QuerySet[Strategy]) -> list[Strategy]:
     pages = list(strategies)
-    allowed = set(
-        Strategy.objects.editable_by(user)
-        .filter(pk__in=[page.pk for page in pages])
-        .values_list("pk", flat=True)
-    )
-    refused = [page.title for page in pages if page.pk not in allowed]
+    refused = [page.title for page in pages if not page.is_editable_by(user)]
     if refused:
         raise PermissionDenied(f"You may not change: {', '.join(refused)}.")
     return pages

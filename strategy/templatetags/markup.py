@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.safestring import mark_safe
 
-from strategy.markup import render_markdown
+from strategy.markup import LINK_SCHEMES, render_markdown
 
 register = template.Library()
 
@@ -20,4 +20,4 @@ def web_url(url):
     Forms already refuse other schemes; this also covers rows written by imports.
     """
     scheme = urlsplit(str(url or "")).scheme.lower()
-    return url if scheme in {"http", "https", "mailto"} else ""
+    return url if scheme in LINK_SCHEMES else ""
