@@ -42,16 +42,20 @@ class Resource(models.Model):
         return ". ".join(part for part in parts if part)
 
 
+def evidence_prefetches(path: str = "") -> list:
+    """A program's ratings, implementations and their outcomes, for programs at ``path``."""
+    return [
+        f"{path}ratings",
+        f"{path}implementations",
+        models.Prefetch(
+            f"{path}implementations__outcomes", queryset=Outcome.objects.select_related("source")
+        ),
+    ]
+
+
 class ProgramQuerySet(models.QuerySet):
     def with_evidence(self):
-        return self.prefetch_related(
-            "ratings",
-            "implementations",
-            models.Prefetch(
-                "implementations__outcomes",
-                queryset=Outcome.objects.select_related("source"),
-            ),
-        )
+        return self.prefetch_related(*evidence_prefetches())
 
 
 @reversion.register(follow=("implementations", "ratings"))

@@ -575,8 +575,9 @@ class _Loader:
 def _record_first_revisions():
     """Give each demo page and program a revision of its own, with nothing else in it."""
     for model in (Strategy, Program):
+        recorded = set(Version.objects.get_for_model(model).values_list("object_id", flat=True))
         for obj in model.objects.all():
-            if not Version.objects.get_for_object(obj).exists():
+            if str(obj.pk) not in recorded:
                 with recorded_change(user=None, comment="Demo content"):
                     reversion.add_to_revision(obj)
 

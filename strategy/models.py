@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from programs.models import Outcome
+from programs.models import evidence_prefetches
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, Measure
 from scorecards.periods import add_months
@@ -167,12 +167,7 @@ class StrategyQuerySet(models.QuerySet):
             models.Prefetch(
                 "program_links", queryset=StrategyProgram.objects.select_related("program")
             ),
-            "program_links__program__ratings",
-            "program_links__program__implementations",
-            models.Prefetch(
-                "program_links__program__implementations__outcomes",
-                queryset=Outcome.objects.select_related("source"),
-            ),
+            *evidence_prefetches("program_links__program__"),
             models.Prefetch(
                 "resource_links", queryset=StrategyResource.objects.select_related("resource")
             ),

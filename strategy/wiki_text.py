@@ -861,7 +861,6 @@ class ParsedPage:
     """A strategy page, read; ``warnings`` say what did not fit."""
 
     title: str
-    breadcrumb: list[MapRef] = field(default_factory=list)
     intro: str = ""
     programs: list[ProgramPlan] = field(default_factory=list)
     resources: list[ResourcePlan] = field(default_factory=list)
@@ -1470,9 +1469,7 @@ def _resource(render, section_key, link, rest, group, page) -> ResourcePlan:
 
 
 def parse_strategy_page(title: str, text: str, *, link_url=None) -> ParsedPage:
-    page = _PageReader(title, text, link_url).read()
-    page.breadcrumb = breadcrumb(text)
-    return page
+    return _PageReader(title, text, link_url).read()
 
 
 def parse_resource_list(title: str, text: str, section_key: str, *, link_url=None) -> ParsedPage:
