@@ -52,7 +52,7 @@ def endpoint(doc: Doc | None) -> Callable:
     """
 
     def decorate(view):
-        view = cache_for_anonymous(view, query=("page",))
+        view = cache_for_anonymous(view, query=("page",) if doc and doc.paginated else ())
 
         @csrf_exempt
         @wraps(view)

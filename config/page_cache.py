@@ -20,6 +20,7 @@ import hashlib
 import logging
 import threading
 import time
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -135,13 +136,13 @@ def _may_be_cached(request) -> bool:
     )
 
 
-def _is_cached_page(request) -> bool:
+def _cached_parameters(request) -> frozenset[str] | None:
+    """The query parameters the page's view reads, or None when the page is not cached."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    parameters = getattr(match.func, "anonymous_page_cache", None)
-    return parameters is not None and set(request.GET) <= parameters
+        return None
+    return getattr(match.func, "anonymous_page_cache", None)
 
 
 def _is_shareable(request, response) -> bool:
@@ -156,7 +157,10 @@ def _is_shareable(request, response) -> bool:
 
 
 def _page_key(request) -> str:
-    return "page:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    # The parameters in a fixed order, so that ?a=1&b=2 and ?b=2&a=1 are one page.
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 class AnonymousPageCacheMiddleware:
@@ -174,7 +178,10 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (_may_be_cached(request) and _is_cached_page(request)):
+        if not _may_be_cached(request):
+            return self.get_response(request)
+        parameters = _cached_parameters(request)
+        if parameters is None or not set(request.GET) <= parameters:
             return self.get_response(request)
         key = _page_key(request)
         # One round trip for the version and the page, which records the version

@@ -338,3 +338,22 @@ def test_a_page_that_hands_out_a_csrf_token_is_not_stored(client, db):
 
     assert not second.has_header("X-Page-Cache")
     assert "csrftoken" in second.cookies
+
+
+def test_parameters_in_another_order_are_the_same_page(client):
+    ProgramFactory(name="Naloxone distribution")
+    fetch(client, reverse("programs:list") + "?rating=effective&page=1")
+
+    again = fetch(client, reverse("programs:list") + "?page=1&rating=effective")
+
+    assert again["X-Page-Cache"] == "hit"
+
+
+def test_only_paginated_api_lists_accept_a_page_parameter(client, page):
+    detail = reverse("api:strategy-detail", args=[page.slug]) + "?page=2"
+    listing = reverse("api:strategy-list") + "?page=1"
+    for url in (detail, listing):
+        fetch(client, url)
+
+    assert not fetch(client, detail).has_header("X-Page-Cache")
+    assert fetch(client, listing)["X-Page-Cache"] == "hit"
