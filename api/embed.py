@@ -1,13 +1,12 @@
 """The embeddable scorecard: a published page's measures, for an iframe on another site."""
 
 from csp.decorators import csp_replace
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from config.page_cache import cache_for_anonymous
-from scorecards.models import Measure
+from scorecards.models import scorecard_prefetches
 from strategy.models import Strategy
 
 
@@ -20,9 +19,7 @@ from strategy.models import Strategy
 @cache_for_anonymous
 def scorecard(request, slug):
     strategy = get_object_or_404(Strategy.objects.public(), slug=slug)
-    objectives = strategy.objectives.prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.select_related("data_source").with_points())
-    )
+    objectives = strategy.objectives.prefetch_related(*scorecard_prefetches(actions=False))
     return render(
         request,
         "embed/scorecard.html",

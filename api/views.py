@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from api import serializers as s
 from config.page_cache import cache_for_anonymous
 from programs.models import Program
-from scorecards.models import Action, Measure
+from scorecards.models import scorecard_prefetches
 from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyProgram
 
 PAGE_SIZE = 50
@@ -220,11 +220,7 @@ class ScorecardData:
 )
 def strategy_scorecard(request, slug):
     strategy = get_object_or_404(_public_strategies(), slug=slug)
-    objectives = strategy.objectives.prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.select_related("data_source").with_points()),
-        Prefetch("actions", queryset=Action.objects.select_related("lead")),
-        "actions__partners",
-    )
+    objectives = strategy.objectives.prefetch_related(*scorecard_prefetches())
     return answer(request, s.SCORECARD, ScorecardData(strategy, objectives))
 
 

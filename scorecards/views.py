@@ -1,17 +1,19 @@
 from itertools import chain
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from config.page_cache import cache_for_anonymous
 from scorecards.exports import scorecard_csv_chunks
-from scorecards.models import Action, Measure, Partner
+from scorecards.models import Action, Measure, Partner, scorecard_prefetches
 from strategy.models import Strategy
 
 
 def _page(request, slug) -> Strategy:
-    return get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
+    # The maps above it, for the breadcrumb.
+    pages = Strategy.objects.visible_to(request.user).select_related("map__parent__parent")
+    return get_object_or_404(pages, slug=slug)
 
 
 def _csv_response(response: HttpResponse, filename: str) -> HttpResponse:
@@ -23,11 +25,7 @@ def _csv_response(response: HttpResponse, filename: str) -> HttpResponse:
 @cache_for_anonymous
 def scorecard(request, slug):
     strategy = _page(request, slug)
-    objectives = strategy.objectives.prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.select_related("data_source").with_points()),
-        Prefetch("actions", queryset=Action.objects.select_related("lead")),
-        "actions__partners",
-    )
+    objectives = strategy.objectives.prefetch_related(*scorecard_prefetches())
     return render(
         request,
         "scorecards/scorecard.html",

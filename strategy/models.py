@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from programs.models import evidence_prefetches
 from reviews.models import ExpertAssignment, Review
-from scorecards.models import Action, Measure
+from scorecards.models import scorecard_prefetches
 from scorecards.periods import add_months
 from strategy.markup import MARKDOWN_HELP
 
@@ -172,12 +172,7 @@ class StrategyQuerySet(models.QuerySet):
                 "resource_links", queryset=StrategyResource.objects.select_related("resource")
             ),
             "objectives",
-            models.Prefetch(
-                "objectives__measures",
-                queryset=Measure.objects.select_related("data_source").with_points(),
-            ),
-            models.Prefetch("objectives__actions", queryset=Action.objects.select_related("lead")),
-            "objectives__actions__partners",
+            *scorecard_prefetches("objectives__"),
             models.Prefetch(
                 "expert_assignments", queryset=ExpertAssignment.objects.select_related("expert")
             ),
