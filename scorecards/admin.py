@@ -9,7 +9,7 @@ class MeasureInline(admin.StackedInline):
     model = Measure
     fields = (
         ("name", "unit", "order"),
-        ("polarity", "kind", "data_source"),
+        ("polarity", "kind", "data_source", "stale_after_months"),
         ("baseline_value", "baseline_period", "target_value", "target_period"),
     )
     autocomplete_fields = ("data_source",)
@@ -65,7 +65,7 @@ class MeasureAdmin(PageContentAdminMixin, ContentVersionAdmin):
     autocomplete_fields = ("objective", "data_source")
     fieldsets = [
         (None, {"fields": ("objective", "name", "unit", "order", "polarity", "kind")}),
-        ("Data", {"fields": ("data_source",)}),
+        ("Data", {"fields": ("data_source", "stale_after_months")}),
         (
             "Baseline and target",
             {

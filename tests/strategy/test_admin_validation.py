@@ -6,7 +6,7 @@ from django.urls import reverse
 from programs.models import Resource
 from strategy.models import Strategy, StrategyMap
 from tests.admin_forms import admin_form_data
-from tests.scorecards.factories import ObjectiveFactory
+from tests.scorecards.factories import MeasureFactory, ObjectiveFactory
 from tests.strategy.factories import BandFactory, StrategyFactory, StrategyMapFactory
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +135,17 @@ def test_review_interval_over_ten_years_is_rejected(client, editor, page):
     assert field_errors(response)["review_interval_months"] == [
         "Ensure this value is less than or equal to 120."
     ]
+
+
+def test_a_page_manager_sets_when_a_measure_counts_as_stale(client, owner, page):
+    measure = MeasureFactory(objective__strategy=page)
+    client.force_login(owner)
+    form = client.get(change_url(measure))
+
+    saved = client.post(change_url(measure), admin_form_data(form, stale_after_months="25"))
+    refused = post_change(client, measure, stale_after_months="0")
+
+    assert saved.status_code == 302
+    assert field_errors(refused)["stale_after_months"]
+    measure.refresh_from_db()
+    assert measure.stale_after_months == 25
