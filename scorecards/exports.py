@@ -9,6 +9,7 @@ from operator import itemgetter
 from django.db.models import QuerySet
 
 from scorecards.models import DataPoint, Measure
+from scorecards.status import Point
 
 HEADER = [
     "strategy",
@@ -91,10 +92,8 @@ def scorecard_csv_chunks(measures: QuerySet[Measure]) -> Iterator[str]:
         if next_group is not None and next_group[0] == position:
             rows = [row[3:] for row in next_group[1]]
             next_group = next(points_by_measure, None)
-        # What with_latest_value() would annotate, so measure.status needs no query.
-        measure.latest_period, measure.latest_start, measure.latest_value, _ = (
-            rows[-1] if rows else (None, None, None, None)
-        )
+        # The points already read, so that measure.status needs no query.
+        measure.series = [Point(period, start, value) for period, start, value, _ in rows]
         common = [
             spreadsheet_safe(cell)
             for cell in (

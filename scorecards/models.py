@@ -227,9 +227,6 @@ class Measure(models.Model):
 
     @property
     def latest(self) -> Point | None:
-        """The newest point, from ``with_latest_value()`` when annotated, else from ``series``."""
-        if hasattr(self, "latest_start") and not hasattr(self, "points_data"):
-            return latest_point(self.latest_period, self.latest_start, self.latest_value)
         return self.series[-1] if self.series else None
 
     @property
