@@ -58,8 +58,7 @@ def add_review(
     as ``request.build_absolute_uri("/")``) roots the link in that e-mail;
     ``settings.SITE_URL`` by default.
     """
-    visible = Strategy.objects.visible_to(reviewer).filter(pk=strategy.pk).exists()
-    if not visible or not access.can_review(reviewer, strategy):
+    if not strategy.is_visible_to(reviewer) or not access.can_review(reviewer, strategy):
         raise PermissionDenied(MAY_NOT_REVIEW)
     try:
         check_review_date(strategy=strategy, reviewed_on=reviewed_on)
@@ -82,7 +81,7 @@ def add_review(
         if page.last_reviewed is None or reviewed_on > page.last_reviewed:
             page.last_reviewed = reviewed_on
             page.save(update_fields=["last_reviewed"])
-            for name in ("last_reviewed", "review_due", "updated_at"):
+            for name in ("last_reviewed", "review_due", "updated_at", "version"):
                 setattr(strategy, name, getattr(page, name))
         transaction.on_commit(
             partial(

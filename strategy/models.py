@@ -278,6 +278,10 @@ class Strategy(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def is_visible_to(self, user) -> bool:
+        """The rule of ``StrategyQuerySet.visible_to`` for one loaded page (no query)."""
+        return self.is_public or (user.is_authenticated and user.is_active and user.is_staff)
+
     def is_editable_by(self, user) -> bool:
         """The rule of ``StrategyQuerySet.editable_by`` for one loaded page (no query)."""
         if not user.is_authenticated or not user.is_active:

@@ -528,3 +528,17 @@ def test_strategy_detailed_by_a_zoom_map_cannot_move_to_another_map():
     errors = validation_errors(detailed)
 
     assert "The zoom map “Reduce Access” details this strategy" in errors["map"][0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", Strategy.Status.values)
+def test_one_page_and_the_queryset_agree_on_who_may_read_it_and_edit_it(status):
+    owner = PageManagerFactory()
+    page = StrategyFactory(status=status, page_manager=owner)
+    readers = [AnonymousUser(), ReviewerFactory(), owner, PageManagerFactory(), EditorFactory()]
+
+    for user in readers:
+        visible = Strategy.objects.visible_to(user).filter(pk=page.pk).exists()
+        editable = Strategy.objects.editable_by(user).filter(pk=page.pk).exists()
+        assert page.is_visible_to(user) == visible, (status, user)
+        assert page.is_editable_by(user) == editable, (status, user)
