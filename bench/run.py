@@ -90,6 +90,8 @@ TIMED_PAGES = [
     "scorecard page",
     "all scorecards CSV",
 ]
+# Each load run: whether the server caches pages.
+LOADS = {"uncached": False, "cached": True}
 EXPLAINED_PAGES = ["strategy page", "zoom map", "top-level map", "program list", "search"]
 
 
@@ -298,8 +300,7 @@ def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
         constant.write(page_html)
         constant.flush()
         results = {"cache": "redis" if use_redis else "locmem (one per worker)"}
-        requests = 0
-        for label, page_cache in (("uncached", False), ("cached", True)):
+        for label, page_cache in LOADS.items():
             server = Gunicorn(
                 constant_page=Path(constant.name), page_cache=page_cache, use_redis=use_redis
             )
@@ -307,19 +308,18 @@ def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
                 wrk(server.url(page_path), 2)  # warm up both workers
                 page = wrk(server.url(page_path), seconds)
                 baseline = wrk(server.url("/bench/constant/"), seconds)
-                requests += page["requests"] + baseline["requests"]
                 results[label] = {
                     "strategy_page_rps": page["requests_per_second"],
                     "constant_page_rps": baseline["requests_per_second"],
                     "ratio": round(
                         page["requests_per_second"] / baseline["requests_per_second"], 3
                     ),
+                    "requests": page["requests"] + baseline["requests"],
+                    "worker_rss_mb": server.worker_rss_mb(),
                 }
-                results[label]["requests"] = page["requests"] + baseline["requests"]
-                results[label]["worker_rss_mb"] = server.worker_rss_mb()
             finally:
                 server.stop()
-        results["requests_served"] = requests
+        results["requests_served"] = sum(results[label]["requests"] for label in LOADS)
     return results
 
 

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group
 from programs.models import EvidenceRating, Implementation, Program, Resource
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
-from scorecards.periods import parse_period
+from scorecards.periods import add_months, parse_period
 from strategy.models import (
     Band,
     Strategy,
@@ -105,6 +105,10 @@ def _paragraph(rng: random.Random, topic: str) -> str:
     )
 
 
+def _reviewed_on(page: int) -> datetime.date:
+    return datetime.date(2026, 1 + page % 10, 1)
+
+
 def _people(size: Size) -> tuple[list, list]:
     User = get_user_model()
     no_password = make_password(None)
@@ -179,7 +183,9 @@ def _maps(size: Size, rng: random.Random, managers: list) -> list[Strategy]:
                 # One page in twenty is still a draft, as on a real site.
                 status=Strategy.Status.DRAFT if i % 20 == 19 else Strategy.Status.PUBLISHED,
                 page_manager=managers[i % len(managers)],
-                last_reviewed=datetime.date(2026, 1 + i % 10, 1),
+                last_reviewed=_reviewed_on(i),
+                # bulk_create skips Strategy.save(), which derives the due date.
+                review_due=add_months(_reviewed_on(i), 12),
             )
             for i in range(remaining)
         ),

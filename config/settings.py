@@ -153,10 +153,7 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-if env.raw("EMAIL_URL"):
-    globals().update(parse_email_url("EMAIL_URL", env.raw("EMAIL_URL")))
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+globals().update(parse_email_url("EMAIL_URL", env.str("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", "strategy-maps@localhost")
 # Where the site is reached, for links in e-mail sent outside a request (review reminders).
 SITE_URL = env.str("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
