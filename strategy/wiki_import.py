@@ -74,6 +74,7 @@ from strategy.wiki_text import (
     breadcrumb,
     escape_markdown,
     is_top_level_title,
+    map_ref,
     normalize_title,
     parse_map_page,
     parse_resource_list,
@@ -101,11 +102,6 @@ KINDS = (
     "experts",
     "reviews",
 )
-SECTION_NAMES = {
-    StrategyResource.Section.TOOLS: "Tools & Resources",
-    StrategyResource.Section.INVESTIGATE: "Resources to Investigate",
-}
-
 # Called with (pages read, None) while the file is indexed, then (pages done, total).
 Progress = Callable[[int, int | None], None]
 
@@ -351,6 +347,16 @@ def _unique_slug(title: str, taken: set[str], fallback: str) -> str:
         number += 1
     taken.add(slug)
     return slug
+
+
+def _free_slug(model: type[Model], name: str, fallback: str) -> str:
+    """A slug for a new ``model`` row named ``name`` that no row has yet."""
+    taken = set(
+        model._default_manager.filter(slug__startswith=slugify(name)[:190]).values_list(
+            "slug", flat=True
+        )
+    )
+    return _unique_slug(name, taken, fallback)
 
 
 # The importer ------------------------------------------------------------------------------
@@ -721,11 +727,7 @@ class _Importer:
         place = self.plan.places.get(title_key(title))
         if place is not None:
             return reverse("strategy:strategy-detail", args=[place.slug])
-        ref = None
-        if zoom_subject(title):
-            ref = MapRef(title, zoom_subject(title))
-        elif is_top_level_title(title):
-            ref = MapRef(title)
+        ref = map_ref(title)
         if ref is not None and (key := self.idx.map_key(ref)) in self.plan.maps:
             if key == "top":
                 return reverse("strategy:home")
@@ -1060,12 +1062,7 @@ class _Importer:
         for order, plan in enumerate(parsed.programs):
             program = self._find("program", plan.name.casefold(), Program, name__iexact=plan.name)
             if program is None:
-                taken = set(
-                    Program.objects.filter(slug__startswith=slugify(plan.name)[:190]).values_list(
-                        "slug", flat=True
-                    )
-                )
-                program = Program(name=plan.name, slug=_unique_slug(plan.name, taken, "program"))
+                program = Program(name=plan.name, slug=_free_slug(Program, plan.name, "program"))
                 self._save(
                     tally,
                     "programs",
@@ -1147,7 +1144,8 @@ class _Importer:
                 continue
             if target and target not in self.idx.articles:
                 tally.warn(
-                    f"{SECTION_NAMES[plan.section]} links to the wiki page “{plan.target}”, "
+                    f"{StrategyResource.Section(plan.section).label} links to the wiki page "
+                    f"“{plan.target}”, "
                     "which is not in the file; it is listed by its title only"
                 )
             plans.append(plan)
@@ -1218,12 +1216,7 @@ class _Importer:
     def _partner(self, tally: _Tally, name: str) -> Partner:
         partner = self._find("partner", name.casefold(), Partner, name__iexact=name)
         if partner is None:
-            taken = set(
-                Partner.objects.filter(slug__startswith=slugify(name)[:190]).values_list(
-                    "slug", flat=True
-                )
-            )
-            partner = Partner(name=name, slug=_unique_slug(name, taken, "partner"))
+            partner = Partner(name=name, slug=_free_slug(Partner, name, "partner"))
             sector = _partner_sector(name)
             if sector is None:
                 sector = Partner.Sector.COMMUNITY_LEADERS
