@@ -163,6 +163,7 @@ class StrategyQuerySet(models.QuerySet):
             "map__parent__parent",
             "band",
             "page_manager",
+            "zoom_map",
         ).prefetch_related(
             models.Prefetch(
                 "program_links", queryset=StrategyProgram.objects.select_related("program")

@@ -232,7 +232,7 @@ class ContentVersionAdmin(VersionAdmin):
             what = format_html("{} has changed since you opened this form", name)
         url, label = self.conflict_link(obj, loaded.version_id, root)
         return format_html(
-            "Not saved: {}. Nothing you entered here was saved, so that change stands. "
+            "Not saved: {}; nothing you entered here was saved, so that change stands. "
             '<a href="{}">{}</a>, then <a href="{}">open this form again</a> and make your '
             "changes there.",
             what,

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from strategy.models import Strategy
 from tests.api.conftest import build_site, fill_page
+from tests.scorecards.factories import ObjectiveFactory
 from tests.strategy.factories import EditorFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,6 +144,7 @@ def snippet_on(client, page) -> str:
 
 def test_strategy_page_offers_the_iframe_snippet_escaped(client):
     page = StrategyFactory(title='Cut "supply" <now> & later')
+    ObjectiveFactory(strategy=page)
 
     snippet = snippet_on(client, page)
 

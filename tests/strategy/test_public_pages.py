@@ -1,6 +1,7 @@
 """The public pages: what they show, what they hide, and the queries they cost."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,7 @@ from tests.strategy.factories import (
     BandFactory,
     StrategyFactory,
     StrategyLinkFactory,
+    StrategyMapFactory,
     StrategyProgramFactory,
     StrategyResourceFactory,
     TopLevelMapFactory,
@@ -355,3 +357,30 @@ def test_public_pages_never_read_the_search_documents(client):
         assert response.status_code == 200, url
         read = [query["sql"] for query in queries if "search_document" in query["sql"]]
         assert not read, f"{url} reads a search document: {read[0][:300]}"
+
+
+def test_a_page_with_a_zoom_map_and_no_scorecard_points_to_the_zoom_map(client):
+    page = StrategyFactory(title="Reduce Access to Opioids")
+    zoom = StrategyMapFactory(parent=page.map, zooms_into=page, title="Zoom map (Reduce Access)")
+
+    html = client.get(page.get_absolute_url()).content.decode()
+
+    assert f'href="{zoom.get_absolute_url()}"' in html
+    assert "Full scorecard" not in html and "Embed this scorecard" not in html
+    assert "The measures of the strategies beneath this one are on" in html
+
+
+def test_the_pages_manager_finds_an_edit_link_and_readers_do_not(client, owner, page):
+    edit_url = reverse("admin:strategy_strategy_change", args=[page.pk])
+    assert edit_url not in client.get(page.get_absolute_url()).content.decode()
+
+    client.force_login(owner)
+
+    assert f'href="{edit_url}"' in client.get(page.get_absolute_url()).content.decode()
+
+
+def test_pages_name_the_sites_icon_so_browsers_do_not_ask_for_favicon_ico(client, page):
+    html = client.get(page.get_absolute_url()).content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert finders.find("favicon.svg")
