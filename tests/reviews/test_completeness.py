@@ -65,3 +65,10 @@ def test_checklist_costs_no_queries_on_a_loaded_page(django_assert_num_queries):
     loaded = Strategy.objects.for_page().get(pk=page.pk)
     with django_assert_num_queries(0):
         checklist(loaded, today=TODAY)
+
+
+def test_a_page_without_measures_is_asked_for_one_not_for_their_sources():
+    checks, _ = check_of(StrategyFactory())
+
+    assert checks["At least one measure"] is False
+    assert "Every measure names its data source" not in checks
