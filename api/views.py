@@ -198,9 +198,7 @@ def strategy_list(request):
     )
 )
 def strategy_detail(request, slug):
-    strategy = get_object_or_404(
-        _public_strategies().for_page().select_related("zoom_map"), slug=slug
-    )
+    strategy = get_object_or_404(_public_strategies().with_content(), slug=slug)
     strategy.cited_resources = strategy.number_footnotes()
     return answer(request, s.STRATEGY, strategy)
 

@@ -8,14 +8,17 @@ public page's queries, then builds the benchmark site (2,000 strategies, see
 bench/site.py) with bulk inserts and:
 
 - counts the queries again: a page whose count grows with the site fails the run;
-- renders each page through Django's test client, page cache off, and reports
-  the median and 95th percentile;
+- renders each page through Django's test client with no cache, and reports
+  the median and 95th percentile; then the strategy page with its shared
+  fragments cached, and from the page cache;
 - on PostgreSQL, EXPLAINs every query of the hottest pages and reports any
   sequential scan of a large table;
 - serves the site with gunicorn (2 workers) and loads it with wrk: the strategy
-  page against a constant page of the same size from the same server, without
-  and with the page cache (Redis when it answers on 127.0.0.1:6379), and the
-  resident memory of the workers afterwards;
+  page against a constant page of the same size from the same server, three
+  times: without any cache, with the page cache off (the strategy page's
+  shared fragments cached, as signed-in readers get it) and with the page
+  cache on (Redis when it answers on 127.0.0.1:6379); and the resident memory
+  of the workers afterwards;
 - times importing a generated 500-page MediaWiki dump into an empty site.
 
 It prints a table and writes bench/results.json. Timings drift on shared
@@ -90,8 +93,12 @@ TIMED_PAGES = [
     "scorecard page",
     "all scorecards CSV",
 ]
-# Each load run: whether the server caches pages.
-LOADS = {"uncached": False, "cached": True}
+# Each load run: which caches the server uses (config/page_cache.py).
+LOADS = {
+    "without any cache": {"pages": False, "fragments": False},
+    "page cache off": {"pages": False, "fragments": True},
+    "page cache on": {"pages": True, "fragments": True},
+}
 EXPLAINED_PAGES = ["strategy page", "zoom map", "top-level map", "program list", "search"]
 
 
@@ -132,9 +139,9 @@ def fetch(client: Client, url: str) -> bytes:
 
 
 def query_counts(client: Client) -> dict[str, list[str]]:
-    """The SQL of every public page, page cache off."""
+    """The SQL of every public page, rendered whole (no cache)."""
     queries = {}
-    with override_settings(PAGE_CACHE_SECONDS=0):
+    with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0):
         for name, url in public_pages().items():
             fetch(client, url)  # warm the per-process caches (content types, templates)
             with CaptureQueriesContext(connection) as captured:
@@ -218,7 +225,7 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, *, constant_page: Path, page_cache: bool, use_redis: bool):
+    def __init__(self, *, constant_page: Path, caches: dict[str, bool], use_redis: bool):
         self.port = free_port()
         environment = {
             **os.environ,
@@ -226,7 +233,8 @@ class Gunicorn:
             "DJANGO_DEBUG": "false",
             "DATABASE_URL": database_url(),
             "CACHE_URL": REDIS_URL if use_redis else "locmem://",
-            "DJANGO_PAGE_CACHE_SECONDS": "3600" if page_cache else "0",
+            "DJANGO_PAGE_CACHE_SECONDS": "3600" if caches["pages"] else "0",
+            "DJANGO_FRAGMENT_CACHE_SECONDS": "3600" if caches["fragments"] else "0",
             "BENCH_CONSTANT_PAGE": str(constant_page),
         }
         if use_redis:
@@ -300,10 +308,8 @@ def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
         constant.write(page_html)
         constant.flush()
         results = {"cache": "redis" if use_redis else "locmem (one per worker)"}
-        for label, page_cache in LOADS.items():
-            server = Gunicorn(
-                constant_page=Path(constant.name), page_cache=page_cache, use_redis=use_redis
-            )
+        for label, caches in LOADS.items():
+            server = Gunicorn(constant_page=Path(constant.name), caches=caches, use_redis=use_redis)
             try:
                 wrk(server.url(page_path), 2)  # warm up both workers
                 page = wrk(server.url(page_path), seconds)
@@ -328,23 +334,24 @@ def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
 
 def print_report(results: dict) -> None:
     print()
-    print(f"{'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries@small':>14} {'queries@large':>14}")
+    print(f"{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'queries@small':>14} {'queries@large':>14}")
     for name, counts in results["query_counts"].items():
         timing = results["render"].get(name, {})
         print(
-            f"{name:<22} {timing.get('p50_ms', ''):>8} {timing.get('p95_ms', ''):>8} "
+            f"{name:<32} {timing.get('p50_ms', ''):>8} {timing.get('p95_ms', ''):>8} "
             f"{counts['small']:>14} {counts['large']:>14}"
         )
-    cached = results["render"]["strategy page (cached)"]
-    print(f"{'strategy page, cached':<22} {cached['p50_ms']:>8} {cached['p95_ms']:>8}")
+    for name in ("strategy page (page cache off)", "strategy page (cached)"):
+        timing = results["render"][name]
+        print(f"{name:<32} {timing['p50_ms']:>8} {timing['p95_ms']:>8}")
     load = results.get("throughput")
     if load:
         print()
         print(f"gunicorn, 2 workers, wrk; page cache in {load['cache']}:")
-        for label in ("uncached", "cached"):
+        for label in LOADS:
             row = load[label]
             print(
-                f"  strategy page {label:<9} {row['strategy_page_rps']:>8.0f} req/s   "
+                f"  strategy page, {label:<17} {row['strategy_page_rps']:>6.0f} req/s   "
                 f"constant page {row['constant_page_rps']:>8.0f} req/s   "
                 f"ratio {row['ratio']:.0%}   worker RSS {row['worker_rss_mb']} MB "
                 f"after {row['requests']} requests"
@@ -391,11 +398,15 @@ def main() -> int:
             name: {"small": len(small[name]), "large": len(large[name])} for name in small
         }
         pages = public_pages()
-        with override_settings(PAGE_CACHE_SECONDS=0):
+        with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0):
             results["render"] = {
                 name: render_times(client, pages[name], options.runs if "CSV" not in name else 5)
                 for name in TIMED_PAGES
             }
+        with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=3600):
+            results["render"]["strategy page (page cache off)"] = render_times(
+                client, pages["strategy page"], options.runs
+            )
         with override_settings(PAGE_CACHE_SECONDS=3600):
             results["render"]["strategy page (cached)"] = render_times(
                 client, pages["strategy page"], options.runs

@@ -20,6 +20,8 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -36,6 +38,7 @@ CONTENT_APPS = ("strategy", "programs", "scorecards", "reviews")
 SAFE_METHODS = ("GET", "HEAD")
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def content_version() -> int:
@@ -126,6 +129,50 @@ def cache_for_anonymous(view=None, *, query: tuple[str, ...] = ()):
     return mark if view is None else mark(view)
 
 
+def _read(key: str) -> tuple[int, object]:
+    """The content version, and what ``key`` holds if it was stored at that version.
+
+    One round trip: every entry records the version it was made at, and one of
+    an older version counts as missing.
+    """
+    found = cache.get_many([VERSION_KEY, key])
+    version = _current_version(found.get(VERSION_KEY))
+    _this_thread.read_pages = True
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return version, stored[1]
+    return version, None
+
+
+def shared_fragment(name: str, render: Callable[[], T]) -> T:
+    """What ``render()`` returns, kept for every process until content changes.
+
+    For the parts of a page that are the same for every reader: signed-in
+    readers, and anonymous ones the page cache has not answered yet, then
+    render only what is theirs. ``name`` must tell apart everything the
+    result depends on besides content. While the cache cannot be reached,
+    ``render()`` runs every time.
+    """
+    if settings.FRAGMENT_CACHE_SECONDS == 0:
+        return render()
+    key = "fragment:" + hashlib.sha256(name.encode()).hexdigest()
+    try:
+        version, stored = _read(key)
+    except RedisError:
+        logger.warning("Fragment cache unavailable; rendering %s", name, exc_info=True)
+        return render()
+    if stored is not None:
+        return stored
+    # The version was read before rendering: a write during the render moves it
+    # on, and the next reader renders again.
+    fragment = render()
+    try:
+        cache.set(key, (version, fragment), settings.FRAGMENT_CACHE_SECONDS)
+    except RedisError:
+        logger.warning("Fragment cache unavailable; %s not stored", name, exc_info=True)
+    return fragment
+
+
 def _may_be_cached(request) -> bool:
     # Without a session cookie nobody is signed in and no message waits to be shown.
     return (
@@ -184,18 +231,13 @@ class AnonymousPageCacheMiddleware:
         if parameters is None or not set(request.GET) <= parameters:
             return self.get_response(request)
         key = _page_key(request)
-        # One round trip for the version and the page, which records the version
-        # it was rendered at: a page of an older version is rendered again.
         try:
-            found = cache.get_many([VERSION_KEY, key])
-            version = _current_version(found.get(VERSION_KEY))
+            version, stored = _read(key)
         except RedisError:
             logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
-        _this_thread.read_pages = True
-        stored = found.get(key)
-        if stored is not None and stored[0] == version:
-            _, content, headers = stored
+        if stored is not None:
+            content, headers = stored
             response = HttpResponse(content, headers=headers)
             response["X-Page-Cache"] = "hit"
             return response
@@ -205,7 +247,7 @@ class AnonymousPageCacheMiddleware:
         if _is_shareable(request, response):
             headers = {name: value for name, value in response.items() if name != "Set-Cookie"}
             try:
-                cache.set(key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, (version, (response.content, headers)), settings.PAGE_CACHE_SECONDS)
             except RedisError:
                 logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
             else:

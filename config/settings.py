@@ -119,6 +119,14 @@ PAGE_CACHE_SECONDS = env.int_at_least(
     3600 if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND else 0,
     0,
 )
+# The parts of a page that are the same for every reader, under the same rules
+# and for the same reason (config.page_cache.shared_fragment): signed-in readers
+# then render only what is theirs.
+FRAGMENT_CACHE_SECONDS = env.int_at_least(
+    "DJANGO_FRAGMENT_CACHE_SECONDS",
+    3600 if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND else 0,
+    0,
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,9 +1,9 @@
-"""The review parts of a strategy page, worked out from the page as already loaded.
+"""The review parts of a strategy page.
 
-``Strategy.objects.for_page()`` has fetched the page's manager, experts and
-reviews, so none of this costs an anonymous reader a query; a signed-in
-reader costs at most three (their groups, then their permissions unless they
-manage the page).
+A reader's own parts (the review form; for the page's manager and editors
+the completeness checklist and the forms that answer reviews) are worked out
+per request. For an anonymous reader they cost no query; a signed-in reader
+at most two (the page's experts, then their groups).
 """
 
 from reviews import access
@@ -11,30 +11,36 @@ from reviews.completeness import checklist
 from reviews.forms import AddressForm, ReviewForm
 
 
-def review_panel(request, strategy, *, review_form: ReviewForm | None = None) -> dict:
-    """Context for the page: who reviewed it last, the review form, the checklist.
-
-    ``review_form`` is a rejected form to show again with its errors.
-    """
-    user = request.user
-    reviews = list(strategy.reviews.all())
+def last_review(strategy) -> dict | None:
+    """Who reviewed the page last and when, from its prefetched reviews."""
+    reviews = strategy.reviews.all()
     newest = reviews[0] if reviews else None
     if newest is not None and (
         strategy.last_reviewed is None or newest.reviewed_on >= strategy.last_reviewed
     ):
-        reviewed = {"by": newest.reviewer_display, "on": newest.reviewed_on}
-    elif strategy.last_reviewed is not None:
+        return {"by": newest.reviewer_display, "on": newest.reviewed_on}
+    if strategy.last_reviewed is not None:
         # Marked reviewed in the admin without a comment on the site.
-        reviewed = {"by": None, "on": strategy.last_reviewed}
-    else:
-        reviewed = None
+        return {"by": None, "on": strategy.last_reviewed}
+    return None
 
-    context = {"reviewed": reviewed, "review_form": None, "checklist": None}
+
+def review_panel(
+    request, strategy, *, editing: bool, review_form: ReviewForm | None = None
+) -> dict:
+    """Context for the page: the review form, and the checklist when ``editing``.
+
+    ``editing``: the reader may edit the page, which was loaded ``with_content()``;
+    each unanswered review gets its answer form. ``review_form`` is a rejected
+    form to show again with its errors.
+    """
+    user = request.user
+    context = {"review_form": None, "checklist": None}
     if review_form is not None or access.can_review(user, strategy):
         context["review_form"] = review_form or ReviewForm(strategy=strategy)
-    if access.can_edit(user, strategy):
+    if editing:
         context["checklist"] = checklist(strategy)
-        for review in reviews:
+        for review in strategy.reviews.all():
             if not review.is_addressed:
                 review.address_form = AddressForm(instance=review)
     return context

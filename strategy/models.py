@@ -156,7 +156,7 @@ class StrategyQuerySet(models.QuerySet):
             return self.all()
         return self.public()
 
-    def for_page(self):
+    def with_content(self):
         """Everything the strategy page shows, in a fixed number of queries."""
         return self.select_related(
             # Two levels of parents cover the breadcrumb of a page on a zoom map of a zoom map.
@@ -297,7 +297,7 @@ class Strategy(models.Model):
         """Number the sources cited by this page's program outcomes, in order of first citation.
 
         Sets ``footnote`` on each outcome and returns the cited resources. Works
-        on the prefetched data of ``StrategyQuerySet.for_page()``.
+        on the prefetched data of ``StrategyQuerySet.with_content()``.
         """
         references = []
         for link in self.program_links.all():

@@ -21,9 +21,9 @@ from strategy.models import (
     Strategy,
     StrategyLink,
     StrategyMap,
-    StrategyResource,
     can_edit_all_pages,
 )
+from strategy.page import page_content
 from strategy.search import search
 
 
@@ -75,17 +75,20 @@ def map_detail(request, slug):
 @cache_for_anonymous
 def strategy_detail(request, slug, *, review_form=None):
     """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
-    strategy = get_object_or_404(Strategy.objects.visible_to(request.user).for_page(), slug=slug)
+    strategy = get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
+    editing = strategy.is_editable_by(request.user)
+    if editing:
+        # Its checklist is worked out from the whole page, and its copy is its own.
+        strategy = Strategy.objects.with_content().get(pk=strategy.pk)
+    # The panel first: it gives an editor's reviews the forms the content shows.
+    panel = review_panel(request, strategy, editing=editing, review_form=review_form)
     return render(
         request,
         "strategy/strategy_detail.html",
         {
             "strategy": strategy,
-            "breadcrumb": strategy.breadcrumb(),
-            "references": strategy.number_footnotes(),
-            "tools": strategy.resource_links_in(StrategyResource.Section.TOOLS),
-            "to_investigate": strategy.resource_links_in(StrategyResource.Section.INVESTIGATE),
-            **review_panel(request, strategy, review_form=review_form),
+            "content": page_content(request, strategy, editing=editing),
+            **panel,
         },
     )
 

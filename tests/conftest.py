@@ -24,8 +24,10 @@ def role_groups(request):
 
 @pytest.fixture(autouse=True)
 def page_cache(settings):
-    """The page cache on, as in production, and empty: another test's pages show other rows."""
+    """The page and fragment caches on, as in production, and empty: another test's pages
+    show other rows."""
     settings.PAGE_CACHE_SECONDS = 3600
+    settings.FRAGMENT_CACHE_SECONDS = 3600
     cache.clear()
 
 
