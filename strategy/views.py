@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -75,7 +75,9 @@ def map_detail(request, slug):
 @cache_for_anonymous
 def strategy_detail(request, slug, *, review_form=None):
     """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
-    strategy = get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
+    strategy = Strategy.find_visible(slug, request.user)
+    if strategy is None:
+        raise Http404
     editing = strategy.is_editable_by(request.user)
     if editing:
         # Its checklist is worked out from the whole page, and its copy is its own.
