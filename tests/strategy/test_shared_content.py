@@ -1,0 +1,145 @@
+"""A strategy page's content is rendered once per content version and shared by its readers.
+
+Readers the page cache does not answer (anyone signed in) get the shared
+parts from the cache and render only their own: the review form, and for the
+page's manager and editors the checklist and the forms that answer reviews.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from redis import ConnectionError as RedisConnectionError
+
+from config import page_cache
+from config.page_cache import shared_fragment
+from tests.reviews.factories import ReviewFactory
+from tests.scorecards.factories import DataPointFactory, MeasureFactory
+from tests.strategy.factories import ReviewerFactory
+from tests.strategy.test_public_pages import fill_page
+
+pytestmark = pytest.mark.django_db
+
+
+def shared_parts(page, site="http://testserver"):
+    """What the cache holds for the page's content, or None."""
+    return shared_fragment(f"strategy-page:{page.pk}:{site}", lambda: None)
+
+
+def fetch(client, url, **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+@pytest.fixture
+def burglaries(page):
+    measure = MeasureFactory(objective__strategy=page, name="Burglaries reported")
+    DataPointFactory(measure=measure, period="2025-Q1", value=100)
+    return measure
+
+
+def test_a_signed_in_reader_gets_the_content_without_its_twelve_queries(
+    client, page, reviewer, burglaries
+):
+    fill_page(page, 2)
+    client.force_login(reviewer)
+
+    first, first_queries = fetch(client, page.get_absolute_url())
+    again, again_queries = fetch(client, page.get_absolute_url())
+
+    for html in (first, again):
+        assert "Burglaries reported" in html and 'id="review-form"' in html
+    assert first_queries - again_queries == 12
+
+
+def test_an_edit_to_a_data_point_shows_to_a_signed_in_reader_on_the_next_request(
+    client, page, reviewer, burglaries
+):
+    client.force_login(reviewer)
+    fetch(client, page.get_absolute_url())
+
+    DataPointFactory(measure=burglaries, period="2025-Q2", value=4321)
+
+    html, _ = fetch(client, page.get_absolute_url())
+    assert "4321" in html
+
+
+def test_the_shared_content_carries_no_name_token_or_form_of_the_reader_it_was_made_for(
+    client, page
+):
+    client.force_login(ReviewerFactory(username="rquintero"))
+
+    html, _ = fetch(client, page.get_absolute_url())
+
+    assert "csrfmiddlewaretoken" in html and "rquintero" in html and "review-form" in html
+    shared = "".join(shared_parts(page).values())
+    assert page.title in shared
+    assert "csrfmiddlewaretoken" not in shared
+    assert "rquintero" not in shared and "review-form" not in shared
+
+
+def test_the_forms_that_answer_reviews_are_never_shared(client, page, owner, reviewer):
+    review = ReviewFactory(strategy=page, comments="Add the 2025 figures.")
+    answer_form = f"/reviews/{review.pk}/address/"
+    client.force_login(owner)
+
+    owners_copy, _ = fetch(client, page.get_absolute_url())
+
+    assert answer_form in owners_copy and "Completeness" in owners_copy
+    assert shared_parts(page) is None
+    client.force_login(reviewer)
+    reviewers_copy, _ = fetch(client, page.get_absolute_url())
+    assert "Add the 2025 figures." in reviewers_copy
+    assert answer_form not in reviewers_copy and "Completeness" not in reviewers_copy
+
+
+def test_a_drafts_shared_content_is_not_shown_to_anonymous_readers(client, page, outsider):
+    page.status = page.Status.DRAFT
+    page.save()
+    client.force_login(outsider)
+    staff_copy, _ = fetch(client, page.get_absolute_url())
+    assert "not public" in staff_copy and shared_parts(page) is not None
+
+    client.logout()
+
+    assert client.get(page.get_absolute_url()).status_code == 404
+
+
+def test_each_address_of_the_site_gets_an_embed_snippet_that_names_it(
+    client, page, burglaries, settings
+):
+    settings.ALLOWED_HOSTS = ["coalition.example", "plan.example"]
+    settings.PAGE_CACHE_SECONDS = 0
+
+    first, _ = fetch(client, page.get_absolute_url(), HTTP_HOST="coalition.example")
+    second, _ = fetch(client, page.get_absolute_url(), HTTP_HOST="plan.example")
+
+    assert "http://coalition.example/embed/" in first
+    assert "http://plan.example/embed/" in second and "coalition.example" not in second
+
+
+def test_a_zero_lifetime_renders_the_content_for_every_reader(client, page, burglaries, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
+
+    _, first_queries = fetch(client, page.get_absolute_url())
+    again, again_queries = fetch(client, page.get_absolute_url())
+
+    assert "Burglaries reported" in again
+    assert again_queries == first_queries > 1
+    assert shared_parts(page) is None
+
+
+def test_the_content_is_rendered_when_the_cache_cannot_be_reached(
+    client, page, reviewer, monkeypatch
+):
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(page_cache.cache, "get_many", unreachable)
+    client.force_login(reviewer)
+
+    html, _ = fetch(client, page.get_absolute_url())
+
+    assert page.title in html and 'id="review-form"' in html
