@@ -117,6 +117,23 @@ def test_reviewer_signs_in_from_the_header(demo, page_in):
     tab.get_by_role("button", name="Sign in").click()
     expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
     expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(tab.get_by_role("heading", name="Add your review")).to_be_visible()
+    expect(tab.get_by_role("heading", name="Burglaries in the target area")).to_be_visible()
+    screenshot(tab, "strategy-page-reviewer")
+
+
+def test_page_manager_sees_their_checklist_and_answers_on_their_page(demo, page_in):
+    tab = page_in()
+    tab.goto(demo + f"/strategies/{FEATURED_SLUG}/")
+    tab.get_by_role("link", name="Sign in").click()
+    tab.get_by_label("Username").fill("manager")
+    tab.get_by_label("Password").fill("demo-manager-2026")
+    tab.get_by_role("button", name="Sign in").click()
+
+    expect(tab.get_by_role("link", name="Edit this page")).to_be_visible()
+    expect(tab.get_by_role("heading", name="Completeness")).to_be_visible()
+    expect(tab.get_by_role("button", name="Mark addressed").first).to_be_visible()
+    screenshot(tab, "strategy-page-manager")
 
 
 def test_skip_link_is_the_first_stop_for_keyboard_users(demo, page_in):
