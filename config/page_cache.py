@@ -113,6 +113,11 @@ def watch_content() -> None:
             m2m_changed.connect(
                 _changed, sender=field.remote_field.through, dispatch_uid=f"page-cache-m2m-{field}"
             )
+    # History pages list revisions. They are written with the content they record,
+    # which moves the version on, but django-reversion's deleterevisions removes
+    # them alone.
+    for model in apps.get_app_config("reversion").get_models():
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"page-cache-del-{model._meta}")
 
 
 def cache_for_anonymous(view=None, *, query: tuple[str, ...] = ()):

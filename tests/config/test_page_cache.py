@@ -1,10 +1,12 @@
 """Whole pages cached for anonymous readers, replaced by the next edit to any content."""
 
 import pytest
+import reversion
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from redis import ConnectionError as RedisConnectionError
+from reversion.models import Version
 
 from config import page_cache
 from reviews import services as review_services
@@ -303,6 +305,18 @@ def test_migrating_moves_the_version_on(page):
     call_command("migrate", verbosity=0)
 
     assert page_cache.content_version() > before
+
+
+def test_deleting_revisions_shows_on_the_next_history_page(client, page):
+    with reversion.create_revision():
+        page.save()
+    url = reverse("strategy:strategy-history", args=[page.slug])
+    fetch(client, url)
+
+    call_command("deleterevisions", "strategy", verbosity=0)
+
+    assert not Version.objects.get_for_object(page).exists()
+    assert fetch(client, url)["X-Page-Cache"] == "miss"
 
 
 def test_addresses_with_parameters_the_page_does_not_read_are_not_stored(client, page):
