@@ -8,7 +8,9 @@ The counter and the pages live in the cache named by ``CACHE_URL`` (Redis in
 production), never in one process's memory.
 
 Views are marked with ``cache_for_anonymous``; AnonymousPageCacheMiddleware,
-above sessions and sign-in, answers their anonymous readers.
+above sessions and sign-in, answers their anonymous readers. The parts of a
+page that every reader sees alike are kept the same way with
+``shared_fragment``, for the readers the page cache does not answer.
 
 Writes reach the counter two ways: a signal on every save and delete of a
 content model (and of people, whose names the pages show), and the end of
@@ -32,6 +34,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
+from django.utils import timezone
 from redis import RedisError
 
 VERSION_KEY = "content-version"
@@ -135,18 +138,25 @@ def cache_for_anonymous(view=None, *, query: tuple[str, ...] = ()):
     return mark if view is None else mark(view)
 
 
-def _read(key: str) -> tuple[int, object]:
+def _key(kind: str, name: str) -> str:
+    # Today's date is part of every key: pages say "stale" and "overdue" by the
+    # date, which no write moves on, so each page is rendered afresh every day.
+    text = f"{timezone.localdate().isoformat()} {name}"
+    return f"{kind}:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _read(key: str) -> tuple[int, tuple | None]:
     """The content version, and what ``key`` holds if it was stored at that version.
 
-    One round trip: every entry records the version it was made at, and one of
-    an older version counts as missing.
+    Entries are tuples whose first item is the version they were made at; one
+    of an older version counts as missing. One round trip.
     """
     found = cache.get_many([VERSION_KEY, key])
     version = _current_version(found.get(VERSION_KEY))
     _this_thread.read_pages = True
     stored = found.get(key)
     if stored is not None and stored[0] == version:
-        return version, stored[1]
+        return version, stored[1:]
     return version, None
 
 
@@ -156,19 +166,20 @@ def shared_fragment(name: str, render: Callable[[], T]) -> T:
     For the parts of a page that are the same for every reader: signed-in
     readers, and anonymous ones the page cache has not answered yet, then
     render only what is theirs. ``name`` must tell apart everything the
-    result depends on besides content. While the cache cannot be reached,
-    ``render()`` runs every time.
+    result depends on besides content and the date. While the cache cannot be
+    reached, ``render()`` runs every time.
     """
     if settings.FRAGMENT_CACHE_SECONDS == 0:
         return render()
-    key = "fragment:" + hashlib.sha256(name.encode()).hexdigest()
+    key = _key("fragment", name)
     try:
         version, stored = _read(key)
     except RedisError:
         logger.warning("Fragment cache unavailable; rendering %s", name, exc_info=True)
         return render()
     if stored is not None:
-        return stored
+        (fragment,) = stored
+        return fragment
     # The version was read before rendering: a write during the render moves it
     # on, and the next reader renders again.
     fragment = render()
@@ -219,8 +230,7 @@ def _is_shareable(request, response) -> bool:
 def _page_key(request) -> str:
     # The parameters in a fixed order, so that ?a=1&b=2 and ?b=2&a=1 are one page.
     query = urlencode(sorted(request.GET.lists()), doseq=True)
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return "page:" + hashlib.sha256(address.encode()).hexdigest()
+    return _key("page", f"{request.scheme}://{request.get_host()}{request.path}?{query}")
 
 
 class AnonymousPageCacheMiddleware:
@@ -260,7 +270,7 @@ class AnonymousPageCacheMiddleware:
         if _is_shareable(request, response):
             headers = {name: value for name, value in response.items() if name != "Set-Cookie"}
             try:
-                cache.set(key, (version, (response.content, headers)), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS)
             except RedisError:
                 logger.warning("Page cache unavailable; %s not stored", request.path, exc_info=True)
             else:
