@@ -30,9 +30,10 @@ def review_panel(
 ) -> dict:
     """Context for the page: the review form, and the checklist when ``editing``.
 
-    ``editing``: the reader may edit the page, which was loaded ``with_content()``;
-    each unanswered review gets its answer form. ``review_form`` is a rejected
-    form to show again with its errors.
+    ``editing``: the reader may edit the page (``Strategy.is_editable_by``, checked
+    by the caller), which was loaded ``with_content()``; each unanswered review
+    gets its answer form. ``review_form`` is a rejected form to show again with
+    its errors.
     """
     user = request.user
     context = {"review_form": None, "checklist": None}

@@ -1,15 +1,19 @@
 """The strategy page's content, rendered once per content version and shared by its readers.
 
-Everything the page shows from its own rows (programs, scorecard, people,
-reviews, references) is the same for every reader, so it is rendered in four
-parts and kept with ``config.page_cache.shared_fragment``: a reader the page
-cache does not answer (anyone signed in) costs one query and the rendering of
-what is theirs. The parts are rendered without the request, so no name, CSRF
+Everything the page shows from its own rows (breadcrumb, header, programs,
+scorecard, people, reviews, references) is the same for every reader, so it
+is rendered in five parts and kept with ``config.page_cache.shared_fragment``.
+A reader the page cache does not answer costs the page's row, and the
+rendering of the site's frame and of what is theirs: the review form, the
+sign-in prompt. The parts are rendered without the request, so no name, CSRF
 token or form of one reader can reach them; the page's manager and editors,
-whose copy carries a form on each review to answer it, get theirs unshared.
+whose copy carries the checklist and a form on each review to answer it, get
+theirs unshared.
 """
 
+from django.http import Http404
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 
 from config.page_cache import shared_fragment
@@ -33,16 +37,29 @@ def page_content(request, strategy: Strategy, *, editing: bool) -> dict[str, Saf
     ``strategy`` may be its row alone; its content is fetched only when the
     shared parts must be rendered again.
     """
-    # The embed snippet names the site by the address it was read at.
-    site = f"{request.scheme}://{request.get_host()}"
+    site = _site(request)
     if editing:
         return _render(strategy, site=site, request=request)
-    return shared_fragment(
-        f"strategy-page:{strategy.pk}:{site}",
-        lambda: _render(
-            Strategy.objects.with_content().get(pk=strategy.pk), site=site, request=None
-        ),
-    )
+
+    def render_shared():
+        # Read again with the reader's rights: the page may have been unpublished
+        # or deleted since its row was read.
+        loaded = Strategy.objects.visible_to(request.user).with_content().filter(pk=strategy.pk)
+        if not loaded:
+            raise Http404
+        return _render(loaded[0], site=site, request=None)
+
+    return shared_fragment(shared_name(request, strategy), render_shared)
+
+
+def shared_name(request, strategy: Strategy) -> str:
+    """What the shared parts are kept under: the page, and the address the site was read at."""
+    return f"strategy-page:{strategy.pk}:{_site(request)}{get_script_prefix()}"
+
+
+def _site(request) -> str:
+    # The embed snippet names the site by the address it was read at.
+    return f"{request.scheme}://{request.get_host()}"
 
 
 def _render(strategy: Strategy, *, site: str, request) -> dict[str, SafeString]:

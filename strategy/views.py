@@ -75,7 +75,7 @@ def map_detail(request, slug):
 @cache_for_anonymous
 def strategy_detail(request, slug, *, review_form=None):
     """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
-    strategy = Strategy.find_visible(slug, request.user)
+    strategy = Strategy.objects.find_visible(slug, request.user)
     if strategy is None:
         raise Http404
     editing = strategy.is_editable_by(request.user)
@@ -89,6 +89,7 @@ def strategy_detail(request, slug, *, review_form=None):
         "strategy/strategy_detail.html",
         {
             "strategy": strategy,
+            "editing": editing,
             "content": page_content(request, strategy, editing=editing),
             **panel,
         },

@@ -109,6 +109,7 @@ def test_sqlite_url_with_four_slashes_is_absolute():
     config = parse_database_url("DATABASE_URL", "sqlite:////var/lib/app/db.sqlite3", BASE_DIR)
 
     assert config["NAME"] == "/var/lib/app/db.sqlite3"
+    assert config["CONN_MAX_AGE"] == 60, "connections are kept between requests"
 
 
 def test_sqlite_url_without_a_file_is_refused():

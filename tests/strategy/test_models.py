@@ -542,7 +542,7 @@ def test_one_page_and_the_queryset_agree_on_who_may_read_it_and_edit_it(status):
         editable = Strategy.objects.editable_by(user).filter(pk=page.pk).exists()
         assert page.is_visible_to(user) == visible, (status, user)
         assert page.is_editable_by(user) == editable, (status, user)
-        found = Strategy.find_visible(page.slug, user)
+        found = Strategy.objects.find_visible(page.slug, user)
         assert (found.title if found else None) == (page.title if visible else None), (
             status,
             user,
@@ -553,5 +553,5 @@ def test_one_page_and_the_queryset_agree_on_who_may_read_it_and_edit_it(status):
 def test_find_visible_knows_no_page_by_another_slug(client):
     StrategyFactory(slug="naloxone")
 
-    assert Strategy.find_visible("naloxone-distribution", EditorFactory()) is None
+    assert Strategy.objects.find_visible("naloxone-distribution", EditorFactory()) is None
     assert client.get("/strategies/naloxone-distribution/").status_code == 404

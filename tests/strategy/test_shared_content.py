@@ -5,13 +5,18 @@ parts from the cache and render only their own: the review form, and for the
 page's manager and editors the checklist and the forms that answer reviews.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from redis import ConnectionError as RedisConnectionError
 
 from config import page_cache
 from config.page_cache import shared_fragment
+from strategy.page import shared_name
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import ReviewerFactory
@@ -20,9 +25,20 @@ from tests.strategy.test_public_pages import fill_page
 pytestmark = pytest.mark.django_db
 
 
-def shared_parts(page, site="http://testserver"):
-    """What the cache holds for the page's content, or None."""
-    return shared_fragment(f"strategy-page:{page.pk}:{site}", lambda: None)
+class NotStored(Exception):
+    pass
+
+
+def shared_parts(page):
+    """What the cache holds for the page's content, or None; stores nothing."""
+
+    def not_stored():
+        raise NotStored
+
+    try:
+        return shared_fragment(shared_name(RequestFactory().get("/"), page), not_stored)
+    except NotStored:
+        return None
 
 
 def fetch(client, url, **extra):
@@ -94,16 +110,61 @@ def test_the_forms_that_answer_reviews_are_never_shared(client, page, owner, rev
     assert answer_form not in reviewers_copy and "Completeness" not in reviewers_copy
 
 
-def test_a_drafts_shared_content_is_not_shown_to_anonymous_readers(client, page, outsider):
+def test_a_drafts_shared_content_is_shown_to_no_one_who_may_not_read_drafts(
+    client, page, outsider, reviewer
+):
     page.status = page.Status.DRAFT
     page.save()
     client.force_login(outsider)
     staff_copy, _ = fetch(client, page.get_absolute_url())
     assert "not public" in staff_copy and shared_parts(page) is not None
 
-    client.logout()
-
+    client.force_login(reviewer)
     assert client.get(page.get_absolute_url()).status_code == 404
+    client.logout()
+    assert client.get(page.get_absolute_url()).status_code == 404
+
+
+def test_the_page_manager_gets_their_checklist_and_answer_forms_after_others_read_the_page(
+    client, page, owner, reviewer
+):
+    review = ReviewFactory(strategy=page)
+    client.force_login(reviewer)
+    fetch(client, page.get_absolute_url())
+    assert shared_parts(page) is not None
+
+    client.force_login(owner)
+    owners_copy, _ = fetch(client, page.get_absolute_url())
+
+    assert "Edit this page" in owners_copy and "Completeness" in owners_copy
+    assert f"/reviews/{review.pk}/address/" in owners_copy
+
+
+def test_a_renamed_page_manager_shows_to_signed_in_readers_on_the_next_request(
+    client, page, owner, reviewer
+):
+    client.force_login(reviewer)
+    fetch(client, page.get_absolute_url())
+
+    owner.first_name, owner.last_name = "Dana", "Rivera"
+    owner.save()
+
+    html, _ = fetch(client, page.get_absolute_url())
+    assert "Dana Rivera" in html
+
+
+def test_the_shared_content_is_rendered_again_each_day(
+    client, page, reviewer, burglaries, monkeypatch
+):
+    client.force_login(reviewer)
+    fetch(client, page.get_absolute_url())
+    _, same_day = fetch(client, page.get_absolute_url())
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    _, next_day = fetch(client, page.get_absolute_url())
+
+    assert next_day > same_day, "the page's content was read again"
 
 
 def test_each_address_of_the_site_gets_an_embed_snippet_that_names_it(
@@ -128,7 +189,8 @@ def test_a_zero_lifetime_renders_the_content_for_every_reader(client, page, burg
 
     assert "Burglaries reported" in again
     assert again_queries == first_queries > 1
-    assert shared_parts(page) is None
+    settings.FRAGMENT_CACHE_SECONDS = 3600
+    assert shared_parts(page) is None, "nothing was stored"
 
 
 def test_the_content_is_rendered_when_the_cache_cannot_be_reached(
