@@ -10,7 +10,8 @@ bench/site.py) with bulk inserts and:
 - counts the queries again: a page whose count grows with the site fails the run;
 - renders each page through Django's test client with no cache, and reports
   the median and 95th percentile; then the strategy page with its shared
-  fragments cached, and from the page cache;
+  content cached (the page cache off), for a signed-in reviewer, and from the
+  page cache;
 - on PostgreSQL, EXPLAINs every query of the hottest pages and reports any
   sequential scan of a large table;
 - serves the site with gunicorn (2 workers) and loads it with wrk: the strategy
@@ -53,6 +54,8 @@ django.setup()
 
 import redis  # noqa: E402
 from django.apps import apps  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -65,6 +68,7 @@ from django.urls import reverse  # noqa: E402
 
 from bench.site import build_site  # noqa: E402
 from programs.models import Program  # noqa: E402
+from reviews.roles import REVIEWERS  # noqa: E402
 from scorecards.models import Partner  # noqa: E402
 from strategy.models import Strategy  # noqa: E402
 
@@ -129,6 +133,13 @@ def public_pages() -> dict[str, str]:
         "API strategies": reverse("api:strategy-list"),
         "embedded scorecard": reverse("embed:scorecard", args=[page.slug]),
     }
+
+
+def reviewer():
+    """A member of the Reviewers group, who gets the review form on every page."""
+    user = get_user_model().objects.create_user("bench-reviewer")
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    return user
 
 
 def fetch(client: Client, url: str) -> bytes:
@@ -341,7 +352,11 @@ def print_report(results: dict) -> None:
             f"{name:<32} {timing.get('p50_ms', ''):>8} {timing.get('p95_ms', ''):>8} "
             f"{counts['small']:>14} {counts['large']:>14}"
         )
-    for name in ("strategy page (page cache off)", "strategy page (cached)"):
+    for name in (
+        "strategy page (page cache off)",
+        "strategy page (signed-in reviewer)",
+        "strategy page (cached)",
+    ):
         timing = results["render"][name]
         print(f"{name:<32} {timing['p50_ms']:>8} {timing['p95_ms']:>8}")
     load = results.get("throughput")
@@ -407,6 +422,11 @@ def main() -> int:
             results["render"]["strategy page (page cache off)"] = render_times(
                 client, pages["strategy page"], options.runs
             )
+            client.force_login(reviewer())
+            results["render"]["strategy page (signed-in reviewer)"] = render_times(
+                client, pages["strategy page"], options.runs
+            )
+            client.logout()
         with override_settings(PAGE_CACHE_SECONDS=3600):
             results["render"]["strategy page (cached)"] = render_times(
                 client, pages["strategy page"], options.runs
