@@ -345,11 +345,11 @@ def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
 
 def print_report(results: dict) -> None:
     print()
-    print(f"{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'queries@small':>14} {'queries@large':>14}")
+    print(f"{'page':<36} {'p50 ms':>8} {'p95 ms':>8} {'queries@small':>14} {'queries@large':>14}")
     for name, counts in results["query_counts"].items():
         timing = results["render"].get(name, {})
         print(
-            f"{name:<32} {timing.get('p50_ms', ''):>8} {timing.get('p95_ms', ''):>8} "
+            f"{name:<36} {timing.get('p50_ms', ''):>8} {timing.get('p95_ms', ''):>8} "
             f"{counts['small']:>14} {counts['large']:>14}"
         )
     for name in (
@@ -358,7 +358,7 @@ def print_report(results: dict) -> None:
         "strategy page (cached)",
     ):
         timing = results["render"][name]
-        print(f"{name:<32} {timing['p50_ms']:>8} {timing['p95_ms']:>8}")
+        print(f"{name:<36} {timing['p50_ms']:>8} {timing['p95_ms']:>8}")
     load = results.get("throughput")
     if load:
         print()
