@@ -17,9 +17,8 @@ bench/site.py) with bulk inserts and:
 - serves the site with gunicorn (2 workers) and loads it with wrk: the strategy
   page against a constant page of the same size from the same server, three
   times: without any cache, with the page cache off (the strategy page's
-  shared fragments cached, as signed-in readers get it) and with the page
-  cache on (Redis when it answers on 127.0.0.1:6379); and the resident memory
-  of the workers afterwards;
+  shared content cached) and with the page cache on (Redis when it answers on
+  127.0.0.1:6379); and the resident memory of the workers afterwards;
 - times importing a generated 500-page MediaWiki dump into an empty site.
 
 It prints a table and writes bench/results.json. Timings drift on shared
