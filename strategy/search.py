@@ -1,4 +1,4 @@
-"""Site search over strategy pages, programs and resources (``/search/?q=``).
+"""Site search over strategy pages, their measures, programs and resources (``/search/?q=``).
 
 On PostgreSQL the rows are found and ranked by full-text search (the "english"
 configuration, title weighted above body) on each row's stored document: a
@@ -6,7 +6,9 @@ configuration, title weighted above body) on each row's stored document: a
 current on every insert and update and a GIN index serves (see
 ``strategy/migrations/0003_search_document.py`` and
 ``programs/migrations/0003_search_document.py``, whose documents must stay
-equal to ``SearchFields.vector()``). The models do not know the column, so no
+equal to ``SearchFields.vector()``; measures' in
+``scorecards/migrations/0004_measure_search_document.py``). The models do not
+know the column, so no
 ordinary query ever loads it. On other databases (SQLite in development)
 every word must appear in some field, case-insensitively, and rows rank by the
 number of fields each word appears in, a title match counting more.
@@ -34,6 +36,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from programs.models import Program, Resource
+from scorecards.models import Measure
 from strategy.models import Strategy, StrategyResource
 
 MAX_QUERY_LENGTH = 200
@@ -58,7 +61,7 @@ very s t can will just don should now
 """
 STOP_WORDS = frozenset(_ENGLISH_STOP_LIST.split())
 
-EMPTY_QUERY = "Type a word or two to search strategy pages, programs and resources."
+EMPTY_QUERY = "Type a word or two to search strategy pages, measures, programs and resources."
 LONG_QUERY = (
     f"That search is too long. Use at most {MAX_QUERY_LENGTH} characters: "
     "a few distinctive words work best."
@@ -96,6 +99,7 @@ def stored_document(model: type[Model]) -> RawSQL:
 STRATEGY_FIELDS = SearchFields("title", ("intro",))
 PROGRAM_FIELDS = SearchFields("name", ("summary", "description"))
 RESOURCE_FIELDS = SearchFields("title", ("publisher", "description"))
+MEASURE_FIELDS = SearchFields("name", ("unit",))
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,9 @@ class SearchResults:
     strategies: ResultGroup = field(
         default_factory=lambda: ResultGroup("strategy", "Strategy pages", [], False)
     )
+    measures: ResultGroup = field(
+        default_factory=lambda: ResultGroup("measure", "Measures", [], False)
+    )
     programs: ResultGroup = field(
         default_factory=lambda: ResultGroup("program", "Programs", [], False)
     )
@@ -135,7 +142,7 @@ class SearchResults:
 
     @property
     def groups(self) -> tuple[ResultGroup, ...]:
-        return (self.strategies, self.programs, self.resources)
+        return (self.strategies, self.measures, self.programs, self.resources)
 
     @property
     def count(self) -> int:
@@ -265,9 +272,10 @@ def ranked(queryset: QuerySet, fields: SearchFields, terms: Sequence[str]) -> Qu
 
 
 def search(query: str, *, user) -> SearchResults:
-    """Strategy pages ``user`` may read, programs and resources matching ``query``.
+    """Strategy pages ``user`` may read and their measures, programs and resources
+    matching ``query``.
 
-    Runs no query for a query it refuses, and at most four otherwise: one per
+    Runs no query for a query it refuses, and at most five otherwise: one per
     kind and one for the pages that list the resources found.
     """
     terms, problem = parse_query(query)
@@ -277,6 +285,15 @@ def search(query: str, *, user) -> SearchResults:
 
     pages = Strategy.objects.visible_to(user)
     strategies, more_strategies = _best(ranked(pages, STRATEGY_FIELDS, terms))
+    measures, more_measures = _best(
+        ranked(
+            Measure.objects.filter(objective__strategy__in=pages).select_related(
+                "objective__strategy"
+            ),
+            MEASURE_FIELDS,
+            terms,
+        )
+    )
     programs, more_programs = _best(ranked(Program.objects.all(), PROGRAM_FIELDS, terms))
     listed_on = StrategyResource.objects.filter(strategy__in=pages).select_related("strategy")
     resources, more_resources = _best(
@@ -296,6 +313,12 @@ def search(query: str, *, user) -> SearchResults:
             "Strategy pages",
             [_strategy_hit(page, highlight) for page in strategies],
             more_strategies,
+        ),
+        measures=ResultGroup(
+            "measure",
+            "Measures",
+            [_measure_hit(measure, highlight) for measure in measures],
+            more_measures,
         ),
         programs=ResultGroup(
             "program",
@@ -325,6 +348,17 @@ def _strategy_hit(page: Strategy, highlight: Highlighter) -> Hit:
         url=page.get_absolute_url(),
         excerpt=excerpt(page.intro, highlight),
         meta=escape(meta),
+    )
+
+
+def _measure_hit(measure: Measure, highlight: Highlighter) -> Hit:
+    objective = measure.objective
+    return Hit(
+        obj=measure,
+        title=highlight(measure.name),
+        url=f"{objective.strategy.get_absolute_url()}#measure-{measure.pk}",
+        excerpt=format_html("Objective: {} · on {}", objective.title, objective.strategy.title),
+        meta=format_html("Measured in {}", highlight(measure.unit)) if measure.unit else "",
     )
 
 

@@ -9,12 +9,14 @@ from django.urls import reverse
 from reversion.models import Version
 
 from programs.models import Program, Resource
+from scorecards.models import Measure
 from strategy import search as site_search
 from strategy.models import Strategy, StrategyResource
 from strategy.search import (
     EMPTY_QUERY,
     LONG_QUERY,
     MAX_QUERY_LENGTH,
+    MEASURE_FIELDS,
     NO_WORDS,
     ONLY_COMMON_WORDS,
     PROGRAM_FIELDS,
@@ -27,6 +29,7 @@ from strategy.search import (
     stored_document,
 )
 from tests.programs.factories import ProgramFactory, ResourceFactory
+from tests.scorecards.factories import MeasureFactory
 from tests.strategy.factories import BandFactory, StrategyFactory, StrategyResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,14 +116,35 @@ def test_a_long_intro_is_cut_to_a_plain_excerpt_around_the_first_match():
         assert syntax not in text
 
 
-def test_anonymous_visitors_do_not_find_drafts(client):
-    StrategyFactory(title="Naloxone vending machines", status=Strategy.Status.DRAFT)
+def test_anonymous_visitors_do_not_find_drafts_or_their_measures(client):
+    draft = StrategyFactory(title="Naloxone vending machines", status=Strategy.Status.DRAFT)
+    MeasureFactory(objective__strategy=draft, name="Naloxone kits dispensed")
     StrategyFactory(title="Naloxone archive", status=Strategy.Status.ARCHIVED)
 
     assert search("naloxone", user=AnonymousUser()).count == 0
     html = search_html(client, "naloxone")
-    assert "Naloxone vending machines" not in html
+    assert "Naloxone vending machines" not in html and "kits dispensed" not in html
     assert "Nothing matched" in html
+
+
+def test_measures_are_found_by_name_and_unit_and_lead_to_their_place_on_the_page(client):
+    page = StrategyFactory(title="Reduce illegal sales")
+    burglaries = MeasureFactory(
+        objective__strategy=page,
+        objective__title="Close the open-air market",
+        name="Burglaries in the target area",
+        unit="incidents per quarter",
+    )
+    calls = MeasureFactory(objective__strategy=page, name="Overdose calls", unit="incidents")
+
+    html = search_html(client, "burglaries")
+
+    assert f'href="{page.get_absolute_url()}#measure-{burglaries.pk}"' in html
+    assert "<mark>Burglaries</mark> in the target area" in html
+    assert "Objective: Close the open-air market · on Reduce illegal sales" in html
+    assert "Measured in incidents per quarter" in html
+    by_unit = search("incidents", user=AnonymousUser()).measures
+    assert [hit.obj for hit in by_unit.hits] == [burglaries, calls], "equal ranks, by name"
 
 
 def test_staff_find_drafts_labelled_as_not_public(client, owner):
@@ -235,6 +259,7 @@ def fill_library(size):
     """``size`` matching pages, programs and resources, each resource listed on two pages."""
     for number in range(size):
         page = StrategyFactory(title=f"Naloxone page {number}")
+        MeasureFactory(objective__strategy=page, name=f"Naloxone kits given {number}")
         ProgramFactory(name=f"Naloxone program {number}")
         link = StrategyResourceFactory(strategy=page, resource__title=f"Naloxone kit {number}")
         StrategyResourceFactory(resource=link.resource)
@@ -247,21 +272,23 @@ def test_search_costs_the_same_queries_whatever_the_number_of_results(client, si
     with CaptureQueriesContext(connection) as queries:
         html = search_html(client, "naloxone")
 
-    assert f"{size * 3} results" in html
+    assert f"{size * 4} results" in html
     # One query per kind, and one for the pages that list the resources found.
-    assert len(queries) == 4
+    assert len(queries) == 5
 
 
 def test_rows_are_loaded_without_their_search_document(client):
     page = StrategyFactory(title="Naloxone in pharmacies")
     StrategyResourceFactory(strategy=page, resource__title="Naloxone toolkit")
     ProgramFactory(name="Naloxone Access Program")
+    MeasureFactory(objective__strategy=page, name="Naloxone kits given")
 
     with CaptureQueriesContext(connection) as queries:
         list(Strategy.objects.all())
         list(page.band.strategies.all())
         list(Program.objects.all())
         list(Resource.objects.all())
+        list(Measure.objects.all())
         search_html(client, "naloxone")
 
     for query in queries:
@@ -285,6 +312,7 @@ postgresql_only = pytest.mark.skipif(
 
 SEARCHED = [
     (Strategy, STRATEGY_FIELDS, "strategy_search_document_gin"),
+    (Measure, MEASURE_FIELDS, "measure_search_document_gin"),
     (Program, PROGRAM_FIELDS, "program_search_document_gin"),
     (Resource, RESOURCE_FIELDS, "resource_search_document_gin"),
 ]
@@ -314,6 +342,8 @@ def test_the_stored_documents_are_the_searched_fields():
     ProgramFactory(name="Cure Violence", summary="Violence interrupters", description="")
     ResourceFactory(title="Field guide", publisher="", description="Naloxone training.")
     ResourceFactory(title="Overdose report", publisher="CDC", description="")
+    MeasureFactory(name="Naloxone kits given", unit="kits")
+    MeasureFactory(name="Overdose deaths", unit="")
 
     for model, fields, _ in SEARCHED:
         rows = model.objects.annotate(expected=fields.vector()).order_by("pk")
@@ -356,9 +386,12 @@ def test_rows_changed_with_queryset_update_are_found_by_their_new_words_only():
     Strategy.objects.filter(pk=page.pk).update(intro="Naloxone kits at the pharmacy counter.")
     Program.objects.filter(pk=program.pk).update(summary="Naloxone for every household.")
     Resource.objects.filter(pk=resource.pk).update(publisher="Naloxone Institute")
+    measure = MeasureFactory(objective__strategy=page, name="Lobby kits")
+    Measure.objects.filter(pk=measure.pk).update(name="Naloxone kits given")
 
     results = search("naloxone", user=AnonymousUser())
     assert [hit.obj for hit in results.strategies.hits] == [page]
+    assert [hit.obj for hit in results.measures.hits] == [measure]
     assert [hit.obj for hit in results.programs.hits] == [program]
     assert [hit.obj for hit in results.resources.hits] == [resource]
     assert search("lobby", user=AnonymousUser()).count == 0
