@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from scorecards.charts import Chart, build_chart
 from scorecards.periods import PeriodField, parse_period
-from scorecards.status import Point, Status, Trend, change_from_baseline, status, trend
+from scorecards.status import (
+    Point,
+    Status,
+    Trajectory,
+    Trend,
+    change_from_baseline,
+    status,
+    trajectory_to_target,
+    trend,
+)
 from strategy.markup import MARKDOWN_HELP
 
 
@@ -230,6 +239,23 @@ class Measure(models.Model):
         return self.series[-1] if self.series else None
 
     @property
+    def trajectory(self) -> Trajectory | None:
+        return trajectory_to_target(
+            baseline=self.baseline_value,
+            baseline_period=self.baseline_period,
+            target=self.target_value,
+            target_period=self.target_period,
+        )
+
+    @property
+    def expected_now(self) -> Decimal | None:
+        """Where the path to the target stands at the newest value's period, while it runs."""
+        path, latest = self.trajectory, self.latest
+        if path is None or latest is None or latest.start >= path.end:
+            return None
+        return path.expected(latest.start)
+
+    @property
     def status(self) -> Status:
         return status(
             latest=self.latest,
@@ -237,6 +263,7 @@ class Measure(models.Model):
             lower_is_better=self.lower_is_better,
             stale_after_months=self.stale_after_months,
             today=timezone.localdate(),
+            path=self.trajectory,
         )
 
     @property

@@ -26,6 +26,17 @@ class Period:
     label: str
     start: datetime.date
 
+    @property
+    def end(self) -> datetime.date:
+        """The first day after the period."""
+        if len(self.label) == 4:
+            return datetime.date(self.start.year + 1, 1, 1)
+        if "Q" in self.label:
+            return add_months(self.start, 3)
+        if len(self.label) == 7:
+            return add_months(self.start, 1)
+        return self.start + datetime.timedelta(days=1)
+
 
 def parse_period(text: str) -> Period:
     """Parse a period label; raise ValidationError with a readable message if it is not one."""

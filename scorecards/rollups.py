@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scorecards.models import Measure, latest_point
-from scorecards.status import Status, status
+from scorecards.status import Status, status, trajectory_to_target
 
 SHOWN = [Status.ON_TRACK, Status.OFF_TRACK, Status.STALE, Status.NO_TARGET, Status.NO_DATA]
 
@@ -54,7 +54,10 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
         .values_list(
             "objective__strategy_id",
             "objective__strategy__map__zooms_into_id",
+            "baseline_value",
+            "baseline_period",
             "target_value",
+            "target_period",
             "polarity",
             "stale_after_months",
             "latest_period",
@@ -64,13 +67,20 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     )
     today = timezone.localdate()
     rollups = {pk: Rollup() for pk in ids}
-    for page_id, zoomed_from_id, target, polarity, stale_after, *latest in rows:
+    for page_id, zoomed_from_id, baseline, baseline_period, target, target_period, *rest in rows:
+        polarity, stale_after, *latest = rest
         measure_status = status(
             latest=latest_point(*latest),
             target=target,
             lower_is_better=polarity == Measure.Polarity.LOWER_IS_BETTER,
             stale_after_months=stale_after,
             today=today,
+            path=trajectory_to_target(
+                baseline=baseline,
+                baseline_period=baseline_period,
+                target=target,
+                target_period=target_period,
+            ),
         )
         for owner in (page_id, zoomed_from_id):
             if owner in rollups:

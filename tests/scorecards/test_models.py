@@ -47,6 +47,20 @@ def test_parse_period_accepts_and_normalises(text, label, start):
 
 
 @pytest.mark.parametrize(
+    "text, end",
+    [
+        ("2024", datetime.date(2025, 1, 1)),
+        ("2024-Q4", datetime.date(2025, 1, 1)),
+        ("2024-Q1", datetime.date(2024, 4, 1)),
+        ("2024-02", datetime.date(2024, 3, 1)),
+        ("2024-12-31", datetime.date(2025, 1, 1)),
+    ],
+)
+def test_a_period_ends_the_day_after_its_last_day(text, end):
+    assert parse_period(text).end == end
+
+
+@pytest.mark.parametrize(
     "text", ["2024-Q5", "2024-Q0", "2024-13", "2024-0", "2024-02-30", "", "last year", "24"]
 )
 def test_parse_period_rejects_what_is_not_a_period(text):

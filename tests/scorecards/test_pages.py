@@ -201,3 +201,23 @@ def test_partner_pages_query_counts_do_not_grow(client):
         for url in urls:
             client.get(url)
     assert len(small) == len(large)
+
+
+def test_a_measure_on_its_way_to_a_later_target_says_where_it_should_be(client):
+    page = StrategyFactory()
+    this_year = timezone.localdate().year
+    measure = MeasureFactory(
+        objective__strategy=page,
+        name="Burglaries in the target area",
+        baseline_value=52,
+        baseline_period=str(this_year - 2),
+        target_value=25,
+        target_period=str(this_year + 1),
+    )
+    DataPointFactory(measure=measure, period=f"{this_year}-Q1", value=36)
+
+    for url in (page.get_absolute_url(), reverse("scorecards:scorecard", args=[page.slug])):
+        html = client.get(url).content.decode()
+        # Halfway from 52 two years ago to 25 by the end of next year: 38.5.
+        assert "On track" in html and "Off track" not in html
+        assert f"38.5 expected by {this_year}-Q1" in html

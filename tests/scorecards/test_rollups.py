@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from scorecards.models import DataPoint, Measure, Objective
 from scorecards.periods import parse_period
+from scorecards.status import Status
 from strategy.models import Strategy
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import BandFactory, StrategyFactory, TopLevelMapFactory
@@ -41,6 +42,22 @@ def test_strategy_box_counts_measures_on_track_off_track_and_without_data(client
     html = client.get(reverse("strategy:home")).content.decode()
 
     assert "Measures: 2 on track, 1 off track, 1 no data" in box_text(html, "Reduce Access")
+
+
+def test_a_measure_ahead_of_its_path_to_a_later_target_counts_as_on_track(client):
+    page = StrategyFactory(band=BandFactory(map=TopLevelMapFactory()), title="Reduce Access")
+    this_year = datetime.date.today().year
+    path = {"baseline_value": 100, "baseline_period": str(this_year - 2), "target_value": 40}
+    ahead = MeasureFactory(objective__strategy=page, target_period=str(this_year + 3), **path)
+    behind = MeasureFactory(objective__strategy=page, target_period=str(this_year + 1), **path)
+    for measure in (ahead, behind):
+        DataPointFactory(measure=measure, period=RECENT, value=75)
+
+    html = client.get(reverse("strategy:home")).content.decode()
+
+    # From 100 two years ago to 40: 75 is ahead of a six-year path, behind a four-year one.
+    assert "Measures: 1 on track, 1 off track" in box_text(html, "Reduce Access")
+    assert [ahead.status, behind.status] == [Status.ON_TRACK, Status.OFF_TRACK]
 
 
 def test_zoom_map_box_rolls_up_the_pages_beneath_it(client):
