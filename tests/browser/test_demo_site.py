@@ -154,6 +154,9 @@ def test_page_manager_edits_their_page_in_the_admin(demo, page_in):
     tab.get_by_role("link", name="Coordinate & Improve Efforts to Reduce Illegal Sales").click()
     expect(tab.get_by_role("heading", name="Promising programs")).to_be_visible()
     screenshot(tab, "admin-strategy-form")
+    name = tab.locator("#content h2").first.bounding_box()
+    tools = tab.locator(".object-tools").bounding_box()
+    assert tools["y"] >= name["y"] + name["height"], "the page's name is not under the tools"
 
     tab.fill("#id_title", "Coordinate & Improve Efforts to Reduce Illegal Opioid Sales")
     tab.get_by_role("button", name="Save", exact=True).click()
