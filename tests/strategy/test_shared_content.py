@@ -205,3 +205,17 @@ def test_the_content_is_rendered_when_the_cache_cannot_be_reached(
     html, _ = fetch(client, page.get_absolute_url())
 
     assert page.title in html and 'id="review-form"' in html
+
+
+def test_the_content_is_served_when_it_cannot_be_stored(client, page, reviewer, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(page_cache.cache, "set", unreachable)
+    client.force_login(reviewer)
+
+    html, _ = fetch(client, page.get_absolute_url())
+
+    assert page.title in html and 'id="review-form"' in html
+    monkeypatch.undo()
+    assert shared_parts(page) is None
