@@ -463,11 +463,21 @@ MEASURE = Shape(
         Field(
             "status",
             choice_of(Status),
-            "Computed from the latest value, the target and the polarity; "
-            "`stale` when the latest value is too old.",
+            "Computed from the latest value, the target and the polarity; until the target "
+            "period ends, also `on_track` when the latest value is on the straight path from "
+            "the baseline to the target (`expected_at_latest`); `stale` when the latest value "
+            "is too old.",
             lambda m, ctx: m.status.code,
         ),
         Field("status_label", STRING, "The status in words.", lambda m, ctx: m.status.label),
+        Field(
+            "expected_at_latest",
+            Nullable(NUMBER),
+            "Where the straight path from the baseline (at the end of its period) to the "
+            "target (by the end of its period) stands at the end of the latest value's "
+            "period; null without both periods, or once the target period has ended.",
+            lambda m, ctx: m.expected_at_latest,
+        ),
         Field(
             "trend",
             choice_of(Trend),

@@ -17,6 +17,7 @@ from scorecards.status import (
     Trajectory,
     Trend,
     change_from_baseline,
+    expected_at,
     status,
     trajectory_to_target,
     trend,
@@ -248,12 +249,9 @@ class Measure(models.Model):
         )
 
     @property
-    def expected_now(self) -> Decimal | None:
-        """Where the path to the target stands at the newest value's period, while it runs."""
-        path, latest = self.trajectory, self.latest
-        if path is None or latest is None or latest.start >= path.end:
-            return None
-        return path.expected(latest.start)
+    def expected_at_latest(self) -> Decimal | None:
+        """Where the path to the target stands at the end of the newest value's period."""
+        return expected_at(self.trajectory, self.latest, today=timezone.localdate())
 
     @property
     def status(self) -> Status:

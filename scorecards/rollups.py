@@ -1,5 +1,6 @@
 """How the measures under each strategy of a map are doing, counted for the map's boxes."""
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -69,19 +70,24 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     rollups = {pk: Rollup() for pk in ids}
     for page_id, zoomed_from_id, baseline, baseline_period, target, target_period, *rest in rows:
         polarity, stale_after, *latest = rest
-        measure_status = status(
+        judge = functools.partial(
+            status,
             latest=latest_point(*latest),
             target=target,
             lower_is_better=polarity == Measure.Polarity.LOWER_IS_BETTER,
             stale_after_months=stale_after,
             today=today,
-            path=trajectory_to_target(
+        )
+        measure_status = judge()
+        if measure_status is Status.OFF_TRACK:
+            # The path to the target only matters short of it: most measures skip it.
+            path = trajectory_to_target(
                 baseline=baseline,
                 baseline_period=baseline_period,
                 target=target,
                 target_period=target_period,
-            ),
-        )
+            )
+            measure_status = judge(path=path)
         for owner in (page_id, zoomed_from_id):
             if owner in rollups:
                 rollups[owner].add(measure_status)

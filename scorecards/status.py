@@ -1,7 +1,7 @@
 """How a measure is doing, computed from its data — never typed in.
 
 Pure functions over plain values, so the same rules serve the strategy page,
-the scorecard page, the map roll-ups and the CSV export.
+the scorecard page, the embed, the map roll-ups, the CSV export and the API.
 """
 
 import datetime
@@ -9,6 +9,8 @@ import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+
+from django.core.exceptions import ValidationError
 
 from scorecards.periods import add_months, parse_period
 
@@ -47,10 +49,10 @@ class Point:
 
 @dataclass(frozen=True)
 class Trajectory:
-    """The straight line from the baseline to the target, reached by the target period's end.
+    """The straight line from the baseline to the target, each at the end of its period.
 
-    A coalition that sets a target for 2027 from a 2024 baseline is on track in
-    2025 when it has come a third of the way, not only once it is there.
+    A coalition that sets a target for 2027 from a 2024 baseline is on track at
+    the end of 2025 when it has come a third of the way, not only once it is there.
     """
 
     start: datetime.date
@@ -59,10 +61,11 @@ class Trajectory:
     end_value: Decimal
 
     def expected(self, day: datetime.date) -> Decimal:
-        """Where the line is on ``day``: the baseline before it starts, the target after it ends."""
-        share = (day - self.start).days / (self.end - self.start).days
-        share = Decimal(str(round(min(max(share, 0), 1), 6)))
-        return self.start_value + (self.end_value - self.start_value) * share
+        """Where the line stands on ``day``, to the hundredth, for a day within it."""
+        share = Decimal((day - self.start).days) / Decimal((self.end - self.start).days)
+        return (self.start_value + (self.end_value - self.start_value) * share).quantize(
+            Decimal("0.01")
+        )
 
 
 def trajectory_to_target(
@@ -73,17 +76,34 @@ def trajectory_to_target(
     target_period: str,
 ) -> Trajectory | None:
     """The line from a measure's baseline to its target; None unless both have a value and a
-    period, and the target period ends after the baseline period starts."""
+    period, and the target period ends after the baseline period."""
     if baseline is None or target is None or not baseline_period or not target_period:
         return None
-    start, end = _period(baseline_period).start, _period(target_period).end
+    try:
+        start, end = period_end(baseline_period), period_end(target_period)
+    except ValidationError:
+        return None  # the admin validates periods; a row written otherwise goes without
     if end <= start:
         return None
     return Trajectory(start, baseline, end, target)
 
 
-# A map rolls up thousands of measures, whose periods are a few dozen labels.
-_period = functools.lru_cache(maxsize=1024)(parse_period)
+def expected_at(path: Trajectory | None, latest: Point | None, *, today: datetime.date):
+    """Where ``path`` stands at the end of the newest value's period, or None when it does
+    not apply: no path or value, the value is not within the path, or its target period
+    has ended."""
+    if path is None or latest is None or today >= path.end:
+        return None
+    day = period_end(latest.period)
+    if not path.start < day < path.end:
+        return None
+    return path.expected(day)
+
+
+@functools.lru_cache(maxsize=1024)
+def period_end(label: str) -> datetime.date:
+    # A map rolls up thousands of measures, whose periods are a few dozen labels.
+    return parse_period(label).end
 
 
 def status(
@@ -97,9 +117,9 @@ def status(
 ) -> Status:
     """On track or off track; stale when the newest value is too old.
 
-    On track when the newest value meets the target, or, while the target
-    period has not ended, the point ``path`` (from the baseline to the target)
-    had reached by the newest value's period.
+    On track when the newest value meets the target, or, until the target
+    period ends, the point where ``path`` (from the baseline to the target)
+    stands at the end of the newest value's period.
     """
     if latest is None:
         return Status.NO_DATA
@@ -111,11 +131,10 @@ def status(
     def meets(goal: Decimal) -> bool:
         return latest.value <= goal if lower_is_better else latest.value >= goal
 
-    if meets(target) or (
-        path is not None and latest.start < path.end and meets(path.expected(latest.start))
-    ):
+    if meets(target):
         return Status.ON_TRACK
-    return Status.OFF_TRACK
+    expected = expected_at(path, latest, today=today)
+    return Status.ON_TRACK if expected is not None and meets(expected) else Status.OFF_TRACK
 
 
 def trend(points: list[Point], *, lower_is_better: bool) -> Trend:

@@ -197,7 +197,8 @@ class StrategyManager(models.Manager.from_queryset(StrategyQuerySet)):
 
         The strategy page reads its row on every request the page cache does
         not answer, and building and compiling the query cost as much as
-        running it; its SQL is compiled once per process instead.
+        running it; its SQL is compiled once per process instead. It reads the
+        whole table: call it on ``Strategy.objects``, not on a related manager.
         """
         sql, params = _visible_page_lookup(reads_drafts(user))
         found = list(self.raw(sql, [slug if p == _SLUG else p for p in params]))

@@ -116,7 +116,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class ResultGroup:
-    kind: str  # "strategy", "program" or "resource"
+    kind: str  # "strategy", "measure", "program" or "resource"
     label: str
     hits: list[Hit]
     more: bool  # more than RESULTS_PER_KIND matched; only the best are listed
@@ -352,13 +352,15 @@ def _strategy_hit(page: Strategy, highlight: Highlighter) -> Hit:
 
 
 def _measure_hit(measure: Measure, highlight: Highlighter) -> Hit:
-    objective = measure.objective
+    objective, page = measure.objective, measure.objective.strategy
+    unit = format_html("Measured in {}", highlight(measure.unit)) if measure.unit else ""
+    hidden = "" if page.is_public else f"{page.get_status_display()} page: not public"
     return Hit(
         obj=measure,
         title=highlight(measure.name),
-        url=f"{objective.strategy.get_absolute_url()}#measure-{measure.pk}",
-        excerpt=format_html("Objective: {} · on {}", objective.title, objective.strategy.title),
-        meta=format_html("Measured in {}", highlight(measure.unit)) if measure.unit else "",
+        url=measure.get_absolute_url(),
+        excerpt=format_html("Objective: {} · on {}", objective.title, page.title),
+        meta=format_html("{}{}{}", unit, " · " if unit and hidden else "", hidden),
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from scorecards.models import DataPoint, Measure, Objective
 from scorecards.periods import parse_period
@@ -46,7 +47,7 @@ def test_strategy_box_counts_measures_on_track_off_track_and_without_data(client
 
 def test_a_measure_ahead_of_its_path_to_a_later_target_counts_as_on_track(client):
     page = StrategyFactory(band=BandFactory(map=TopLevelMapFactory()), title="Reduce Access")
-    this_year = datetime.date.today().year
+    this_year = timezone.localdate().year
     path = {"baseline_value": 100, "baseline_period": str(this_year - 2), "target_value": 40}
     ahead = MeasureFactory(objective__strategy=page, target_period=str(this_year + 3), **path)
     behind = MeasureFactory(objective__strategy=page, target_period=str(this_year + 1), **path)
@@ -55,7 +56,8 @@ def test_a_measure_ahead_of_its_path_to_a_later_target_counts_as_on_track(client
 
     html = client.get(reverse("strategy:home")).content.decode()
 
-    # From 100 two years ago to 40: 75 is ahead of a six-year path, behind a four-year one.
+    # From 100 at the end of two years ago to 40: by the end of this year a path of five
+    # years is at 76, one of three years at 60.
     assert "Measures: 1 on track, 1 off track" in box_text(html, "Reduce Access")
     assert [ahead.status, behind.status] == [Status.ON_TRACK, Status.OFF_TRACK]
 

@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from scorecards.periods import parse_period
 from scorecards.status import (
     Point,
     Status,
     Trend,
     change_from_baseline,
+    expected_at,
     status,
     trajectory_to_target,
     trend,
@@ -103,59 +105,92 @@ def test_change_from_baseline_in_per_cent():
 BURGLARIES_PATH = {"baseline": Decimal(52), "baseline_period": "2024", "target_period": "2027"}
 
 
-def judge_on_path(value, *, start, lower_is_better=True, path=BURGLARIES_PATH, target="25"):
+def judge_on_path(value, period, *, lower_is_better=True, path=BURGLARIES_PATH, target="25"):
     return status(
-        latest=point(value, start),
+        latest=Point(period, parse_period(period).start, Decimal(value)),
         target=Decimal(target),
         lower_is_better=lower_is_better,
         stale_after_months=13,
-        today=start + datetime.timedelta(days=30),
+        today=parse_period(period).end,
         path=trajectory_to_target(target=Decimal(target), **path),
     )
 
 
-def test_the_path_runs_from_the_baseline_period_start_to_the_target_period_end():
+def test_the_path_runs_from_the_end_of_the_baseline_period_to_the_end_of_the_target_period():
     path = trajectory_to_target(target=Decimal(25), **BURGLARIES_PATH)
 
-    assert (path.start, path.end) == (datetime.date(2024, 1, 1), datetime.date(2028, 1, 1))
-    halfway = path.expected(datetime.date(2026, 1, 1))  # 731 of 1,461 days
-    assert round(halfway, 2) == Decimal("38.49")
-    assert path.expected(datetime.date(2023, 6, 1)) == 52, "the baseline before the path"
-    assert path.expected(datetime.date(2029, 1, 1)) == 25, "the target after it"
+    assert (path.start, path.end) == (datetime.date(2025, 1, 1), datetime.date(2028, 1, 1))
+    assert path.expected(datetime.date(2026, 1, 1)) == Decimal("43.00"), "a third of the way"
 
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("35", Status.ON_TRACK), ("38.4", Status.ON_TRACK), ("38.6", Status.OFF_TRACK)],
+    [("40", Status.ON_TRACK), ("43", Status.ON_TRACK), ("43.01", Status.OFF_TRACK)],
 )
-def test_before_the_target_period_ends_a_value_on_the_path_is_on_track(value, expected):
-    assert judge_on_path(value, start=datetime.date(2026, 1, 1)) == expected
+def test_a_value_on_the_path_is_on_track_before_the_target_period(value, expected):
+    assert judge_on_path(value, "2025") == expected
+
+
+def test_a_quarter_is_judged_at_its_end():
+    # The end of 2026-Q1 is 15 of the path's 36 months: 52 - 27 * 455 / 1095.
+    assert judge_on_path("40.78", "2026-Q1") == Status.ON_TRACK
+    assert judge_on_path("40.79", "2026-Q1") == Status.OFF_TRACK
 
 
 def test_the_path_works_for_measures_where_higher_is_better():
     rising = {"baseline": Decimal(40), "baseline_period": "2024", "target_period": "2027-Q4"}
 
-    on_path = judge_on_path(
-        "62", start=datetime.date(2026, 1, 1), lower_is_better=False, path=rising, target="80"
-    )
-    behind = judge_on_path(
-        "55", start=datetime.date(2026, 1, 1), lower_is_better=False, path=rising, target="80"
-    )
+    def judge(value):
+        return judge_on_path(value, "2025", lower_is_better=False, path=rising, target="80")
 
-    assert (on_path, behind) == (Status.ON_TRACK, Status.OFF_TRACK)
+    # A third of the way from 40 to 80: 53.33.
+    assert (judge("53.4"), judge("53.3")) == (Status.ON_TRACK, Status.OFF_TRACK)
 
 
-def test_once_the_target_period_has_ended_only_the_target_counts():
-    assert judge_on_path("30", start=datetime.date(2028, 1, 1)) == Status.OFF_TRACK
-    assert judge_on_path("25", start=datetime.date(2028, 1, 1)) == Status.ON_TRACK
+@pytest.mark.parametrize(
+    "value, period, expected",
+    [
+        ("31", "2027", Status.OFF_TRACK),
+        ("26.5", "2027-Q4", Status.OFF_TRACK),
+        ("25", "2027", Status.ON_TRACK),
+    ],
+)
+def test_a_value_for_the_target_period_itself_must_meet_the_target(value, period, expected):
+    assert judge_on_path(value, period) == expected
+
+
+def test_once_the_target_period_has_ended_an_older_value_must_meet_the_target():
+    path = trajectory_to_target(target=Decimal(25), **BURGLARIES_PATH)
+    latest = Point("2026", datetime.date(2026, 1, 1), Decimal(36))
+
+    assert expected_at(path, latest, today=datetime.date(2027, 12, 31)) == Decimal("34.00")
+    assert expected_at(path, latest, today=datetime.date(2028, 1, 1)) is None
+
+
+def test_periods_of_different_lengths_meet_at_their_ends():
+    monthly_baseline = {
+        "baseline": Decimal(100),
+        "baseline_period": "2024-12",
+        "target_period": "2025",
+    }
+
+    assert judge_on_path("60", "2025", path=monthly_baseline, target="0") == Status.OFF_TRACK
+    assert judge_on_path("60", "2025-06", path=monthly_baseline, target="0") == Status.OFF_TRACK
+    assert judge_on_path("40", "2025-06", path=monthly_baseline, target="0") == Status.ON_TRACK
 
 
 @pytest.mark.parametrize(
     "missing",
-    [{"baseline": None}, {"baseline_period": ""}, {"target_period": ""}, {"target_period": "2023"}],
+    [
+        {"baseline": None},
+        {"baseline_period": ""},
+        {"target_period": ""},
+        {"target_period": "2024"},
+        {"target_period": "2027-Q5"},
+    ],
 )
 def test_without_a_whole_path_only_the_target_counts(missing):
     path = {**BURGLARIES_PATH, **missing}
 
     assert trajectory_to_target(target=Decimal(25), **path) is None
-    assert judge_on_path("35", start=datetime.date(2026, 1, 1), path=path) == Status.OFF_TRACK
+    assert judge_on_path("40", "2025", path=path) == Status.OFF_TRACK

@@ -147,14 +147,16 @@ def test_measures_are_found_by_name_and_unit_and_lead_to_their_place_on_the_page
     assert [hit.obj for hit in by_unit.hits] == [burglaries, calls], "equal ranks, by name"
 
 
-def test_staff_find_drafts_labelled_as_not_public(client, owner):
+def test_staff_find_drafts_and_their_measures_labelled_as_not_public(client, owner):
     draft = StrategyFactory(title="Naloxone vending machines", status=Strategy.Status.DRAFT)
+    MeasureFactory(objective__strategy=draft, name="Naloxone kits dispensed", unit="kits")
     client.force_login(owner)
 
     html = search_html(client, "naloxone")
 
     assert draft.get_absolute_url() in html
     assert "Draft: not public" in html
+    assert "Measured in kits · Draft page: not public" in html
 
 
 def test_a_resource_links_to_its_url_and_lists_only_the_pages_the_visitor_may_read(client):
