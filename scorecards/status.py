@@ -88,7 +88,9 @@ def trajectory_to_target(
     return Trajectory(start, baseline, end, target)
 
 
-def expected_at(path: Trajectory | None, latest: Point | None, *, today: datetime.date):
+def expected_at(
+    path: Trajectory | None, latest: Point | None, *, today: datetime.date
+) -> Decimal | None:
     """Where ``path`` stands at the end of the newest value's period, or None when it does
     not apply: no path or value, the value is not within the path, or its target period
     has ended."""
