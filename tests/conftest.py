@@ -3,6 +3,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from redis import ConnectionError as RedisConnectionError
 
 from tests.strategy.factories import (
     EditorFactory,
@@ -29,6 +30,19 @@ def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 3600
     settings.FRAGMENT_CACHE_SECONDS = 3600
     cache.clear()
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    """Make the shared cache's ``method`` ("get_many", "set") fail as an unreachable Redis does."""
+
+    def cut(method: str):
+        def unreachable(*args, **kwargs):
+            raise RedisConnectionError("Connection refused")
+
+        monkeypatch.setattr(cache, method, unreachable)
+
+    return cut
 
 
 @pytest.fixture(autouse=True)

@@ -107,14 +107,20 @@ def test_pages_read_well_on_a_phone(demo, page_in, path, name):
     screenshot(tab, name)
 
 
-def test_reviewer_signs_in_from_the_header(demo, page_in):
-    tab = page_in()
+def sign_in_from_the_featured_page(tab, demo, username, *, shot=None):
+    """Open the featured page and sign in from its header, with the demo password."""
     tab.goto(demo + f"/strategies/{FEATURED_SLUG}/")
     tab.get_by_role("link", name="Sign in").click()
-    tab.get_by_label("Username").fill("reviewer")
-    tab.get_by_label("Password").fill("demo-reviewer-2026")
-    screenshot(tab, "sign-in")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill(f"demo-{username}-2026")
+    if shot:
+        screenshot(tab, shot)
     tab.get_by_role("button", name="Sign in").click()
+
+
+def test_reviewer_signs_in_from_the_header(demo, page_in):
+    tab = page_in()
+    sign_in_from_the_featured_page(tab, demo, "reviewer", shot="sign-in")
     expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
     expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
     expect(tab.get_by_role("heading", name="Add your review")).to_be_visible()
@@ -124,11 +130,7 @@ def test_reviewer_signs_in_from_the_header(demo, page_in):
 
 def test_page_manager_sees_their_checklist_and_answers_on_their_page(demo, page_in):
     tab = page_in()
-    tab.goto(demo + f"/strategies/{FEATURED_SLUG}/")
-    tab.get_by_role("link", name="Sign in").click()
-    tab.get_by_label("Username").fill("manager")
-    tab.get_by_label("Password").fill("demo-manager-2026")
-    tab.get_by_role("button", name="Sign in").click()
+    sign_in_from_the_featured_page(tab, demo, "manager")
 
     expect(tab.get_by_role("link", name="Edit this page")).to_be_visible()
     expect(tab.get_by_role("heading", name="Completeness")).to_be_visible()

@@ -459,36 +459,34 @@ def test_every_url_pattern_is_swept(world):
     assert len(targets) >= len(patterns)
 
 
+def assert_refused_everywhere_changing_nothing(client, world, rejections):
+    """Every target refuses the post without a token, and no row or e-mail results."""
+    before = database_rows()
+
+    problems = post_everywhere_without_a_token(client, all_targets(world), rejections)
+
+    assert not problems, "Accepted a POST without a CSRF token:\n" + "\n".join(problems)
+    after = database_rows()
+    assert [label for label in before if before[label] != after[label]] == []
+    assert mail.outbox == []
+
+
 def test_a_signed_in_superuser_posting_without_a_token_is_refused_everywhere(
     world, csrf_rejections
 ):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.superuser)
     with_csrf_cookie(client, reverse("admin:index"))
-    targets = all_targets(world)
-    before = database_rows()
 
-    problems = post_everywhere_without_a_token(client, targets, csrf_rejections)
-
-    assert not problems, "Accepted a POST without a CSRF token:\n" + "\n".join(problems)
-    after = database_rows()
-    assert [label for label in before if before[label] != after[label]] == []
-    assert mail.outbox == []
+    assert_refused_everywhere_changing_nothing(client, world, csrf_rejections)
     # The forged sign-out did not sign out, so every post above was made signed in.
     assert client.session.get("_auth_user_id") == str(world.superuser.pk)
 
 
 def test_an_anonymous_visitor_posting_without_a_token_is_refused_everywhere(world, csrf_rejections):
     client = with_csrf_cookie(Client(enforce_csrf_checks=True), reverse("login"))
-    targets = all_targets(world)
-    before = database_rows()
 
-    problems = post_everywhere_without_a_token(client, targets, csrf_rejections)
-
-    assert not problems, "Accepted a POST without a CSRF token:\n" + "\n".join(problems)
-    after = database_rows()
-    assert [label for label in before if before[label] != after[label]] == []
-    assert mail.outbox == []
+    assert_refused_everywhere_changing_nothing(client, world, csrf_rejections)
     assert "_auth_user_id" not in client.session
 
 

@@ -5,7 +5,6 @@ import reversion
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
-from redis import ConnectionError as RedisConnectionError
 from reversion.models import Version
 
 from config import page_cache
@@ -332,11 +331,8 @@ def test_search_results_are_not_cached(client, page):
     assert not fetch(client, reverse("strategy:search") + "?q=opioid").has_header("X-Page-Cache")
 
 
-def test_pages_are_rendered_when_the_cache_cannot_be_reached(client, page, monkeypatch):
-    def unreachable(*args, **kwargs):
-        raise RedisConnectionError("Connection refused")
-
-    monkeypatch.setattr(page_cache.cache, "get_many", unreachable)
+def test_pages_are_rendered_when_the_cache_cannot_be_reached(client, page, cache_down):
+    cache_down("get_many")
 
     response = fetch(client, page.get_absolute_url())
 

@@ -12,9 +12,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from redis import ConnectionError as RedisConnectionError
 
-from config import page_cache
 from config.page_cache import shared_fragment
 from strategy.page import shared_name
 from tests.reviews.factories import ReviewFactory
@@ -194,12 +192,9 @@ def test_a_zero_lifetime_renders_the_content_for_every_reader(client, page, burg
 
 
 def test_the_content_is_rendered_when_the_cache_cannot_be_reached(
-    client, page, reviewer, monkeypatch
+    client, page, reviewer, cache_down
 ):
-    def unreachable(*args, **kwargs):
-        raise RedisConnectionError("Connection refused")
-
-    monkeypatch.setattr(page_cache.cache, "get_many", unreachable)
+    cache_down("get_many")
     client.force_login(reviewer)
 
     html, _ = fetch(client, page.get_absolute_url())
@@ -207,11 +202,10 @@ def test_the_content_is_rendered_when_the_cache_cannot_be_reached(
     assert page.title in html and 'id="review-form"' in html
 
 
-def test_the_content_is_served_when_it_cannot_be_stored(client, page, reviewer, monkeypatch):
-    def unreachable(*args, **kwargs):
-        raise RedisConnectionError("Connection refused")
-
-    monkeypatch.setattr(page_cache.cache, "set", unreachable)
+def test_the_content_is_served_when_it_cannot_be_stored(
+    client, page, reviewer, cache_down, monkeypatch
+):
+    cache_down("set")
     client.force_login(reviewer)
 
     html, _ = fetch(client, page.get_absolute_url())
