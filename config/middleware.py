@@ -1,7 +1,6 @@
 import logging
 import sys
 
-from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db.utils import InterfaceError, OperationalError
@@ -77,10 +76,10 @@ class DatabaseUnavailableMiddleware:
     answer then passes out through every middleware like any other. An error
     raised by a middleware beneath this one, or by an error page, has already
     become a 500 by the time it gets here: it is recognised by the note
-    ``_remember_database_error`` left on the request, and the 500 is replaced.
-    Such a reply has not passed the header middlewares beneath this one, so it
-    gets their headers here. Put this above SessionMiddleware: sessions, and so
-    the signed-in user, are read from the database.
+    ``_remember_database_error`` left on the request, and the 500 is replaced;
+    the header middlewares sit above this one, so the 503 gets their headers
+    either way. Put this above SessionMiddleware: sessions, and so the signed-in
+    user, are read from the database.
     """
 
     def __init__(self, get_response):
@@ -94,11 +93,6 @@ class DatabaseUnavailableMiddleware:
         error = getattr(request, _ERROR_ATTRIBUTE, None)
         if error is not None and response.status_code == 500:
             response = database_unavailable_response(request, error)
-            response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
-            policy = build_policy()
-            if policy:
-                response.setdefault("Content-Security-Policy", policy)
-            response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
     def process_exception(self, request, exception):

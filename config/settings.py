@@ -53,19 +53,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above everything that reads the session: a cached page skips all of it, and
+    # is stored with the headers the middlewares beneath gave it.
+    "config.page_cache.AnonymousPageCacheMiddleware",
+    # The headers every answer carries, the database's 503 included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     # Above sessions (stored in the database) and everything that asks who is signed in:
     # while the database is unreachable, every page answers a clean 503.
     "config.middleware.DatabaseUnavailableMiddleware",
-    # Above everything that reads the session: a cached page skips all of it.
-    "config.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
