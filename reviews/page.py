@@ -31,9 +31,8 @@ def review_panel(
     """Context for the page: the review form, and the checklist when ``editing``.
 
     ``editing``: the reader may edit the page (``Strategy.is_editable_by``, checked
-    by the caller), which was loaded ``with_content()``; each unanswered review
-    gets its answer form. ``review_form`` is a rejected form to show again with
-    its errors.
+    by the caller), which was loaded ``with_content()``. ``review_form`` is a
+    rejected form to show again with its errors.
     """
     user = request.user
     context = {"review_form": None, "checklist": None}
@@ -41,7 +40,11 @@ def review_panel(
         context["review_form"] = review_form or ReviewForm(strategy=strategy)
     if editing:
         context["checklist"] = checklist(strategy)
-        for review in strategy.reviews.all():
-            if not review.is_addressed:
-                review.address_form = AddressForm(instance=review)
     return context
+
+
+def give_answer_forms(reviews) -> None:
+    """Give each unanswered review the form its page's manager or an editor answers it with."""
+    for review in reviews:
+        if not review.is_addressed:
+            review.address_form = AddressForm(instance=review)

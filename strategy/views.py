@@ -82,8 +82,6 @@ def strategy_detail(request, slug, *, review_form=None):
     if editing:
         # Its checklist is worked out from the whole page, and its copy is its own.
         strategy = Strategy.objects.with_content().get(pk=strategy.pk)
-    # The panel first: it gives an editor's reviews the forms the content shows.
-    panel = review_panel(request, strategy, editing=editing, review_form=review_form)
     return render(
         request,
         "strategy/strategy_detail.html",
@@ -91,7 +89,7 @@ def strategy_detail(request, slug, *, review_form=None):
             "strategy": strategy,
             "editing": editing,
             "content": page_content(request, strategy, editing=editing),
-            **panel,
+            **review_panel(request, strategy, editing=editing, review_form=review_form),
         },
     )
 
