@@ -82,6 +82,10 @@ class Env:
         return parse_cache_url(name, self.str(name, default))
 
 
+# Connections are kept between requests: opening one costs more than most pages' queries.
+CONNECTION_SECONDS = 60
+
+
 def parse_database_url(name: str, url: str, base_dir: Path) -> dict:
     """Turn sqlite:///path or postgres://user:pass@host:port/db into DATABASES['default']."""
     parts = urlsplit(url)
@@ -91,9 +95,11 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict:
         if path in ("", "/"):
             raise ImproperlyConfigured(f"{name}={url!r} names no database file.")
         location = Path(path[1:]) if path.startswith("//") else base_dir / path.lstrip("/")
-        # Connections kept between requests, as for PostgreSQL: opening one costs
-        # more than most pages' queries.
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(location), "CONN_MAX_AGE": 60}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(location),
+            "CONN_MAX_AGE": CONNECTION_SECONDS,
+        }
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         database = unquote(parts.path.lstrip("/"))
         if not database:
@@ -111,7 +117,7 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict:
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
             "OPTIONS": options,
-            "CONN_MAX_AGE": 60,
+            "CONN_MAX_AGE": CONNECTION_SECONDS,
             "CONN_HEALTH_CHECKS": True,
         }
     raise ImproperlyConfigured(

@@ -107,7 +107,8 @@ DATABASES = {"default": env.database("DATABASE_URL", "sqlite:///db.sqlite3", BAS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", "locmem://")}
-if PRODUCTION and CACHES["default"]["BACKEND"] != REDIS_CACHE_BACKEND:
+SHARED_CACHE = CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND
+if PRODUCTION and not SHARED_CACHE:
     raise ImproperlyConfigured(
         "CACHE_URL must name a Redis server when DJANGO_ENV=production: every process "
         "must see the same cached pages and content version."
@@ -116,18 +117,12 @@ if PRODUCTION and CACHES["default"]["BACKEND"] != REDIS_CACHE_BACKEND:
 # (config/page_cache.py); a page is kept at most this long. Only with a shared
 # cache by default: with one process's memory, a command run beside the server
 # (an import, the demo) could not tell the server's cache that content changed.
-PAGE_CACHE_SECONDS = env.int_at_least(
-    "DJANGO_PAGE_CACHE_SECONDS",
-    3600 if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND else 0,
-    0,
-)
+PAGE_CACHE_SECONDS = env.int_at_least("DJANGO_PAGE_CACHE_SECONDS", 3600 if SHARED_CACHE else 0, 0)
 # The parts of a page that are the same for every reader, under the same rules
 # and for the same reason (config.page_cache.shared_fragment): signed-in readers
 # then render only what is theirs.
 FRAGMENT_CACHE_SECONDS = env.int_at_least(
-    "DJANGO_FRAGMENT_CACHE_SECONDS",
-    3600 if CACHES["default"]["BACKEND"] == REDIS_CACHE_BACKEND else 0,
-    0,
+    "DJANGO_FRAGMENT_CACHE_SECONDS", 3600 if SHARED_CACHE else 0, 0
 )
 
 AUTH_PASSWORD_VALIDATORS = [
