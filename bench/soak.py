@@ -243,9 +243,12 @@ class Record:
     problems: tuple[str, ...]
 
 
-def problems_of(path: str, reply: Reply) -> tuple[str, ...]:
-    """What is wrong with an answer whatever the phase: a stack trace, an unclean 503."""
+def problems_of(kind: str, path: str, reply: Reply) -> tuple[str, ...]:
+    """What is wrong with an answer whatever the phase: a stack trace, an unclean 503, a
+    public page that is not found or refused (a read is of a page that exists)."""
     found = []
+    if kind == "read" and reply.status is not None and 400 <= reply.status < 500:
+        found.append(f"{reply.status} on a public page")
     if any(marker in reply.body for marker in TRACE_MARKERS):
         found.append("stack trace")
     if reply.status == 503:
@@ -290,7 +293,7 @@ class Log:
             reply.error,
             reply.started,
             reply.finished,
-            problems_of(path, reply),
+            problems_of(kind, path, reply),
         )
         with self.lock:
             self.records.append(record)
@@ -318,7 +321,7 @@ class AdminSlot:
     """A signed-in page manager or editor and the measures of the one page they edit."""
 
     browser: Browser
-    measure_ids: list[int]
+    measures: list[tuple[int, str]]  # each measure's id and the address of its admin form
     points: int = 0
 
 
@@ -339,6 +342,7 @@ def setup_database(args) -> dict:
     from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connections
+    from django.urls import reverse
 
     from programs.models import Program
     from reviews import roles
@@ -381,14 +385,16 @@ def setup_database(args) -> dict:
             )
             reversion.add_to_revision(page)
         slots.append((manager, page))
+    # The admin's address is a setting (DJANGO_ADMIN_PATH): every address is reversed.
     admin_slots = [
         (
             user.username,
-            list(
-                Measure.objects.filter(objective__strategy=page)
+            [
+                (pk, reverse("admin:scorecards_measure_change", args=[pk]))
+                for pk in Measure.objects.filter(objective__strategy=page)
                 .order_by("pk")
                 .values_list("pk", flat=True)
-            ),
+            ],
         )
         for user, page in slots
     ]
@@ -398,23 +404,27 @@ def setup_database(args) -> dict:
     with_measures = list(
         public.filter(objectives__measures__isnull=False).distinct().values_list("slug", flat=True)
     )
-    reads = ["/"] * 4
-    reads += [f"/maps/{slug}/" for slug in StrategyMap.objects.values_list("slug", flat=True)]
-    reads += [f"/strategies/{slug}/" for slug in slugs] * 3
-    reads += [f"/strategies/{slug}/scorecard/" for slug in with_measures] * 2
-    reads += [f"/strategies/{slug}/history/" for slug in with_measures]
-    reads += [f"/embed/strategies/{slug}/scorecard/" for slug in with_measures]
-    reads += [f"/strategies/{slug}/scorecard.csv" for slug in with_measures] + ["/scorecards.csv"]
-    reads += ["/programs/"] + [
-        f"/programs/{slug}/" for slug in Program.objects.values_list("slug", flat=True)
+
+    def each(name, slugs):
+        return [reverse(name, args=[slug]) for slug in slugs]
+
+    reads = [reverse("strategy:home")] * 4
+    reads += [strategy_map.get_absolute_url() for strategy_map in StrategyMap.objects.all()]
+    reads += each("strategy:strategy-detail", slugs) * 3
+    reads += each("scorecards:scorecard", with_measures) * 2
+    reads += each("strategy:strategy-history", with_measures)
+    reads += each("embed:scorecard", with_measures)
+    reads += each("scorecards:scorecard-csv", with_measures) + [reverse("scorecards:all-csv")]
+    reads += [reverse("programs:list")] + [
+        program.get_absolute_url() for program in Program.objects.all()
     ]
-    reads += ["/partners/"] + [
-        f"/partners/{slug}/" for slug in Partner.objects.values_list("slug", flat=True)
+    reads += [reverse("scorecards:partner-list")] + [
+        partner.get_absolute_url() for partner in Partner.objects.all()
     ]
-    reads += [f"/search/?q={word}" for word in SEARCH_WORDS]
-    reads += ["/api/", "/api/maps/", "/api/strategies/", "/api/programs/"]
-    reads += [f"/api/strategies/{slug}/" for slug in slugs]
-    reads += [f"/api/strategies/{slug}/scorecard/" for slug in with_measures]
+    reads += [f"{reverse('strategy:search')}?q={word}" for word in SEARCH_WORDS]
+    reads += [reverse(name) for name in ("api:index", "api:map-list", "api:strategy-list")]
+    reads += [reverse("api:program-list")]
+    reads += each("api:strategy-detail", slugs) + each("api:strategy-scorecard", with_measures)
     connections.close_all()
     return {
         "password": password,
@@ -423,6 +433,7 @@ def setup_database(args) -> dict:
         "probe_reviewer": probe_reviewer.username,
         "probe_editor": probe_editor.username,
         "reads": reads,
+        "admin": reverse("admin:index"),
         "review_pages": [page.slug for page in published],
     }
 
@@ -530,8 +541,7 @@ class Traffic:
 
     def edit_data_point(self, rng, slot: AdminSlot) -> None:
         browser = slot.browser
-        measure_id = slot.measure_ids[slot.points % len(slot.measure_ids)]
-        path = f"/admin/scorecards/measure/{measure_id}/change/"
+        measure_id, path = slot.measures[slot.points % len(slot.measures)]
         page = browser.request("GET", path)
         self.log.add("edit form", path, page)
         if self.signed_out(browser, page) or page.status != 200:
@@ -869,14 +879,14 @@ class Drill:
         for username in data["reviewers"]:
             browsers.append(signed_in(username))
             reviewers.put(browsers[-1])
-        for username, measure_ids in data["admin_slots"]:
+        for username, measures in data["admin_slots"]:
             browsers.append(signed_in(username))
-            admins.put(AdminSlot(browsers[-1], measure_ids))
+            admins.put(AdminSlot(browsers[-1], [tuple(measure) for measure in measures]))
         anonymous = Browser(*server, self.args.timeout, keeps_cookies=False)
         probes = {
             "anonymous search": (anonymous, "/search/?q=soak-{n}"),
             "reviewer's dashboard": (signed_in(data["probe_reviewer"]), "/reviews/"),
-            "editor's admin": (signed_in(data["probe_editor"]), "/admin/"),
+            "editor's admin": (signed_in(data["probe_editor"]), data["admin"]),
         }
         browsers += [browser for browser, _ in probes.values() if browser.username]
         site = Site(data["reads"], data["review_pages"], reviewers, admins, probes, browsers)
@@ -923,7 +933,7 @@ class Drill:
         while time.monotonic() - down_since < args.outage_seconds:
             number += 1
             clean += [
-                reply.status == 503 and not problems_of(path, reply)
+                reply.status == 503 and not problems_of("probe", path, reply)
                 for path, reply in self.probe(site, number)
             ]
             time.sleep(0.5)
