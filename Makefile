@@ -45,12 +45,12 @@ check: $(VENV)/.installed-dev
 	$(BIN)/python manage.py check
 
 # Speed at 2,000 strategies (docs/performance.md); wants Debian's wrk for the load part.
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
 # Mixed traffic against gunicorn and PostgreSQL, with a worker killed and the
 # database stopped for 5 s (docs/deploy.md); run as root on a development machine.
-soak: $(VENV)/.installed-dev
+soak: $(VENV)/.installed
 	$(BIN)/python bench/soak.py
 
 ci:

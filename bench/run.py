@@ -26,6 +26,7 @@ machines; the ratios, measured side by side, are the figures to compare.
 """
 
 import argparse
+import importlib
 import json
 import math
 import os
@@ -55,6 +56,7 @@ import redis  # noqa: E402
 from django.apps import apps  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -192,12 +194,17 @@ def sequential_scans(sql_by_page: dict[str, list[str]]) -> dict[str, list[str]]:
     return found
 
 
+def empty_database() -> None:
+    """What `migrate` leaves in a new database: content types, permissions and the roles."""
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()
+    # The flush removes the role groups that a migration created.
+    importlib.import_module("reviews.migrations.0002_roles").create_roles(apps, None)
+
+
 def fresh_site(strategies: int) -> tuple[dict, float]:
     """Empty the database and build a site; returns its sizes and the seconds it took."""
-    call_command("flush", interactive=False, verbosity=0)
-    # The flush removes the role groups that a migration created.
-    create_roles = __import__("reviews.migrations.0002_roles", fromlist=["create_roles"])
-    create_roles.create_roles(apps, None)
+    empty_database()
     started = time.perf_counter()
     sizes = build_site(strategies)
     if connection.vendor == "postgresql":
@@ -399,6 +406,10 @@ def main() -> int:
     if connection.vendor == "sqlite":
         # A file, not memory, so that gunicorn's workers read the same database.
         connection.settings_dict["TEST"]["NAME"] = str(Path(folder.name) / "bench.sqlite3")
+    else:
+        # Its own name, never the test suite's: a run never meets another's database.
+        name = connection.settings_dict["NAME"]
+        connection.settings_dict["TEST"]["NAME"] = f"test_{name}_bench_{os.getpid()}"
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
     results = {"database": connection.vendor}
@@ -438,7 +449,7 @@ def main() -> int:
         if not options.no_import:
             from bench.wiki_dump import time_import
 
-            call_command("flush", interactive=False, verbosity=0)
+            empty_database()
             results["wiki_import"] = time_import(pages=500)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -16,9 +16,10 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from programs.models import EvidenceRating, Implementation, Program, Resource
+from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
-from scorecards.periods import add_months, parse_period
+from scorecards.periods import parse_period
 from strategy.models import (
     Band,
     Strategy,
@@ -110,29 +111,24 @@ def _reviewed_on(page: int) -> datetime.date:
 
 
 def _people(size: Size) -> tuple[list, list]:
-    User = get_user_model()
-    no_password = make_password(None)
-    managers = User.objects.bulk_create(
-        User(
-            username=f"manager{i}",
-            first_name="Page",
-            last_name=f"Manager {i}",
-            password=no_password,
-        )
-        for i in range(size.people)
-    )
-    reviewers = User.objects.bulk_create(
-        User(
-            username=f"reviewer{i}",
-            first_name="Expert",
-            last_name=f"Reviewer {i}",
-            password=no_password,
-        )
-        for i in range(size.people)
-    )
-    Group.objects.get(name="Page managers").user_set.add(*managers)
-    Group.objects.get(name="Reviewers").user_set.add(*reviewers)
+    managers = _users("manager", "Page", roles.PAGE_MANAGERS, size)
+    reviewers = _users("reviewer", "Expert", roles.REVIEWERS, size)
     return managers, reviewers
+
+
+def _users(role_name: str, first_name: str, role: str, size: Size) -> list:
+    """``size.people`` accounts holding ``role``, named "<first_name> <Role_name> <n>"."""
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(
+            username=f"{role_name}{i}",
+            first_name=first_name,
+            last_name=f"{role_name.title()} {i}",
+            password=make_password(None),
+        )
+        for i in range(size.people)
+    )
+    Group.objects.get(name=role).user_set.add(*users)
+    return users
 
 
 def _maps(size: Size, rng: random.Random, managers: list) -> list[Strategy]:
@@ -170,27 +166,26 @@ def _maps(size: Size, rng: random.Random, managers: list) -> list[Strategy]:
         for zoom in zoom_maps
         for i, title in enumerate(BAND_TITLES)
     )
-    remaining = size.strategies - len(top_strategies)
-    strategies = Strategy.objects.bulk_create(
-        (
-            Strategy(
-                title=f"{TOPICS[i % len(TOPICS)].capitalize()} {i}",
-                slug=f"strategy-{i}",
-                map=zoom_bands[(i % size.zoom_maps) * len(BAND_TITLES)].map,
-                band=zoom_bands[(i % size.zoom_maps) * len(BAND_TITLES) + i % len(BAND_TITLES)],
-                position=i,
-                intro="\n\n".join(_paragraph(rng, TOPICS[(i + k) % len(TOPICS)]) for k in range(3)),
-                # One page in twenty is still a draft, as on a real site.
-                status=Strategy.Status.DRAFT if i % 20 == 19 else Strategy.Status.PUBLISHED,
-                page_manager=managers[i % len(managers)],
-                last_reviewed=_reviewed_on(i),
-                # bulk_create skips Strategy.save(), which derives the due date.
-                review_due=add_months(_reviewed_on(i), 12),
-            )
-            for i in range(remaining)
-        ),
-        batch_size=BATCH,
-    )
+    width = len(BAND_TITLES)
+    bands_of = [zoom_bands[n * width : (n + 1) * width] for n in range(len(zoom_maps))]
+    pages = []
+    for i in range(size.strategies - len(top_strategies)):
+        page = Strategy(
+            title=f"{TOPICS[i % len(TOPICS)].capitalize()} {i}",
+            slug=f"strategy-{i}",
+            map=zoom_maps[i % len(zoom_maps)],
+            band=bands_of[i % len(zoom_maps)][i % len(BAND_TITLES)],
+            position=i,
+            intro="\n\n".join(_paragraph(rng, TOPICS[(i + k) % len(TOPICS)]) for k in range(3)),
+            # One page in twenty is still a draft, as on a real site.
+            status=Strategy.Status.DRAFT if i % 20 == 19 else Strategy.Status.PUBLISHED,
+            page_manager=managers[i % len(managers)],
+            last_reviewed=_reviewed_on(i),
+        )
+        # bulk_create skips Strategy.save(), which derives the due date.
+        page.review_due = page.derived_review_due
+        pages.append(page)
+    strategies = Strategy.objects.bulk_create(pages, batch_size=BATCH)
     every = top_strategies + strategies
     StrategyLink.objects.bulk_create(
         (

@@ -1,3 +1,4 @@
+import datetime
 import functools
 
 import reversion
@@ -279,11 +280,7 @@ class Strategy(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.review_due = (
-            add_months(self.last_reviewed, self.review_interval_months)
-            if self.last_reviewed
-            else None
-        )
+        self.review_due = self.derived_review_due
         if self.pk is not None:
             self.version += 1
         update_fields = kwargs.get("update_fields")
@@ -308,6 +305,13 @@ class Strategy(models.Model):
             errors["last_reviewed"] = "A review date cannot be in the future."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def derived_review_due(self) -> datetime.date | None:
+        """When the page is next due for review: ``review_due`` as ``save()`` stores it."""
+        if not self.last_reviewed:
+            return None
+        return add_months(self.last_reviewed, self.review_interval_months)
 
     def is_visible_to(self, user) -> bool:
         """The rule of ``StrategyQuerySet.visible_to`` for one loaded page (no query)."""
