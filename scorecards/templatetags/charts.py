@@ -76,25 +76,27 @@ def measure_chart(measure, show_numbers=False) -> SafeString:
             chart.last_period,
         ),
     ]
-    for level, kind in ((chart.baseline, "baseline"), (chart.target, "target")):
+    # The baseline is labelled at the right and the target at the left: far from the
+    # values, which start near the baseline and, as they improve, end near the target.
+    for level, kind, label_x, anchor in (
+        (chart.baseline, "baseline", right, "end"),
+        (chart.target, "target", left + 4, "start"),
+    ):
         if level:
-            label_class = (
-                "chart-level-label chart-target-label"
-                if kind == "target"
-                else ("chart-level-label")
-            )
             parts.append(
                 format_html(
                     '<line class="chart-{}" x1="{}" y1="{}" x2="{}" y2="{}"></line>'
-                    '<text class="{}" x="{}" y="{}" dy="-4" text-anchor="end">{}</text>',
+                    '<text class="chart-level-label chart-{}-label" x="{}" y="{}" dy="-4" '
+                    'text-anchor="{}">{}</text>',
                     kind,
                     left,
                     _y(level.y),
                     right,
                     _y(level.y),
-                    label_class,
-                    right,
+                    kind,
+                    label_x,
                     _y(level.y),
+                    anchor,
                     level.label,
                 )
             )
