@@ -51,11 +51,15 @@ def content_version() -> int:
 
 def _current_version(stored: int | None) -> int:
     if stored is None:
-        # A clock reading, not 1: if the counter is evicted or the cache restarts,
-        # the new count starts past every version a surviving page was stored under.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        _start_version()
         stored = cache.get(VERSION_KEY)
     return stored
+
+
+def _start_version() -> None:
+    # A clock reading, not 1: if the counter is evicted or the cache restarts, the
+    # new count starts past every version a surviving page was stored under.
+    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 # Whether this thread has read the page cache since it last moved the version on.
@@ -66,8 +70,8 @@ def _bump() -> None:
     _this_thread.read_pages = False
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    except ValueError:  # no counter: evicted, or the cache restarted
+        _start_version()
 
 
 def content_changed() -> None:
