@@ -298,6 +298,11 @@ class ContentVersionAdmin(VersionAdmin):
     # A revision can span several pages (a bulk action, an import), and
     # reverting restores all of it, so only editors may revert or recover.
 
+    def history_view(self, request, object_id, extra_context=None):
+        # The list links each revision to its restore form only for those who may use it.
+        extra_context = {**(extra_context or {}), "can_revert": can_edit_all_pages(request.user)}
+        return super().history_view(request, object_id, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         if not can_edit_all_pages(request.user):
             raise PermissionDenied

@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+import reversion
 from django.urls import reverse
+from reversion.models import Version
 
 from strategy.models import Strategy
 from tests.admin_forms import admin_form_data
@@ -200,3 +202,23 @@ def test_review_due_filter_finds_overdue_pages(client, editor, page):
     response = client.get(reverse("admin:strategy_strategy_changelist"), {"review": "overdue"})
 
     assert list(response.context["cl"].result_list) == [overdue]
+
+
+def test_only_editors_are_offered_to_restore_a_revision_from_the_admin_history(
+    client, owner, editor, page
+):
+    with reversion.create_revision():
+        page.save()
+    history_url = change_url(page).replace("/change/", "/history/")
+    version = Version.objects.get_for_object(page).get()
+    restore_url = reverse("admin:strategy_strategy_revision", args=[page.pk, version.pk])
+
+    client.force_login(owner)
+    owners = client.get(history_url).content.decode()
+    client.force_login(editor)
+    editors = client.get(history_url).content.decode()
+
+    assert restore_url not in owners and "Editors can restore an earlier one." in owners
+    assert restore_url in editors
+    client.force_login(owner)
+    assert client.get(restore_url).status_code == 403
