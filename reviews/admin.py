@@ -52,6 +52,12 @@ class PeopleAdmin(UserAdmin):
     def get_list_display(self, request):
         return super().get_list_display(request) if self._manages_accounts(request) else self.NAMES
 
+    def get_list_display_links(self, request, list_display):
+        # Names only: no link to an account page the reader cannot open.
+        if self._manages_accounts(request):
+            return super().get_list_display_links(request, list_display)
+        return None
+
     def get_list_filter(self, request):
         return super().get_list_filter(request) if self._manages_accounts(request) else ()
 
