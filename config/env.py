@@ -84,6 +84,11 @@ class Env:
 
 # Connections are kept between requests: opening one costs more than most pages' queries.
 CONNECTION_SECONDS = 60
+# SQLite allows one writer at a time. A transaction that starts by reading and then
+# writes cannot wait for another writer (that could deadlock), so it fails at once
+# with "database is locked". Taking the write lock when the transaction begins lets
+# a second save wait, up to the timeout, then see the first (an edit conflict).
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 
 def parse_database_url(name: str, url: str, base_dir: Path) -> dict:
@@ -98,6 +103,7 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(location),
+            "OPTIONS": dict(SQLITE_OPTIONS),
             "CONN_MAX_AGE": CONNECTION_SECONDS,
         }
     if parts.scheme in ("postgres", "postgresql", "pgsql"):

@@ -10,15 +10,16 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 
-class PermissionsPolicyMiddleware:
-    """Tell browsers the site uses no camera, microphone, location or payment features."""
+class BrowserPolicyMiddleware:
+    """Add BROWSER_POLICY_HEADERS: no camera, microphone, location or payment; no XSS filter."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        for name, value in settings.BROWSER_POLICY_HEADERS.items():
+            response.setdefault(name, value)
         return response
 
 

@@ -59,7 +59,7 @@ MIDDLEWARE = [
     # The headers every answer carries, the database's 503 included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.BrowserPolicyMiddleware",
     # Above sessions (stored in the database) and everything that asks who is signed in:
     # while the database is unreachable, every page answers a clean 503.
     "config.middleware.DatabaseUnavailableMiddleware",
@@ -78,7 +78,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Failed sign-ins are counted per username and address together, so an attacker
 # elsewhere cannot lock a colleague out; five failures lock that pair for 15 minutes.
+# Behind a proxy the address is the one it forwards (PROXY_COUNT below).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_address"
 AXES_FAILURE_LIMIT = env.int_at_least("DJANGO_SIGNIN_FAILURE_LIMIT", 5, 1)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
@@ -188,13 +190,33 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+BROWSER_POLICY_HEADERS = {
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    # The old XSS filter of some browsers could be used to blank parts of a page;
+    # the content security policy does its work, so it is turned off explicitly.
+    "X-XSS-Protection": "0",
+}
+
+
+def _add_browser_policy_headers(headers, path, url):
+    # Static files are answered by WhiteNoise, above the middleware that adds these.
+    for name, value in BROWSER_POLICY_HEADERS.items():
+        headers.setdefault(name, value)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _add_browser_policy_headers
 ADMIN_PATH = env.str("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# No script of the site reads the token from the cookie; forms carry it.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
-if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+BEHIND_PROXY = env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies append the reader's address to X-Forwarded-For (config/proxy.py);
+# deploy/nginx is one. 0 takes the address the connection comes from.
+PROXY_COUNT = env.int_at_least("DJANGO_PROXY_COUNT", 1 if BEHIND_PROXY else 0, 0)
 
 LOG_LEVEL = env.choice(
     "DJANGO_LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")

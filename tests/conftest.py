@@ -1,4 +1,5 @@
 import importlib
+import os
 
 import pytest
 from django.apps import apps
@@ -11,6 +12,20 @@ from tests.strategy.factories import (
     ReviewerFactory,
     StrategyFactory,
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """SQLITE_TEST_DATABASE=path runs the tests on that file rather than in memory.
+
+    Threads share an in-memory test database in SQLite's shared-cache mode, which
+    refuses a locked table at once instead of waiting; tests of two connections
+    writing at once need a file, as the site has.
+    """
+    from django.conf import settings
+
+    if path := os.environ.get("SQLITE_TEST_DATABASE"):
+        settings.DATABASES["default"]["TEST"]["NAME"] = path
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from config.proxy import client_address
 from tests.strategy.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,73 @@ def test_a_lockout_does_not_reach_the_same_user_from_another_address(client, per
     response = sign_in(client, "lcarter", PASSWORD, REMOTE_ADDR="198.51.100.2")
 
     assert response.status_code == 302
+
+
+def test_behind_the_proxy_a_lockout_of_one_address_leaves_the_account_usable_from_another(
+    client, person, settings
+):
+    settings.PROXY_COUNT = 1
+    nginx = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(5):
+        sign_in(client, "lcarter", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.7", **nginx)
+    locked = sign_in(client, "lcarter", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7", **nginx)
+
+    elsewhere = sign_in(client, "lcarter", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2", **nginx)
+
+    assert locked.status_code == 429
+    assert elsewhere.status_code == 302
+
+
+def test_an_address_a_reader_adds_to_x_forwarded_for_does_not_lift_their_lockout(
+    client, person, settings
+):
+    settings.PROXY_COUNT = 1
+    for _ in range(5):
+        sign_in(client, "lcarter", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    forged = sign_in(client, "lcarter", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2, 203.0.113.7")
+
+    assert forged.status_code == 429
+
+
+def test_the_admin_sign_in_shares_the_count_per_address_behind_the_proxy(client, settings):
+    settings.PROXY_COUNT = 1
+    UserFactory(username="editor1", is_staff=True)
+    admin_login = reverse("admin:login")
+    for _ in range(5):
+        client.post(
+            admin_login,
+            {"username": "editor1", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+
+    here = sign_in(client, "editor1", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    there = sign_in(client, "editor1", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.2")
+
+    assert here.status_code == 429
+    assert there.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.7", "127.0.0.1"),
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "198.51.100.2, 203.0.113.7", "203.0.113.7"),
+        (2, "198.51.100.2, 203.0.113.7", "198.51.100.2"),
+        (2, "203.0.113.7", "127.0.0.1"),
+        (1, "", "127.0.0.1"),
+        (1, "not-an-address", "127.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_trusts_as_many_entries_as_there_are_proxies(
+    rf, settings, proxies, forwarded, expected
+):
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_address(request) == expected
 
 
 def test_password_change_requires_the_current_password_and_strong_new_one(client, person):

@@ -101,6 +101,7 @@ def test_sqlite_url_with_three_slashes_is_relative_to_the_project():
     assert parse_database_url("DATABASE_URL", "sqlite:///db.sqlite3", BASE_DIR) == {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(BASE_DIR / "db.sqlite3"),
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         "CONN_MAX_AGE": 60,
     }
 
@@ -352,6 +353,14 @@ def test_choice_accepts_any_case_and_refuses_unknown_values_naming_the_variable(
     )
     with pytest.raises(ImproperlyConfigured, match=r"^DJANGO_LOG_LEVEL='loud' must be one of"):
         Env({"DJANGO_LOG_LEVEL": "loud"}).choice("DJANGO_LOG_LEVEL", "info", levels)
+
+
+@pytest.mark.parametrize("count", ["-1", "one"])
+def test_an_unreadable_proxy_count_refuses_to_start_naming_the_variable(count):
+    result = manage_py_check(DJANGO_PROXY_COUNT=count)
+
+    assert result.returncode != 0
+    assert f"DJANGO_PROXY_COUNT={count!r} must be a whole number of at least 0" in result.stderr
 
 
 @pytest.mark.parametrize("cache_url", ["locmem://", "dummy://"])
