@@ -2,6 +2,9 @@
 
 Pure functions over plain values, so the same rules serve the strategy page,
 the scorecard page, the embed, the map roll-ups, the CSV export and the API.
+They take stored data as it comes and never raise: a period or a value outside
+its range (written before the ranges were checked, or past them) makes the
+measure "cannot judge".
 """
 
 import datetime
@@ -13,6 +16,7 @@ from enum import Enum
 from django.core.exceptions import ValidationError
 
 from scorecards.periods import add_months, parse_period
+from scorecards.values import in_range
 
 # A change smaller than this share of the earlier value counts as flat.
 FLAT_TOLERANCE = Decimal("0.02")
@@ -25,6 +29,7 @@ class Status(Enum):
     STALE = ("stale", "Stale")
     NO_DATA = ("no_data", "No data")
     NO_TARGET = ("no_target", "No target set")
+    CANNOT_JUDGE = ("cannot_judge", "Cannot judge")
 
     def __init__(self, code: str, label: str):
         self.code, self.label = code, label
@@ -45,6 +50,15 @@ class Point:
     period: str
     start: datetime.date
     value: Decimal
+
+    @property
+    def can_be_judged(self) -> bool:
+        """A period label within the window, its own first day, and a value in range."""
+        return (
+            in_range(self.value)
+            and readable_period(self.period)
+            and parse_period(self.period).start == self.start
+        )
 
 
 @dataclass(frozen=True)
@@ -76,13 +90,12 @@ def trajectory_to_target(
     target_period: str,
 ) -> Trajectory | None:
     """The line from a measure's baseline to its target; None unless both have a value and a
-    period, and the target period ends after the baseline period."""
-    if baseline is None or target is None or not baseline_period or not target_period:
+    period, both in range, and the target period ends after the baseline period."""
+    if baseline is None or target is None or not in_range(baseline) or not in_range(target):
         return None
-    try:
-        start, end = period_end(baseline_period), period_end(target_period)
-    except ValidationError:
-        return None  # the admin validates periods; a row written otherwise goes without
+    if not readable_period(baseline_period) or not readable_period(target_period):
+        return None
+    start, end = period_end(baseline_period), period_end(target_period)
     if end <= start:
         return None
     return Trajectory(start, baseline, end, target)
@@ -94,7 +107,7 @@ def expected_at(
     """Where ``path`` stands at the end of the newest value's period, or None when it does
     not apply: no path or value, the value is not within the path, or its target period
     has ended."""
-    if path is None or latest is None or today >= path.end:
+    if path is None or latest is None or today >= path.end or not latest.can_be_judged:
         return None
     day = period_end(latest.period)
     if not path.start < day < path.end:
@@ -106,6 +119,53 @@ def expected_at(
 def period_end(label: str) -> datetime.date:
     # A map rolls up thousands of measures, whose periods are a few dozen labels.
     return parse_period(label).end
+
+
+def readable_period(label: str) -> bool:
+    """Whether ``label`` is a period within the window (``period_end`` reads it)."""
+    try:
+        period_end(label)
+    except ValidationError:
+        return False
+    return True
+
+
+def measure_status(
+    *,
+    latest: Point | None,
+    baseline: Decimal | None,
+    baseline_period: str,
+    target: Decimal | None,
+    target_period: str,
+    lower_is_better: bool,
+    stale_after_months: int,
+    today: datetime.date,
+) -> Status:
+    """A measure's status from its stored fields: ``status`` with the path from the baseline
+    to the target, or CANNOT_JUDGE when one of them is out of range."""
+    stored_periods = [period for period in (baseline_period, target_period) if period]
+    if not (in_range(baseline) and all(readable_period(p) for p in stored_periods)):
+        return Status.CANNOT_JUDGE
+    judge = functools.partial(
+        status,
+        latest=latest,
+        target=target,
+        lower_is_better=lower_is_better,
+        stale_after_months=stale_after_months,
+        today=today,
+    )
+    judged = judge()
+    if judged is Status.OFF_TRACK:
+        # The path to the target only matters short of it: a map's roll-up skips it for most.
+        judged = judge(
+            path=trajectory_to_target(
+                baseline=baseline,
+                baseline_period=baseline_period,
+                target=target,
+                target_period=target_period,
+            )
+        )
+    return judged
 
 
 def status(
@@ -121,8 +181,11 @@ def status(
 
     On track when the newest value meets the target, or, until the target
     period ends, the point where ``path`` (from the baseline to the target)
-    stands at the end of the newest value's period.
+    stands at the end of the newest value's period. CANNOT_JUDGE when the newest
+    value or the target is out of range.
     """
+    if not in_range(target) or (latest is not None and not latest.can_be_judged):
+        return Status.CANNOT_JUDGE
     if latest is None:
         return Status.NO_DATA
     if add_months(latest.start, stale_after_months) < today:
@@ -142,7 +205,7 @@ def status(
 def trend(points: list[Point], *, lower_is_better: bool) -> Trend:
     """The direction of the last few points: the newest against the mean of the ones before."""
     recent = points[-TREND_POINTS:]
-    if len(recent) < 2:
+    if len(recent) < 2 or not all(in_range(point.value) for point in recent):
         return Trend.UNKNOWN
     *earlier, newest = (point.value for point in recent)
     before = sum(earlier) / len(earlier)
@@ -154,7 +217,10 @@ def trend(points: list[Point], *, lower_is_better: bool) -> Trend:
 
 
 def change_from_baseline(latest: Point | None, baseline: Decimal | None) -> Decimal | None:
-    """The newest value's change against the baseline, in per cent (None when either is missing)."""
-    if latest is None or baseline in (None, 0):
+    """The newest value's change against the baseline, in per cent (None when either is missing
+    or out of range)."""
+    if latest is None or baseline is None or not (in_range(latest.value) and in_range(baseline)):
+        return None
+    if baseline == 0:
         return None
     return ((latest.value - baseline) / abs(baseline) * 100).quantize(Decimal("0.1"))
