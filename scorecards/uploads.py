@@ -420,10 +420,11 @@ def _read_value(text: str, problems: list[str]) -> Decimal | None:
         problems.append(f"the value “{text}” is not a number (write it like 1234.5 or 1,234.5)")
         return None
     value = Decimal(text.replace(",", ""))
-    if value != value.quantize(VALUE_PLACES):
-        problems.append(f"the value “{text}” has more than two decimal places")
-        return None
+    # Measured first: quantizing a number of more digits than the context holds raises.
     if abs(value) >= _MAX_VALUE:
         problems.append(f"the value “{text}” is too large")
+        return None
+    if value != value.quantize(VALUE_PLACES):
+        problems.append(f"the value “{text}” has more than two decimal places")
         return None
     return value.quantize(VALUE_PLACES)
