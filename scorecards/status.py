@@ -15,7 +15,7 @@ from enum import Enum
 
 from django.core.exceptions import ValidationError
 
-from scorecards.periods import add_months, parse_period
+from scorecards.periods import Period, add_months, parse_period
 from scorecards.values import in_range
 
 # A change smaller than this share of the earlier value counts as flat.
@@ -54,11 +54,8 @@ class Point:
     @property
     def can_be_judged(self) -> bool:
         """A period label within the window, its own first day, and a value in range."""
-        return (
-            in_range(self.value)
-            and readable_period(self.period)
-            and parse_period(self.period).start == self.start
-        )
+        period = stored_period(self.period)
+        return period is not None and period.start == self.start and in_range(self.value)
 
 
 @dataclass(frozen=True)
@@ -93,12 +90,10 @@ def trajectory_to_target(
     period, both in range, and the target period ends after the baseline period."""
     if baseline is None or target is None or not in_range(baseline) or not in_range(target):
         return None
-    if not readable_period(baseline_period) or not readable_period(target_period):
+    baseline_in, target_in = stored_period(baseline_period), stored_period(target_period)
+    if baseline_in is None or target_in is None or target_in.end <= baseline_in.end:
         return None
-    start, end = period_end(baseline_period), period_end(target_period)
-    if end <= start:
-        return None
-    return Trajectory(start, baseline, end, target)
+    return Trajectory(baseline_in.end, baseline, target_in.end, target)
 
 
 def expected_at(
@@ -109,25 +104,20 @@ def expected_at(
     has ended."""
     if path is None or latest is None or today >= path.end or not latest.can_be_judged:
         return None
-    day = period_end(latest.period)
+    day = stored_period(latest.period).end
     if not path.start < day < path.end:
         return None
     return path.expected(day)
 
 
 @functools.lru_cache(maxsize=1024)
-def period_end(label: str) -> datetime.date:
-    # A map rolls up thousands of measures, whose periods are a few dozen labels.
-    return parse_period(label).end
-
-
-def readable_period(label: str) -> bool:
-    """Whether ``label`` is a period within the window (``period_end`` reads it)."""
+def stored_period(label: str) -> Period | None:
+    """The period a stored label names; None when it names none within the window."""
+    # Cached: a map rolls up thousands of measures, whose periods are a few dozen labels.
     try:
-        period_end(label)
+        return parse_period(label)
     except ValidationError:
-        return False
-    return True
+        return None
 
 
 def measure_status(
@@ -144,7 +134,7 @@ def measure_status(
     """A measure's status from its stored fields: ``status`` with the path from the baseline
     to the target, or CANNOT_JUDGE when one of them is out of range."""
     stored_periods = [period for period in (baseline_period, target_period) if period]
-    if not (in_range(baseline) and all(readable_period(p) for p in stored_periods)):
+    if not (in_range(baseline) and all(stored_period(p) for p in stored_periods)):
         return Status.CANNOT_JUDGE
     judge = functools.partial(
         status,
