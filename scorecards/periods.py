@@ -7,6 +7,7 @@ a window of years: from ``FIRST_YEAR`` to ``YEARS_AHEAD`` years after this one.
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,7 +58,7 @@ class Period:
     label: str
     start: datetime.date
 
-    @property
+    @functools.cached_property
     def end(self) -> datetime.date:
         """The first day after the period (the calendar's last day for a period that ends it)."""
         if len(self.label) == 4:
@@ -120,6 +121,8 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
         return datetime.date.max
     year, month = divmod(month_index, 12)
     month += 1
+    if day.day <= 28:  # every month has the day: most calls, and a map makes thousands
+        return datetime.date(year, month, day.day)
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

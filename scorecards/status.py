@@ -133,29 +133,38 @@ def measure_status(
 ) -> Status:
     """A measure's status from its stored fields: ``status`` with the path from the baseline
     to the target, or CANNOT_JUDGE when one of them is out of range."""
-    stored_periods = [period for period in (baseline_period, target_period) if period]
-    if not (in_range(baseline) and all(stored_period(p) for p in stored_periods)):
+    if (
+        not in_range(baseline)
+        or (baseline_period and stored_period(baseline_period) is None)
+        or (target_period and stored_period(target_period) is None)
+    ):
         return Status.CANNOT_JUDGE
-    judge = functools.partial(
-        status,
+    judged = status(
         latest=latest,
         target=target,
         lower_is_better=lower_is_better,
         stale_after_months=stale_after_months,
         today=today,
     )
-    judged = judge()
-    if judged is Status.OFF_TRACK:
-        # The path to the target only matters short of it: a map's roll-up skips it for most.
-        judged = judge(
-            path=trajectory_to_target(
-                baseline=baseline,
-                baseline_period=baseline_period,
-                target=target,
-                target_period=target_period,
-            )
-        )
-    return judged
+    if judged is not Status.OFF_TRACK:
+        return judged
+    # The path to the target only matters short of it: a map's roll-up skips it for most.
+    path = trajectory_to_target(
+        baseline=baseline,
+        baseline_period=baseline_period,
+        target=target,
+        target_period=target_period,
+    )
+    if path is None:
+        return judged
+    return status(
+        latest=latest,
+        target=target,
+        lower_is_better=lower_is_better,
+        stale_after_months=stale_after_months,
+        today=today,
+        path=path,
+    )
 
 
 def status(

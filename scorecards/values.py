@@ -4,7 +4,7 @@ What the database column holds — ``VALUE_MAX_DIGITS`` digits, ``VALUE_DECIMAL_
 after the point — is also what the status arithmetic is sure to survive.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 VALUE_MAX_DIGITS = 14
 VALUE_DECIMAL_PLACES = 2
@@ -15,8 +15,9 @@ VALUE_LIMIT = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
 
 def in_range(value: Decimal | int | None) -> bool:
     """Whether a stored value (or its absence) can be judged: a finite number under the limit."""
-    if value is None:
-        return True
-    if isinstance(value, Decimal) and not value.is_finite():
+    try:
+        return -VALUE_LIMIT < value < VALUE_LIMIT
+    except InvalidOperation:  # NaN
         return False
-    return isinstance(value, Decimal | int) and abs(value) < VALUE_LIMIT
+    except TypeError:
+        return value is None
