@@ -125,3 +125,15 @@ def test_a_value_that_is_not_a_number_stored_with_sql_is_shown_as_cannot_judge(
     scorecard = client.get(reverse("api:strategy-scorecard", args=[zoomed_page.slug])).json()
     [objective] = scorecard["objectives"]
     assert objective["measures"][0]["latest"]["value"] is None
+
+
+def test_the_map_counts_a_measure_that_cannot_be_judged_apart_from_the_others(client, zoomed_page):
+    this_year = str(timezone.localdate().year)
+    for value in (40, 45):
+        measure = MeasureFactory(objective__strategy=zoomed_page, target_value=50)
+        point = DataPointFactory(measure=measure, period=this_year, value=value)
+    write_raw(DataPoint, point.pk, period="9999-12-31", period_start="9999-12-31")
+
+    html = client.get(reverse("strategy:home")).content.decode()
+
+    assert "Measures: 1 on track, 1 cannot judge" in html
