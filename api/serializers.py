@@ -68,8 +68,9 @@ class Scalar(Type):
 
     def dump(self, value, ctx):
         if isinstance(value, Decimal):
-            # Stored values have at most 14 digits, which a double holds exactly.
-            return float(value)
+            # Stored values have at most 14 digits, which a double holds exactly. JSON has no
+            # NaN, which PostgreSQL's numeric can hold when written past the site's checks.
+            return float(value) if value.is_finite() else None
         if isinstance(value, datetime.date | datetime.datetime):
             return value.isoformat()
         return value

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from scorecards.periods import check_date
 from strategy.markup import MARKDOWN_HELP
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
@@ -107,7 +108,7 @@ class EvidenceRating(models.Model):
     )
     rating = models.CharField(max_length=20, choices=Rating.choices)
     outcome_rated = models.CharField(max_length=300, blank=True)
-    rated_on = models.DateField(null=True, blank=True)
+    rated_on = models.DateField(null=True, blank=True, validators=[check_date])
     url = models.URLField("URL", max_length=500, blank=True)
 
     class Meta:

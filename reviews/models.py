@@ -4,6 +4,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
+from scorecards.periods import check_date
+
 
 def person_name(user, fallback: str) -> str:
     """How a person is shown: their full name, else their username, else the stored name."""
@@ -33,7 +35,7 @@ class Review(models.Model):
     reviewer_name = models.CharField(
         max_length=200, blank=True, help_text="For reviewers without an account (imported reviews)."
     )
-    reviewed_on = models.DateField("date")
+    reviewed_on = models.DateField("date", validators=[check_date])
     comments = models.TextField(
         max_length=COMMENTS_MAX_LENGTH, validators=[MaxLengthValidator(COMMENTS_MAX_LENGTH)]
     )

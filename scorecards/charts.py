@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from scorecards.status import Point
+from scorecards.values import in_range
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 48, 14, 14, 30
@@ -65,7 +66,12 @@ def number(value: Decimal) -> str:
 def build_chart(
     points: list[Point], *, baseline: Decimal | None, target: Decimal | None
 ) -> Chart | None:
-    """The chart for a measure's points (oldest first), or None when there is nothing to draw."""
+    """The chart for a measure's points (oldest first), or None when there is nothing to draw.
+
+    Values out of range (stored past the checks) have no place on the scale and are left out.
+    """
+    points = [point for point in points if in_range(point.value)]
+    baseline, target = (level if in_range(level) else None for level in (baseline, target))
     if not points:
         return None
     levels = [point.value for point in points] + [v for v in (baseline, target) if v is not None]

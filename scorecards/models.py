@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.charts import Chart, build_chart
-from scorecards.periods import PeriodField, parse_period
+from scorecards.periods import PeriodField, check_date, parse_period
 from scorecards.status import (
     Point,
     Status,
@@ -18,10 +18,11 @@ from scorecards.status import (
     Trend,
     change_from_baseline,
     expected_at,
-    status,
+    measure_status,
     trajectory_to_target,
     trend,
 )
+from scorecards.values import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, VALUE_PLACES, in_range
 from strategy.markup import MARKDOWN_HELP
 
 
@@ -111,12 +112,11 @@ class Objective(models.Model):
         return f"{self.strategy.get_absolute_url()}#objective-{self.pk}"
 
 
-VALUE_PLACES = Decimal("0.01")
-
-
 def _as_stored(value) -> Decimal:
-    """A value read back from JSON or a subquery, with the two places the column keeps."""
-    return Decimal(str(value)).quantize(VALUE_PLACES)
+    """A value read back from JSON or a subquery, with the two places the column keeps (one out
+    of range, which the status refuses to judge, as it is)."""
+    number = Decimal(str(value))
+    return number.quantize(VALUE_PLACES) if in_range(number) else number
 
 
 def latest_point(period, start, value) -> Point | None:
@@ -193,9 +193,13 @@ class Measure(models.Model):
     data_source = models.ForeignKey(
         DataSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
     )
-    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_value = models.DecimalField(
+        max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, null=True, blank=True
+    )
     baseline_period = PeriodField(blank=True)
-    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(
+        max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, null=True, blank=True
+    )
     target_period = PeriodField(blank=True)
     stale_after_months = models.PositiveSmallIntegerField(
         default=13,
@@ -255,13 +259,15 @@ class Measure(models.Model):
 
     @property
     def status(self) -> Status:
-        return status(
+        return measure_status(
             latest=self.latest,
+            baseline=self.baseline_value,
+            baseline_period=self.baseline_period,
             target=self.target_value,
+            target_period=self.target_period,
             lower_is_better=self.lower_is_better,
             stale_after_months=self.stale_after_months,
             today=timezone.localdate(),
-            path=self.trajectory,
         )
 
     @property
@@ -286,7 +292,7 @@ class DataPoint(models.Model):
     # Derived from period on save: labels of different lengths (2024, 2024-Q1,
     # 2024-03) only sort correctly by their first day.
     period_start = models.DateField(editable=False)
-    value = models.DecimalField(max_digits=14, decimal_places=2)
+    value = models.DecimalField(max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES)
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -333,8 +339,8 @@ class Action(models.Model):
         Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_actions"
     )
     partners = models.ManyToManyField(Partner, blank=True, related_name="actions")
-    start_date = models.DateField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[check_date])
+    due_date = models.DateField(null=True, blank=True, validators=[check_date])
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -1,18 +1,26 @@
 """Reporting periods: a year (2024), a quarter (2024-Q1), a month (2024-03) or a day (2024-03-15).
 
 A period is stored as its normalised label; its first day orders periods of
-mixed lengths on one time line.
+mixed lengths on one time line. Periods, and the dates people type, fall within
+a window of years: from ``FIRST_YEAR`` to ``YEARS_AHEAD`` years after this one.
 """
 
+import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 PERIOD_HELP = "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD."
+# Older figures than this are history, not a coalition's data; later ones are typos.
+FIRST_YEAR = 1900
+YEARS_AHEAD = 100
+OUTSIDE_WINDOW = "outside_window"
 _PATTERNS = {
     "year": re.compile(r"^(\d{4})$"),
     "quarter": re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE),
@@ -21,43 +29,82 @@ _PATTERNS = {
 }
 
 
+def last_year() -> int:
+    """The latest year a period or a typed date may have."""
+    return timezone.localdate().year + YEARS_AHEAD
+
+
+def year_window() -> str:
+    """The window of years in words, e.g. "1900–2126"."""
+    return f"{FIRST_YEAR}–{last_year()}"
+
+
+def in_window(year: int) -> bool:
+    return FIRST_YEAR <= year <= last_year()
+
+
+def check_date(day: datetime.date) -> None:
+    """Validator for a date a person types: its year is within the window."""
+    if not in_window(day.year):
+        raise ValidationError(
+            "%(day)s is outside %(window)s: a date’s year must be within it.",
+            code=OUTSIDE_WINDOW,
+            params={"day": day.isoformat(), "window": year_window()},
+        )
+
+
 @dataclass(frozen=True)
 class Period:
     label: str
     start: datetime.date
 
-    @property
+    @functools.cached_property
     def end(self) -> datetime.date:
-        """The first day after the period."""
+        """The first day after the period (the calendar's last day for a period that ends it)."""
         if len(self.label) == 4:
-            return datetime.date(self.start.year + 1, 1, 1)
+            return add_months(self.start, 12)
         if "Q" in self.label:
             return add_months(self.start, 3)
         if len(self.label) == 7:
             return add_months(self.start, 1)
-        return self.start + datetime.timedelta(days=1)
+        return datetime.date.max if self.start == datetime.date.max else self.start + _ONE_DAY
+
+
+_ONE_DAY = datetime.timedelta(days=1)
 
 
 def parse_period(text: str) -> Period:
-    """Parse a period label; raise ValidationError with a readable message if it is not one."""
+    """Parse a period label; raise ValidationError with a readable message if it is not one,
+    or if its year is outside the window."""
     value = (text or "").strip()
+    kind, match = next(
+        ((kind, match) for kind, pattern in _PATTERNS.items() if (match := pattern.match(value))),
+        (None, None),
+    )
+    if match is None:
+        raise _not_a_period(value)
+    if not in_window(int(match[1])):
+        raise ValidationError(
+            "“%(value)s” is outside %(window)s: a period’s year must be within it.",
+            code=OUTSIDE_WINDOW,
+            params={"value": value, "window": year_window()},
+        )
+    year, *parts = (int(part) for part in match.groups())
     try:
-        if match := _PATTERNS["year"].match(value):
-            year = int(match[1])
+        if kind == "year":
             return Period(f"{year:04d}", datetime.date(year, 1, 1))
-        if match := _PATTERNS["quarter"].match(value):
-            year, quarter = int(match[1]), int(match[2])
-            return Period(f"{year:04d}-Q{quarter}", datetime.date(year, 3 * quarter - 2, 1))
-        if match := _PATTERNS["month"].match(value):
-            year, month = int(match[1]), int(match[2])
-            start = datetime.date(year, month, 1)
-            return Period(f"{year:04d}-{month:02d}", start)
-        if match := _PATTERNS["day"].match(value):
-            day = datetime.date(int(match[1]), int(match[2]), int(match[3]))
-            return Period(day.isoformat(), day)
+        if kind == "quarter":
+            return Period(f"{year:04d}-Q{parts[0]}", datetime.date(year, 3 * parts[0] - 2, 1))
+        if kind == "month":
+            return Period(f"{year:04d}-{parts[0]:02d}", datetime.date(year, parts[0], 1))
+        day = datetime.date(year, *parts)
+        return Period(day.isoformat(), day)
     except ValueError:
-        pass
-    raise ValidationError(
+        raise _not_a_period(value) from None
+
+
+def _not_a_period(value: str) -> ValidationError:
+    return ValidationError(
         "“%(value)s” is not a period; use " + PERIOD_HELP,
         code="invalid_period",
         params={"value": value},
@@ -65,15 +112,18 @@ def parse_period(text: str) -> Period:
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, clamped to the end of a shorter month."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("every month has a 28th")
+    """The same day ``months`` later, clamped to the end of a shorter month, and to the
+    calendar's first and last day (``date.min``, ``date.max``) rather than past them."""
+    month_index = day.year * 12 + day.month - 1 + months
+    if month_index < datetime.MINYEAR * 12:
+        return datetime.date.min
+    if month_index >= (datetime.MAXYEAR + 1) * 12:
+        return datetime.date.max
+    year, month = divmod(month_index, 12)
+    month += 1
+    if day.day <= 28:  # every month has the day: most calls, and a map makes thousands
+        return datetime.date(year, month, day.day)
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class PeriodFormField(forms.CharField):

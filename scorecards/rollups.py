@@ -1,6 +1,5 @@
 """How the measures under each strategy of a map are doing, counted for the map's boxes."""
 
-import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -8,9 +7,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from scorecards.models import Measure, latest_point
-from scorecards.status import Status, status, trajectory_to_target
+from scorecards.status import Status, measure_status
 
-SHOWN = [Status.ON_TRACK, Status.OFF_TRACK, Status.STALE, Status.NO_TARGET, Status.NO_DATA]
+SHOWN = [
+    Status.ON_TRACK,
+    Status.OFF_TRACK,
+    Status.STALE,
+    Status.NO_TARGET,
+    Status.NO_DATA,
+    Status.CANNOT_JUDGE,
+]
 
 
 @dataclass
@@ -70,25 +76,17 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     rollups = {pk: Rollup() for pk in ids}
     for page_id, zoomed_from_id, baseline, baseline_period, target, target_period, *rest in rows:
         polarity, stale_after, *latest = rest
-        judge = functools.partial(
-            status,
+        judged = measure_status(
             latest=latest_point(*latest),
+            baseline=baseline,
+            baseline_period=baseline_period,
             target=target,
+            target_period=target_period,
             lower_is_better=polarity == Measure.Polarity.LOWER_IS_BETTER,
             stale_after_months=stale_after,
             today=today,
         )
-        measure_status = judge()
-        if measure_status is Status.OFF_TRACK:
-            # The path to the target only matters short of it: most measures skip it.
-            path = trajectory_to_target(
-                baseline=baseline,
-                baseline_period=baseline_period,
-                target=target,
-                target_period=target_period,
-            )
-            measure_status = judge(path=path)
         for owner in (page_id, zoomed_from_id):
             if owner in rollups:
-                rollups[owner].add(measure_status)
+                rollups[owner].add(judged)
     return rollups

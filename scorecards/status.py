@@ -2,6 +2,9 @@
 
 Pure functions over plain values, so the same rules serve the strategy page,
 the scorecard page, the embed, the map roll-ups, the CSV export and the API.
+They take stored data as it comes and never raise: a period or a value outside
+its range (written before the ranges were checked, or past them) makes the
+measure "cannot judge".
 """
 
 import datetime
@@ -12,7 +15,8 @@ from enum import Enum
 
 from django.core.exceptions import ValidationError
 
-from scorecards.periods import add_months, parse_period
+from scorecards.periods import Period, add_months, parse_period
+from scorecards.values import in_range
 
 # A change smaller than this share of the earlier value counts as flat.
 FLAT_TOLERANCE = Decimal("0.02")
@@ -25,6 +29,7 @@ class Status(Enum):
     STALE = ("stale", "Stale")
     NO_DATA = ("no_data", "No data")
     NO_TARGET = ("no_target", "No target set")
+    CANNOT_JUDGE = ("cannot_judge", "Cannot judge")
 
     def __init__(self, code: str, label: str):
         self.code, self.label = code, label
@@ -45,6 +50,12 @@ class Point:
     period: str
     start: datetime.date
     value: Decimal
+
+    @property
+    def can_be_judged(self) -> bool:
+        """A period label within the window, its own first day, and a value in range."""
+        period = stored_period(self.period)
+        return period is not None and period.start == self.start and in_range(self.value)
 
 
 @dataclass(frozen=True)
@@ -76,16 +87,13 @@ def trajectory_to_target(
     target_period: str,
 ) -> Trajectory | None:
     """The line from a measure's baseline to its target; None unless both have a value and a
-    period, and the target period ends after the baseline period."""
-    if baseline is None or target is None or not baseline_period or not target_period:
+    period, both in range, and the target period ends after the baseline period."""
+    if baseline is None or target is None or not in_range(baseline) or not in_range(target):
         return None
-    try:
-        start, end = period_end(baseline_period), period_end(target_period)
-    except ValidationError:
-        return None  # the admin validates periods; a row written otherwise goes without
-    if end <= start:
+    baseline_in, target_in = stored_period(baseline_period), stored_period(target_period)
+    if baseline_in is None or target_in is None or target_in.end <= baseline_in.end:
         return None
-    return Trajectory(start, baseline, end, target)
+    return Trajectory(baseline_in.end, baseline, target_in.end, target)
 
 
 def expected_at(
@@ -94,18 +102,69 @@ def expected_at(
     """Where ``path`` stands at the end of the newest value's period, or None when it does
     not apply: no path or value, the value is not within the path, or its target period
     has ended."""
-    if path is None or latest is None or today >= path.end:
+    if path is None or latest is None or today >= path.end or not latest.can_be_judged:
         return None
-    day = period_end(latest.period)
+    day = stored_period(latest.period).end
     if not path.start < day < path.end:
         return None
     return path.expected(day)
 
 
 @functools.lru_cache(maxsize=1024)
-def period_end(label: str) -> datetime.date:
-    # A map rolls up thousands of measures, whose periods are a few dozen labels.
-    return parse_period(label).end
+def stored_period(label: str) -> Period | None:
+    """The period a stored label names; None when it names none within the window."""
+    # Cached: a map rolls up thousands of measures, whose periods are a few dozen labels.
+    try:
+        return parse_period(label)
+    except ValidationError:
+        return None
+
+
+def measure_status(
+    *,
+    latest: Point | None,
+    baseline: Decimal | None,
+    baseline_period: str,
+    target: Decimal | None,
+    target_period: str,
+    lower_is_better: bool,
+    stale_after_months: int,
+    today: datetime.date,
+) -> Status:
+    """A measure's status from its stored fields: ``status`` with the path from the baseline
+    to the target, or CANNOT_JUDGE when one of them is out of range."""
+    if (
+        not in_range(baseline)
+        or (baseline_period and stored_period(baseline_period) is None)
+        or (target_period and stored_period(target_period) is None)
+    ):
+        return Status.CANNOT_JUDGE
+    judged = status(
+        latest=latest,
+        target=target,
+        lower_is_better=lower_is_better,
+        stale_after_months=stale_after_months,
+        today=today,
+    )
+    if judged is not Status.OFF_TRACK:
+        return judged
+    # The path to the target only matters short of it: a map's roll-up skips it for most.
+    path = trajectory_to_target(
+        baseline=baseline,
+        baseline_period=baseline_period,
+        target=target,
+        target_period=target_period,
+    )
+    if path is None:
+        return judged
+    return status(
+        latest=latest,
+        target=target,
+        lower_is_better=lower_is_better,
+        stale_after_months=stale_after_months,
+        today=today,
+        path=path,
+    )
 
 
 def status(
@@ -121,8 +180,11 @@ def status(
 
     On track when the newest value meets the target, or, until the target
     period ends, the point where ``path`` (from the baseline to the target)
-    stands at the end of the newest value's period.
+    stands at the end of the newest value's period. CANNOT_JUDGE when the newest
+    value or the target is out of range.
     """
+    if not in_range(target) or (latest is not None and not latest.can_be_judged):
+        return Status.CANNOT_JUDGE
     if latest is None:
         return Status.NO_DATA
     if add_months(latest.start, stale_after_months) < today:
@@ -142,7 +204,7 @@ def status(
 def trend(points: list[Point], *, lower_is_better: bool) -> Trend:
     """The direction of the last few points: the newest against the mean of the ones before."""
     recent = points[-TREND_POINTS:]
-    if len(recent) < 2:
+    if len(recent) < 2 or not all(in_range(point.value) for point in recent):
         return Trend.UNKNOWN
     *earlier, newest = (point.value for point in recent)
     before = sum(earlier) / len(earlier)
@@ -154,7 +216,10 @@ def trend(points: list[Point], *, lower_is_better: bool) -> Trend:
 
 
 def change_from_baseline(latest: Point | None, baseline: Decimal | None) -> Decimal | None:
-    """The newest value's change against the baseline, in per cent (None when either is missing)."""
-    if latest is None or baseline in (None, 0):
+    """The newest value's change against the baseline, in per cent (None when either is missing
+    or out of range)."""
+    if latest is None or baseline is None or not (in_range(latest.value) and in_range(baseline)):
+        return None
+    if baseline == 0:
         return None
     return ((latest.value - baseline) / abs(baseline) * 100).quantize(Decimal("0.1"))

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 
 from scorecards.exports import FORMULA_STARTS
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
-from scorecards.periods import PERIOD_HELP, Period, parse_period
+from scorecards.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
 from strategy.models import Strategy
 from strategy.services import recorded_change
 
@@ -404,8 +404,11 @@ def _read_period(text: str, problems: list[str]) -> Period | None:
         return None
     try:
         return parse_period(text)
-    except ValidationError:
-        problems.append(f"the period “{text}” cannot be read; write it as {PERIOD_HELP[:-1]}")
+    except ValidationError as error:
+        if error.code == OUTSIDE_WINDOW:
+            problems.append(f"the period “{text}” is outside {year_window()}")
+        else:
+            problems.append(f"the period “{text}” cannot be read; write it as {PERIOD_HELP[:-1]}")
         return None
 
 
@@ -417,10 +420,11 @@ def _read_value(text: str, problems: list[str]) -> Decimal | None:
         problems.append(f"the value “{text}” is not a number (write it like 1234.5 or 1,234.5)")
         return None
     value = Decimal(text.replace(",", ""))
-    if value != value.quantize(VALUE_PLACES):
-        problems.append(f"the value “{text}” has more than two decimal places")
-        return None
+    # Measured first: quantizing a number of more digits than the context holds raises.
     if abs(value) >= _MAX_VALUE:
         problems.append(f"the value “{text}” is too large")
+        return None
+    if value != value.quantize(VALUE_PLACES):
+        problems.append(f"the value “{text}” has more than two decimal places")
         return None
     return value.quantize(VALUE_PLACES)

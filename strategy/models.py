@@ -13,7 +13,7 @@ from django.utils import timezone
 from programs.models import evidence_prefetches
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import scorecard_prefetches
-from scorecards.periods import add_months
+from scorecards.periods import add_months, check_date
 from strategy.markup import MARKDOWN_HELP
 
 EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
@@ -238,7 +238,7 @@ class Strategy(models.Model):
         blank=True,
         related_name="managed_strategies",
     )
-    last_reviewed = models.DateField(null=True, blank=True)
+    last_reviewed = models.DateField(null=True, blank=True, validators=[check_date])
     review_interval_months = models.SmallIntegerField(
         "review interval (months)",
         default=12,

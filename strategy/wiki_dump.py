@@ -11,6 +11,7 @@ read too.
 """
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ EXPORT_NAMESPACE = "http://www.mediawiki.org/xml/export-"
 SUPPORTED_VERSIONS = ("0.10", "0.11")
 
 Source = str | os.PathLike | BinaryIO
+# A namespace number as MediaWiki stores it: a signed 32-bit integer in ASCII digits.
+_NAMESPACE = re.compile(r"^-?[0-9]+$")
+NAMESPACE_LIMIT = 2**31
 
 
 class DumpError(ValueError):
@@ -174,16 +178,15 @@ class _Position:
 
     def finish_page(self, page: Element) -> DumpPage:
         self.count += 1
-        title = (_child_text(page, "title") or "").strip()
-        namespace = (_child_text(page, "ns") or "0").strip()
+        title = (_child_text(page, "title") or "").strip() or f"(untitled page {self.count})"
         redirect = None
         for child in page:
             if _local(child.tag) == "redirect":
                 redirect = (child.get("title") or "").strip() or None
         _timestamp, text, model = self.best or ("", None, "wikitext")
         result = DumpPage(
-            title=title or f"(untitled page {self.count})",
-            namespace=int(namespace) if namespace.lstrip("-").isdigit() else 0,
+            title=title,
+            namespace=_namespace(title, (_child_text(page, "ns") or "0").strip()),
             redirect=redirect,
             text=text,
             model=model,
@@ -203,3 +206,22 @@ class _Position:
         if self.last_title:
             return f"after the page “{self.last_title}”"
         return "before the first page"
+
+
+def _namespace(title: str, text: str) -> int:
+    """The page's namespace number (0, an article, when <ns> holds no number); raises
+    DumpError for a number no wiki has."""
+    if not _NAMESPACE.match(text):
+        return 0
+    digits = text.lstrip("-")
+    # Measured before int(), which refuses a string of over 4,300 digits with a ValueError.
+    if len(digits) > len(str(NAMESPACE_LIMIT)) or int(text) not in range(
+        -NAMESPACE_LIMIT, NAMESPACE_LIMIT
+    ):
+        shown = text if len(text) <= 20 else f"a number of {len(digits):,} digits"
+        raise DumpError(
+            f"The page “{title}” has the namespace {shown}, which no wiki has (a namespace is "
+            f"a number between {-NAMESPACE_LIMIT:,} and {NAMESPACE_LIMIT - 1:,}): the file is "
+            "damaged or was not written by MediaWiki. Nothing was imported."
+        )
+    return int(text)

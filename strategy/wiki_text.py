@@ -29,6 +29,8 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
+from scorecards.periods import in_window, year_window
+
 LINE_BREAK = "\u2028"  # what <br> becomes: a line break that does not end a table cell
 DEFAULT_BAND = "Strategies"
 OTHER_NOTES_HEADING = "### Other notes"
@@ -1322,6 +1324,12 @@ class _PageReader:
                 self.page.warn(
                     f"review row “{shorten(row_text, 80)}”: the date “{when}” could not be "
                     "read; skipped"
+                )
+                continue
+            if not in_window(day.year):
+                self.page.warn(
+                    f"review row “{shorten(row_text, 80)}”: the date “{when}” is outside "
+                    f"{year_window()}; skipped"
                 )
                 continue
             if month_only:

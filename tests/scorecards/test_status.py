@@ -26,7 +26,7 @@ def point(value, start=datetime.date(2026, 7, 1), period="2026-Q3"):
 
 def judge(value, target, *, lower_is_better, start=datetime.date(2026, 7, 1), stale_after=13):
     return status(
-        latest=point(value, start) if value is not None else None,
+        latest=point(value, start, period=start.isoformat()) if value is not None else None,
         target=Decimal(target) if target is not None else None,
         lower_is_better=lower_is_better,
         stale_after_months=stale_after,

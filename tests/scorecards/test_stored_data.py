@@ -1,0 +1,139 @@
+"""Stored data is never trusted at render time: a measure whose data cannot be judged says so."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from scorecards.models import DataPoint, Measure
+from tests.scorecards.factories import DataPointFactory, MeasureFactory
+from tests.strategy.factories import BandFactory, StrategyFactory, TopLevelMapFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zoomed_page():
+    """A page on a zoom map beneath a page of the top-level map."""
+    above = StrategyFactory(band=BandFactory(map=TopLevelMapFactory()), title="Reduce Access")
+    zoom_band = BandFactory(map__parent=above.map, map__zooms_into=above)
+    return StrategyFactory(band=zoom_band, title="Drug Market Intervention")
+
+
+def judging_urls(page) -> list[str]:
+    """The pages and API answers that show how the page's measures are doing."""
+    return [
+        reverse("strategy:home"),
+        page.map.get_absolute_url(),
+        page.get_absolute_url(),
+        reverse("scorecards:scorecard", args=[page.slug]),
+        reverse("embed:scorecard", args=[page.slug]),
+        reverse("api:strategy-detail", args=[page.slug]),
+        reverse("api:strategy-scorecard", args=[page.slug]),
+    ]
+
+
+def public_urls(page) -> list[str]:
+    return [
+        *judging_urls(page),
+        reverse("api:map-detail", args=[page.map.slug]),
+        reverse("scorecards:scorecard-csv", args=[page.slug]),
+    ]
+
+
+def assert_every_page_is_up_and_cannot_judge(client, page):
+    for url in public_urls(page):
+        assert client.get(url).status_code == 200, url
+    for url in judging_urls(page):
+        content = client.get(url).content.decode()
+        assert "1 cannot judge" in content or "Cannot judge" in content, url
+
+
+def write_raw(model, pk, **columns):
+    """Store ``columns`` as they are, past every check of the model and its fields."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 (names are ours)
+            [*columns.values(), pk],
+        )
+
+
+def csv_rows(response) -> list[dict]:
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_a_period_in_the_year_9999_stored_without_validation_leaves_every_page_up(
+    client, zoomed_page
+):
+    measure = MeasureFactory(objective__strategy=zoomed_page, name="Burglaries")
+    point = DataPointFactory(measure=measure, period="2024", value=1)
+    write_raw(DataPoint, point.pk, period="9999-12-31", period_start="9999-12-31")
+
+    assert_every_page_is_up_and_cannot_judge(client, zoomed_page)
+    [row] = csv_rows(client.get(reverse("scorecards:all-csv")))
+    assert (row["measure"], row["status"], row["period"]) == (
+        "Burglaries",
+        "Cannot judge",
+        "9999-12-31",
+    )
+
+
+def test_a_target_period_in_the_year_9999_stored_without_validation_leaves_every_page_up(
+    client, zoomed_page
+):
+    measure = MeasureFactory(
+        objective__strategy=zoomed_page, baseline_value=100, target_value=10, name="Burglaries"
+    )
+    DataPointFactory(measure=measure, period=str(timezone.localdate().year), value=50)
+    write_raw(Measure, measure.pk, target_period="9999")
+
+    assert_every_page_is_up_and_cannot_judge(client, zoomed_page)
+    [row] = csv_rows(client.get(reverse("scorecards:all-csv")))
+    assert row["status"] == "Cannot judge"
+
+
+@pytest.mark.parametrize("period", ["last year", "0000", "1899-12", "2024-13"])
+def test_a_period_that_cannot_be_read_is_shown_as_cannot_judge(client, zoomed_page, period):
+    measure = MeasureFactory(objective__strategy=zoomed_page)
+    point = DataPointFactory(measure=measure, period="2024", value=1)
+    write_raw(DataPoint, point.pk, period=period)
+
+    assert_every_page_is_up_and_cannot_judge(client, zoomed_page)
+    html = client.get(reverse("scorecards:scorecard", args=[zoomed_page.slug])).content.decode()
+    assert '<span class="status-badge status-cannot_judge">Cannot judge</span>' in html
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has no decimal that is not a number; Django cannot read one written as text",
+)
+@pytest.mark.parametrize("value", ["NaN"])
+def test_a_value_that_is_not_a_number_stored_with_sql_is_shown_as_cannot_judge(
+    client, zoomed_page, value
+):
+    measure = MeasureFactory(objective__strategy=zoomed_page, name="Burglaries")
+    point = DataPointFactory(measure=measure, period=str(timezone.localdate().year), value=1)
+    write_raw(DataPoint, point.pk, value=value)
+
+    assert_every_page_is_up_and_cannot_judge(client, zoomed_page)
+    scorecard = client.get(reverse("api:strategy-scorecard", args=[zoomed_page.slug])).json()
+    [objective] = scorecard["objectives"]
+    assert objective["measures"][0]["latest"]["value"] is None
+
+
+def test_the_map_counts_a_measure_that_cannot_be_judged_apart_from_the_others(client, zoomed_page):
+    this_year = str(timezone.localdate().year)
+    for value in (40, 45):
+        measure = MeasureFactory(objective__strategy=zoomed_page, target_value=50)
+        point = DataPointFactory(measure=measure, period=this_year, value=value)
+    write_raw(DataPoint, point.pk, period="9999-12-31", period_start="9999-12-31")
+
+    html = client.get(reverse("strategy:home")).content.decode()
+
+    assert "Measures: 1 on track, 1 cannot judge" in html
