@@ -1,36 +1,47 @@
-"""Load and fault drill: mixed traffic against gunicorn and PostgreSQL, a killed
-worker, a database outage, and a check that nothing acknowledged was lost.
+"""Load and fault drill: mixed traffic against gunicorn, PostgreSQL and Redis, a killed
+worker, a Redis outage, a database outage, and a check that nothing acknowledged was
+lost and that no reader got a page older than the database.
 
     python bench/soak.py                  # about 60 s of steady traffic, then the faults
     python bench/soak.py --seconds 15     # a shorter run
 
 It needs a local PostgreSQL cluster it may stop and start (run it as root, or
-as the cluster's owner) and Redis; it must never be pointed at a server that
-anyone else relies on, since the drill stops PostgreSQL for a few seconds.
+as the cluster's owner) and the ``redis-server`` program; it must never be
+pointed at a server that anyone else relies on, since the drill stops
+PostgreSQL for a few seconds. It runs a Redis of its own, which it stops too.
 
-1. Creates a fresh database (``strategy_soak``), migrates it, loads the demo and
+1. Starts its own Redis on a free loopback port, in a temporary folder.
+   Creates a fresh database (``strategy_soak``), migrates it, loads the demo and
    adds the drill's accounts: reviewers, an editor and three page managers, each
    manager with a page of their own carrying a measure.
 2. Starts gunicorn with deploy/gunicorn.conf.py (``DJANGO_ENV=production``,
-   Redis cache, the static files collected into a temporary folder) on a free
-   loopback port. Every account signs in through the site's sign-in page.
+   that Redis as its cache, the static files collected into a temporary folder)
+   on a free loopback port. Every account signs in through the site's sign-in page.
 3. Client threads send mixed traffic, by request: 80 % anonymous public reads,
    10 % review comments (the strategy page, then its review form posted) and
    10 % data-point edits (a measure's admin change form, posted back with its
    hidden fields and version stamp plus one new data point). Every write
    carries a unique marker.
 4. Phases: *steady*; *worker kill* (SIGKILL one gunicorn worker; gunicorn
-   starts another); *database outage* (PostgreSQL stopped, down for
-   ``--outage-seconds``, started again); *recovery*.
+   starts another); *cache outage* (Redis shut down, keeping its keys on disk,
+   down for ``--cache-outage-seconds`` while the traffic writes, started again
+   with its keys); *database outage* (PostgreSQL stopped, down for
+   ``--outage-seconds``, started again); *recovery*. Just before Redis goes
+   down, as soon as it is back and again at the end, every page that shows the
+   drill's writes is read as an anonymous visitor would, twice, and must show
+   the newest of them that the database holds.
 5. Checks that each acknowledged write is in the database, that no row is
    half-written, and prints requests and errors by status per phase.
 
 Exit status 1 when a target is missed: a 5xx or a dropped connection in the
 steady phase, a 500 (or any 5xx but a clean 503) or a stack trace anywhere, a
-503 that is not the "briefly unavailable" page with Retry-After, no 503 seen
-while the database was down, the killed worker not replaced, no recovery
-within ``--recovery-timeout`` seconds of PostgreSQL accepting connections, a
-5xx after recovery, a lost acknowledged write, or a half-written row.
+503 that is not the "briefly unavailable" page with Retry-After, a save
+acknowledged while Redis was down, or none refused then, a page that needs no
+cache failing then, a save answered "not saved" that was stored, a page older
+than the database, no 503 seen while the database was down, the killed worker
+not replaced, no recovery within ``--recovery-timeout`` seconds of PostgreSQL
+accepting connections, a 5xx after recovery, a lost acknowledged write, or a
+half-written row.
 """
 
 # Load generation picks pages at random, and runs pg_ctlcluster, gunicorn and
@@ -64,7 +75,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PHASES = ("steady", "worker kill", "database outage", "recovery")
+PHASES = ("steady", "worker kill", "cache outage", "database outage", "recovery")
 # What a page must never show, whatever went wrong.
 TRACE_MARKERS = (
     b"Traceback (most recent call last)",
@@ -74,6 +85,10 @@ TRACE_MARKERS = (
     b"psycopg",
 )
 UNAVAILABLE_TITLE = b"The site is briefly unavailable"
+# The 503 page of a save refused, and rolled back, because Redis cannot be reached.
+NOT_SAVED = b"your change was not saved"
+# The kinds of request that write: the posts of reviews and of data points.
+WRITE_POSTS = ("review post", "edit post")
 SEARCH_WORDS = ("naloxone", "opioid", "police", "treatment", "prescription", "pharmacy", "school")
 
 
@@ -310,7 +325,9 @@ class Write:
     measure_id: int = 0
     period: str = ""
     value: int = 0
-    outcome: str = ""  # acknowledged, conflict, refused, unavailable, failed
+    outcome: str = ""  # acknowledged, conflict, refused, not saved, unavailable, failed
+    sent: float = 0.0  # when the post was sent and answered (time.monotonic)
+    answered: float = 0.0
 
 
 # -- The drill's site ---------------------------------------------------------------------
@@ -329,6 +346,7 @@ class AdminSlot:
 class Site:
     reads: list[str]
     review_pages: list[str]
+    scorecard_downloads: dict[str, str]  # each admin-edited page's slug: its CSV's address
     reviewers: queue.Queue
     admins: queue.Queue
     probes: dict[str, tuple[Browser, str]]
@@ -425,6 +443,10 @@ def setup_database(args) -> dict:
     reads += [reverse(name) for name in ("api:index", "api:map-list", "api:strategy-list")]
     reads += [reverse("api:program-list")]
     reads += each("api:strategy-detail", slugs) + each("api:strategy-scorecard", with_measures)
+    # Every data point, with its note, is in its page's CSV.
+    downloads = {
+        page.slug: reverse("scorecards:scorecard-csv", args=[page.slug]) for _, page in slots
+    }
     connections.close_all()
     return {
         "password": password,
@@ -435,6 +457,7 @@ def setup_database(args) -> dict:
         "reads": reads,
         "admin": reverse("admin:index"),
         "review_pages": [page.slug for page in published],
+        "scorecard_downloads": downloads,
     }
 
 
@@ -466,6 +489,9 @@ class Traffic:
         self.sign_ins = 0
         self.crashes: list[str] = []
         self.unloaded = Counter()  # writes not tried: their form did not load
+        # While set, threads read instead of writing; ``writing`` counts writes under way.
+        self.writes_paused = threading.Event()
+        self.writing = 0
         # By request: each write is two requests (its form, then the post).
         read_share = args.read_share
         write_actions = (1 - read_share) / 2  # requests per action: 1 for a read, 2 for a write
@@ -496,15 +522,35 @@ class Traffic:
         self.log.add("read", path, anonymous.request("GET", path))
 
     def with_pooled(self, pool: queue.Queue, rng, anonymous: Browser, action) -> None:
-        try:
-            item = pool.get_nowait()
-        except queue.Empty:  # every such account is busy: read instead
+        with self.lock:
+            paused = self.writes_paused.is_set()
+            if not paused:
+                self.writing += 1
+        if paused:
             self.read(rng, anonymous)
             return
         try:
-            action(rng, item)
+            try:
+                item = pool.get_nowait()
+            except queue.Empty:  # every such account is busy: read instead
+                self.read(rng, anonymous)
+                return
+            try:
+                action(rng, item)
+            finally:
+                pool.put(item)
         finally:
-            pool.put(item)
+            with self.lock:
+                self.writing -= 1
+
+    def pause_writes(self) -> None:
+        """Stop starting writes, and wait for those under way to be answered."""
+        self.writes_paused.set()
+        while True:
+            with self.lock:
+                if not self.writing:
+                    return
+            time.sleep(0.01)
 
     def signed_out(self, browser: Browser, reply: Reply) -> bool:
         """A redirect to a sign-in page: sign in again (the session was lost)."""
@@ -537,7 +583,7 @@ class Traffic:
         reply = browser.request("POST", form.action, form.fields)
         self.log.add("review post", form.action, reply)
         write.outcome = self.outcome(reply, lambda: reply.location.startswith(path))
-        self.keep(write)
+        self.keep(write, reply)
 
     def edit_data_point(self, rng, slot: AdminSlot) -> None:
         browser = slot.browser
@@ -573,7 +619,7 @@ class Traffic:
         reply = browser.request("POST", path, form.fields)
         self.log.add("edit post", path, reply)
         write.outcome = self.outcome(reply, lambda: reply.location.endswith("/measure/"))
-        self.keep(write)
+        self.keep(write, reply)
 
     @staticmethod
     def outcome(reply: Reply, redirected_as_expected) -> str:
@@ -582,10 +628,11 @@ class Traffic:
         if reply.status == 200:
             return "conflict" if b"Not saved:" in reply.body else "refused"
         if reply.status == 503:
-            return "unavailable"
+            return "not saved" if NOT_SAVED in reply.body else "unavailable"
         return "failed"
 
-    def keep(self, write: Write) -> None:
+    def keep(self, write: Write, reply: Reply) -> None:
+        write.sent, write.answered = reply.started, reply.finished
         with self.lock:
             self.writes.append(write)
 
@@ -659,12 +706,69 @@ def recreate_database(args, drop_only: bool = False) -> None:
     connection.close()
 
 
-def flush_redis(url: str) -> None:
-    import redis
+class RedisServer:
+    """The drill's own Redis, on a free loopback port, which it stops and starts again.
 
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    client.close()
+    Stopped with SHUTDOWN SAVE, it writes its keys to its folder and loads them
+    when it starts again: the cached pages and the content version outlive the
+    outage, as they do when only the network to Redis fails, so a page older
+    than the database would be served if the site let it.
+    """
+
+    def __init__(self, program: str, folder: Path):
+        path = shutil.which(program)
+        if path is None:
+            raise SystemExit(f"{program} not found: the drill runs a Redis of its own.")
+        self.program, self.folder = path, folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+        folder.mkdir()
+
+    def client(self):
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # No retries: they would wait out a shutdown that closes the connection, as it should.
+        return redis.Redis(
+            host="127.0.0.1", port=self.port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0)
+        )
+
+    def answers(self) -> bool:
+        import redis
+
+        try:
+            return bool(self.client().ping())
+        except redis.RedisError:
+            return False
+
+    def start(self) -> float:
+        """Start it, with the keys it saved when stopped; the seconds until it answers."""
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            [self.program, "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--dir", str(self.folder), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() - started > 10:
+                raise SystemExit("redis-server did not start")
+            time.sleep(0.02)
+        return time.monotonic() - started
+
+    def stop(self) -> float:
+        """Shut it down, saving its keys; the seconds it took."""
+        started = time.monotonic()
+        self.client().shutdown(save=True)
+        self.process.wait(10)
+        return time.monotonic() - started
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 # -- The checks afterwards ----------------------------------------------------------------
@@ -681,7 +785,13 @@ def verify_writes(writes: list[Write], run_id: str, started_at: datetime.datetim
     from strategy.models import Strategy
 
     connections.close_all()
-    result = {"lost": [], "duplicated": [], "half": Counter(), "stored_unacknowledged": 0}
+    result = {
+        "lost": [],
+        "duplicated": [],
+        "half": Counter(),
+        "stored_unacknowledged": 0,
+        "stored_not_saved": 0,
+    }
 
     reviews = {
         review.comments: review
@@ -714,6 +824,7 @@ def verify_writes(writes: list[Write], run_id: str, started_at: datetime.datetim
         stored = reviews.get(write.marker) if write.kind == "review" else points.get(write.marker)
         if write.outcome != "acknowledged":
             result["stored_unacknowledged"] += stored is not None
+            result["stored_not_saved"] += write.outcome == "not saved" and stored is not None
             continue
         if write.kind == "review":
             ok = (
@@ -786,6 +897,8 @@ class Drill:
         self.gunicorn: subprocess.Popen | None = None
         self.database_stopped = False
         self.tmp = Path(tempfile.mkdtemp(prefix="strategy-soak-"))
+        self.redis = RedisServer(args.redis_server, self.tmp / "redis")
+        self.server: tuple[str, int] = ("127.0.0.1", 0)
         self.log = Log(args.max_requests)
         self.marks: dict[str, float] = {}
 
@@ -796,7 +909,7 @@ class Drill:
 
     def django_environment(self) -> dict:
         url = f"{self.args.pg_url.rstrip('/')}/{self.args.database}"
-        return {"DATABASE_URL": url, "CACHE_URL": self.args.redis_url}
+        return {"DATABASE_URL": url, "CACHE_URL": self.redis.url}
 
     def start_server(self, port: int) -> None:
         (self.tmp / "soak_settings.py").write_text(
@@ -850,7 +963,7 @@ class Drill:
         if os.geteuid() not in (0, owner):
             raise SystemExit("Run the drill as root or as the cluster owner: it stops PostgreSQL.")
         recreate_database(self.args)
-        flush_redis(self.args.redis_url)
+        self.redis.start()
         os.environ.update(self.django_environment())
         os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_ENV="development")
         os.environ["DJANGO_DEBUG"] = "false"
@@ -864,7 +977,7 @@ class Drill:
         data = setup_database(self.args)
         port = free_port()
         self.start_server(port)
-        server = ("127.0.0.1", port)
+        server = self.server = ("127.0.0.1", port)
 
         def signed_in(username: str) -> Browser:
             browser = Browser(*server, self.args.timeout)
@@ -888,7 +1001,15 @@ class Drill:
             "editor's admin": (signed_in(data["probe_editor"]), data["admin"]),
         }
         browsers += [browser for browser, _ in probes.values() if browser.username]
-        site = Site(data["reads"], data["review_pages"], reviewers, admins, probes, browsers)
+        site = Site(
+            data["reads"],
+            data["review_pages"],
+            data["scorecard_downloads"],
+            reviewers,
+            admins,
+            probes,
+            browsers,
+        )
         self.log.records.clear()  # the sign-ins are not part of the traffic
         return site, server
 
@@ -922,6 +1043,67 @@ class Drill:
         self.marks["killed"] = killed
         if replaced is None:
             self.failures.append(f"gunicorn did not replace worker {victim} within 10 s")
+
+    def cache_outage(self, site: Site, traffic: Traffic) -> None:
+        """Shut Redis down while the traffic writes, start it again with its keys, and check
+        at once that no page is older than the database.
+
+        Writes pause while the pages are read, just before the outage (so that they are
+        in the cache, as a page read often is) and just after it: every save moves the
+        content version on, and so would empty the cache before the outage and hide a
+        stale page after it, where on a real site the next save may be hours away.
+        """
+        traffic.pause_writes()
+        self.check_freshness(site, "before Redis went down")
+        self.notes["redis stop took"] = self.redis.stop()
+        self.marks["redis down"] = time.monotonic()
+        traffic.writes_paused.clear()
+        self.sleep(self.args.cache_outage_seconds)
+        traffic.pause_writes()
+        self.notes["redis down for"] = time.monotonic() - self.marks["redis down"]
+        self.notes["redis start took"] = self.redis.start()
+        self.marks["redis back"] = time.monotonic()
+        self.check_freshness(site, "once Redis was back")
+        traffic.writes_paused.clear()
+
+    def check_freshness(self, site: Site, moment: str) -> None:
+        """Each page that shows the drill's writes, read by an anonymous visitor twice (the
+        second may come from the cache), shows the newest of them the database holds."""
+        # Every page that may show them is read, so that each is in the cache afterwards.
+        from django.db import connections
+
+        from reviews.models import Review
+        from scorecards.models import DataPoint
+
+        mine = f"soak {self.run_id} "
+        newest = {}  # a page's address: the marker of the newest write it must show
+        for slug in site.review_pages:
+            reviews = Review.objects.filter(strategy__slug=slug, comments__startswith=mine)
+            newest[f"/strategies/{slug}/"] = (
+                reviews.order_by("-pk").values_list("comments", flat=True).first()
+            )
+        for slug, path in site.scorecard_downloads.items():
+            points = DataPoint.objects.filter(
+                measure__objective__strategy__slug=slug, note__startswith=mine
+            )
+            newest[path] = points.order_by("-pk").values_list("note", flat=True).first()
+        connections.close_all()
+        visitor = Browser(*self.server, self.args.timeout, keeps_cookies=False)
+        read, stale = 0, []
+        for path, marker in newest.items():
+            for _ in range(2):
+                reply = visitor.request("GET", path)
+                self.log.add("freshness", path, reply)
+                read += 1
+                if marker and reply.status == 200 and marker.encode() not in reply.body:
+                    how = reply.headers.get("x-page-cache", "rendered")
+                    stale.append(f"{path} ({how}, without “{marker}”)")
+        self.notes.setdefault("freshness", []).append((moment, read, stale))
+        if stale:
+            self.failures.append(
+                f"{moment}: {len(stale)} of {read} reads got a page older than the database "
+                f"(first: {stale[0]})"
+            )
 
     def database_outage(self, site: Site) -> None:
         args = self.args
@@ -992,6 +1174,14 @@ class Drill:
             )
         )
         self.sleep(args.kill_seconds - (time.monotonic() - self.marks["killed"]))
+        self.set_phase("cache outage")
+        self.say(f"cache outage: shutting Redis down for {args.cache_outage_seconds:g} s")
+        self.cache_outage(site, traffic)
+        _, read, stale = self.notes["freshness"][-1]
+        self.say(
+            f"cache outage: Redis back after {self.notes['redis down for']:.1f} s; "
+            f"{read} reads of the pages showing its writes, {len(stale)} older than the database"
+        )
         self.set_phase("database outage")
         self.say(f"database outage: stopping PostgreSQL for {args.outage_seconds:g} s")
         self.database_outage(site)
@@ -1006,6 +1196,7 @@ class Drill:
             )
         )
         self.sleep(args.recovery_seconds - (time.monotonic() - self.marks["database back"]))
+        self.check_freshness(site, "at the end")
         self.marks["end"] = time.monotonic()
         traffic.stop.set()
         for thread in threads:
@@ -1042,6 +1233,8 @@ class Drill:
         print()
         print(
             f"server log: {self.notes['logged 503']} requests answered 503 for the database, "
+            f"{self.notes['logged not saved']} saves refused with 503 for Redis, "
+            f"{self.notes['logged late']} saves whose after-commit step missed Redis, "
             f"{self.notes['logged 500']} internal server errors, "
             f"{self.notes['gunicorn errors']} errors in a streamed answer (gunicorn), "
             f"{self.notes['timeouts']} worker timeouts"
@@ -1060,7 +1253,8 @@ class Drill:
         marks = self.marks
         bounds = {
             "steady": (marks["start"], marks["worker kill"]),
-            "worker kill": (marks["worker kill"], marks["database outage"]),
+            "worker kill": (marks["worker kill"], marks["cache outage"]),
+            "cache outage": (marks["cache outage"], marks["database outage"]),
             "database outage": (marks["database outage"], marks["database back"]),
             "recovery": (marks["database back"], marks["end"]),
         }
@@ -1160,7 +1354,7 @@ class Drill:
         cut_off = sum(
             1
             for r in records
-            if r.status is None and marks["killed"] <= r.finished < marks["database outage"]
+            if r.status is None and marks["killed"] <= r.finished < marks["cache outage"]
         )
 
         print()
@@ -1175,6 +1369,7 @@ class Drill:
             )
             + f"; {cut_off} requests cut off with the worker (no answer)"
         )
+        self.report_cache_outage(traffic, records)
         print(
             f"database outage: PostgreSQL {version}/{name} stopped in "
             f"{self.notes['stop took']:.1f} s, down {self.notes['down for']:.1f} s, started in "
@@ -1189,6 +1384,42 @@ class Drill:
                 f"signed-in sessions still valid: {self.notes['sessions kept']}"
             )
 
+    def report_cache_outage(self, traffic: Traffic, records: list[Record]) -> None:
+        """While Redis was down: pages answered, saves refused whole; afterwards, fresh pages."""
+        down, back = self.marks["redis down"], self.marks["redis back"]
+        pages = [
+            r
+            for r in records
+            if down <= r.started and r.finished <= back and r.kind not in WRITE_POSTS
+        ]
+        statuses = Counter(str(r.status) if r.status else r.error for r in pages)
+        failing = Counter(str(r.status) if r.status else r.error for r in pages if not ok(r))
+        saves = Counter(w.outcome for w in traffic.writes if down <= w.sent and w.answered <= back)
+        if failing:
+            self.failures.append(
+                f"while Redis was down, pages that need no cache failed: {describe(failing)}"
+            )
+        if saves["acknowledged"]:
+            self.failures.append(
+                f"{saves['acknowledged']} saves acknowledged while Redis was down, when the "
+                "content version could not move"
+            )
+        if not saves["not saved"]:
+            self.failures.append("no save was refused while Redis was down: nothing wrote then")
+        print(
+            f"cache outage: Redis shut down in {self.notes['redis stop took']:.1f} s (keys "
+            f"saved), down {self.notes['redis down for']:.1f} s, started with its keys in "
+            f"{self.notes['redis start took']:.1f} s; meanwhile pages answered "
+            f"{describe(statuses) or 'none'}; saves: {saves['not saved']} refused whole "
+            f'(503 "not saved"), {saves["acknowledged"]} acknowledged, '
+            f"{saves.total() - saves['not saved'] - saves['acknowledged']} other"
+        )
+        for moment, read, stale in self.notes["freshness"]:
+            print(
+                f"freshness {moment}: {read} reads of the pages that show the drill's writes, "
+                f"{len(stale)} older than the database"
+            )
+
     def report_writes(self, traffic: Traffic, verified: dict) -> None:
         outcomes = {
             kind: Counter(w.outcome for w in traffic.writes if w.kind == kind)
@@ -1199,14 +1430,16 @@ class Drill:
             print(
                 f"{kind}s: {counts['acknowledged']} acknowledged, "
                 f"{verified['stored'][kind]} stored; not acknowledged: "
-                f"{counts['unavailable']} answered 503, {counts['failed']} failed, "
+                f'{counts["not saved"]} answered 503 "not saved" (Redis down), '
+                f"{counts['unavailable']} answered 503 (database), {counts['failed']} failed, "
                 f"{counts['conflict']} edit conflicts, {counts['refused']} refused; "
                 f"not tried (form did not load): {traffic.unloaded[kind]}"
             )
         print(
             f"lost acknowledged writes: {len(verified['lost'])}; "
             f"written twice: {len(verified['duplicated'])}; "
-            f"stored although not acknowledged: {verified['stored_unacknowledged']}"
+            f"stored although not acknowledged: {verified['stored_unacknowledged']} "
+            f'(of them answered "not saved": {verified["stored_not_saved"]})'
         )
         half = verified["half"]
         print(
@@ -1216,6 +1449,10 @@ class Drill:
         if verified["lost"]:
             self.failures.append(
                 f"{len(verified['lost'])} acknowledged writes lost (first: {verified['lost'][0]})"
+            )
+        if verified["stored_not_saved"]:
+            self.failures.append(
+                f'{verified["stored_not_saved"]} saves answered "not saved" were stored'
             )
         if verified["duplicated"]:
             self.failures.append(f"{len(verified['duplicated'])} writes stored twice")
@@ -1239,6 +1476,8 @@ class Drill:
                 shutil.copyfile(self.tmp / "gunicorn.log", self.args.server_log)
             text = (self.tmp / "gunicorn.log").read_text(errors="replace")
             self.notes["logged 503"] = text.count("Database unavailable; answered")
+            self.notes["logged not saved"] = text.count("Page cache unavailable; refused")
+            self.notes["logged late"] = text.count("Page cache unavailable after a write")
             self.notes["logged 500"] = text.count("Internal Server Error: ")
             self.notes["gunicorn errors"] = text.count("Error handling request")
             self.notes["timeouts"] = text.count("WORKER TIMEOUT")
@@ -1254,6 +1493,7 @@ class Drill:
                     break
                 time.sleep(0.1)
         self.stop_server()
+        self.redis.kill()
         try:
             from django.db import connections
 
@@ -1262,7 +1502,6 @@ class Drill:
             pass
         if not self.args.keep_database:
             recreate_database(self.args, drop_only=True)
-            flush_redis(self.args.redis_url)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -1297,6 +1536,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60, help="steady traffic (60)")
     parser.add_argument("--kill-seconds", type=float, default=10, help="after the kill (10)")
+    parser.add_argument("--cache-outage-seconds", type=float, default=5, help="Redis down (5)")
     parser.add_argument("--outage-seconds", type=float, default=5, help="database down (5)")
     parser.add_argument(
         "--recovery-seconds", type=float, default=15, help="traffic once it is back (15)"
@@ -1313,7 +1553,9 @@ def main() -> int:
     parser.add_argument("--database", default="strategy_soak", help="created and dropped")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--pg-cluster", default="", help="VERSION/NAME (the only one)")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="emptied")
+    parser.add_argument(
+        "--redis-server", default="redis-server", help="the program run as the drill's own Redis"
+    )
     parser.add_argument("--keep-database", action="store_true", help="do not drop it")
     parser.add_argument("--server-log", type=Path, help="keep gunicorn's log in this file")
     parser.add_argument("--seed", type=int, default=1)
@@ -1326,7 +1568,13 @@ def main() -> int:
     drill = Drill(args)
     # A SIGTERM unwinds like Ctrl-C, so PostgreSQL is always started again.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    deadline = args.seconds + args.kill_seconds + args.outage_seconds + args.recovery_seconds
+    deadline = (
+        args.seconds
+        + args.kill_seconds
+        + args.cache_outage_seconds
+        + args.outage_seconds
+        + args.recovery_seconds
+    )
     signal.signal(signal.SIGALRM, signal.default_int_handler)
     signal.alarm(int(deadline + 180))  # a bound on the whole run, whatever hangs
     try:

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from config.page_cache import ContentVersionUnavailable
+
 
 class BrowserPolicyMiddleware:
     """Add BROWSER_POLICY_HEADERS: no camera, microphone, location or payment; no XSS filter."""
@@ -23,7 +25,7 @@ class BrowserPolicyMiddleware:
         return response
 
 
-# -- The database is unreachable: a clean 503 instead of a 500 ---------------------------
+# -- The database or the cache is unreachable: a clean 503 instead of a 500 ---------------
 
 # Raised when PostgreSQL is down, restarting or refusing connections, and when a
 # connection breaks mid-request; psycopg also raises OperationalError for a
@@ -32,6 +34,18 @@ class BrowserPolicyMiddleware:
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 UNAVAILABLE_DETAIL = "The site is briefly unavailable; try again in a minute."
+DATABASE_EXPLANATION = (
+    "The site cannot reach its database just now, usually for a few seconds while it "
+    "restarts. Please try again in a minute. If you were saving a change, check that it is "
+    "there once the page loads again."
+)
+NOT_SAVED_DETAIL = (
+    "Your change was not saved: the site cannot reach its cache just now. Try again in a minute."
+)
+NOT_SAVED_EXPLANATION = (
+    "The site cannot reach its cache just now, so your change was not saved: nothing was "
+    "changed. Please try again in a minute."
+)
 # Set on a request whose database error was turned into a 500 beneath this middleware.
 _ERROR_ATTRIBUTE = "_database_unavailable_error"
 
@@ -59,12 +73,28 @@ def database_unavailable_response(request, error) -> HttpResponse:
         request.path,
         exc_info=(type(error), error, error.__traceback__),
     )
+    return _unavailable(request, detail=UNAVAILABLE_DETAIL, explanation=DATABASE_EXPLANATION)
+
+
+def not_saved_response(request, error) -> HttpResponse:
+    """The 503 answer to a save refused, and rolled back, because the cache cannot be reached."""
+    logger.error(
+        "Page cache unavailable; refused %s %s with 503, nothing saved",
+        request.method,
+        request.path,
+        exc_info=(type(error), error, error.__traceback__),
+    )
+    return _unavailable(request, detail=NOT_SAVED_DETAIL, explanation=NOT_SAVED_EXPLANATION)
+
+
+def _unavailable(request, *, detail: str, explanation: str) -> HttpResponse:
     if request.path.startswith(reverse("api:index")):
-        response = JsonResponse({"detail": UNAVAILABLE_DETAIL}, status=503)
+        response = JsonResponse({"detail": detail}, status=503)
         response["Access-Control-Allow-Origin"] = "*"
     else:
         # No request, so no context processors: they would ask the database who is signed in.
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        page = render_to_string("503.html", {"explanation": explanation})
+        response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
@@ -81,6 +111,10 @@ class DatabaseUnavailableMiddleware:
     the header middlewares sit above this one, so the 503 gets their headers
     either way. Put this above SessionMiddleware: sessions, and so the signed-in
     user, are read from the database.
+
+    A save refused because the page cache cannot be reached (the view's
+    transaction rolled back, config/page_cache.py) gets the same 503, saying
+    that the change was not saved.
     """
 
     def __init__(self, get_response):
@@ -99,4 +133,6 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_UNAVAILABLE):
             return database_unavailable_response(request, exception)
+        if isinstance(exception, ContentVersionUnavailable):
+            return not_saved_response(request, exception)
         return None

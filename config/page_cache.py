@@ -12,12 +12,27 @@ above sessions and sign-in, answers their anonymous readers. The parts of a
 page that every reader sees alike are kept the same way with
 ``shared_fragment``, for the readers the page cache does not answer.
 
-Writes reach the counter two ways: a signal on every save and delete of a
+Writes reach the counter two ways: signals on every save and delete of a
 content model (and of people, whose names the pages show), and the end of
 :func:`strategy.services.recorded_change`, which wraps the bulk writes (CSV
 upload, MediaWiki import, revert) that send no signals.
+
+A save and the version move together. In the transaction that writes, before
+its first row can be seen, the write is counted *open* and the version moved
+on; when the cache cannot be reached, that raises ContentVersionUnavailable,
+the transaction rolls back and the request answers 503, nothing saved. While
+any write is open, readers neither serve nor store pages: they would render
+rows that are about to change. After the commit the version moves on again
+and the write is counted closed. If the cache is gone by then, the save
+stands; the count of open writes stays until its window passes, so pages are
+rendered for every reader meanwhile and none rendered from the old rows can be
+served afterwards. A write is counted in the current window of
+WRITE_WINDOW_SECONDS and the next one, and readers look at the current window:
+a write stays visible for one to two windows, and one whose process died (or
+whose transaction rolled back outside a request) holds readers no longer.
 """
 
+import contextlib
 import functools
 import hashlib
 import logging
@@ -30,19 +45,39 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from redis import RedisError
 
 VERSION_KEY = "content-version"
+# The number of writes open, one key per window of time (see the module's docstring).
+WRITES_KEY = "content-writes-open"
+# Longer than any request may run (gunicorn's timeout is 30 s), so that a write
+# made in a request is counted open until its commit.
+WRITE_WINDOW_SECONDS = 60
+# The version _read gives while another transaction is writing content. Versions
+# start at a clock reading, so nothing stored at this one can ever be served.
+WRITE_OPEN_VERSION = 0
 CONTENT_APPS = ("strategy", "programs", "scorecards", "reviews")
 SAFE_METHODS = ("GET", "HEAD")
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+class ContentVersionUnavailable(Exception):
+    """The cache could not be reached to move the content version on: the write must not stand."""
+
+    def __init__(self):
+        # No full stop: other messages quote it in sentences of their own.
+        super().__init__(
+            "the page cache cannot be reached, so readers could not be shown this change "
+            "and it was not saved"
+        )
 
 
 def content_version() -> int:
@@ -62,7 +97,8 @@ def _start_version() -> None:
     cache.add(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-# Whether this thread has read the page cache since it last moved the version on.
+# Per thread: whether it has read the page cache since it last moved the version
+# on (read_pages), and the windows in which it counted a write open (open_windows).
 _this_thread = threading.local()
 
 
@@ -74,24 +110,100 @@ def _bump() -> None:
         _start_version()
 
 
-def content_changed() -> None:
-    """Move the content version on: at once outside a transaction, else at commit.
+def _window() -> int:
+    return int(time.time() // WRITE_WINDOW_SECONDS)
 
-    Other processes only see a transaction's rows once it commits, so one bump
-    at commit serves them, however many rows it writes. Inside the transaction
-    only this thread can have read pages of the new rows' old state (a test
-    does, in its one long transaction), so it also bumps at once when it has
-    read the cache since its last bump. A transaction rolled back changes
-    nothing and bumps nothing at commit.
+
+def _writes_key(window: int) -> str:
+    return f"{WRITES_KEY}:{window}"
+
+
+def _open_write() -> None:
+    """Count a write open in this window and the next, then move the version on.
+
+    Raises ContentVersionUnavailable when the cache cannot be reached.
+    """
+    if getattr(_this_thread, "open_windows", None):
+        _close_write()  # left open by a transaction that rolled back
+    _this_thread.open_windows = []
+    now = _window()
+    try:
+        for window in (now, now + 1):
+            key = _writes_key(window)
+            # Each key outlives its own window (it is made during the one before, at
+            # the earliest), so no write it counts is forgotten while readers look.
+            if not cache.add(key, 1, timeout=2 * WRITE_WINDOW_SECONDS):
+                try:
+                    cache.incr(key)
+                except ValueError:  # evicted since the add
+                    cache.add(key, 1, timeout=2 * WRITE_WINDOW_SECONDS)
+            _this_thread.open_windows.append(window)
+        _bump()
+    except RedisError as error:
+        raise ContentVersionUnavailable from error
+
+
+def _close_write() -> None:
+    """Move the version on again, then count the write closed. Never raises.
+
+    It runs after the commit (or after a rollback). The second move makes
+    unreachable any page stored while the open write could not be seen (its
+    count evicted, or the transaction outlived its windows). When the cache
+    cannot be reached, the count stays until its windows pass, and readers are
+    not served stored pages until then.
+    """
+    windows = getattr(_this_thread, "open_windows", None) or []
+    _this_thread.open_windows = []
+    try:
+        _bump()
+        now = _window()
+        for window in windows:
+            if window >= now:  # readers never look at a past window again
+                with contextlib.suppress(ValueError):  # evicted: nothing left to count
+                    cache.decr(_writes_key(window))
+    except RedisError:
+        logger.warning(
+            "Page cache unavailable after a write; no cached page is served for up to %s s",
+            2 * WRITE_WINDOW_SECONDS,
+            exc_info=True,
+        )
+
+
+def _opened_in(connection) -> bool:
+    """Whether this connection's open transaction has counted its write open."""
+    return any(callback is _close_write for _, callback, _ in connection.run_on_commit)
+
+
+def _own_open_writes(window: int) -> int:
+    """How many of the writes counted in ``window`` are this thread's open transaction's."""
+    if window not in (getattr(_this_thread, "open_windows", None) or ()):
+        return 0
+    connection = transaction.get_connection()
+    return int(connection.in_atomic_block and _opened_in(connection))
+
+
+def content_changed() -> None:
+    """Content is written in this transaction: move the version on with it.
+
+    Call it inside the transaction that writes, before or after its rows. The
+    first call opens the write (counted open, version moved on) and the commit
+    closes it; when the cache cannot be reached it raises
+    ContentVersionUnavailable, which rolls the transaction back. Inside the
+    transaction only this thread can have read pages of the new rows' old
+    state (a test does, in its one long transaction), so when it has, the
+    version also moves on at once. A transaction rolled back leaves its write
+    open until its request ends, or this thread's next write.
     """
     connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _bump()
-        return
-    if not any(callback is _bump for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_bump)
-    if getattr(_this_thread, "read_pages", False):
-        _bump()
+    if not _opened_in(connection):
+        _open_write()
+        # Outside a transaction this closes the write at once.
+        transaction.on_commit(_close_write)
+    elif getattr(_this_thread, "read_pages", False):
+        try:
+            _bump()
+        except RedisError as error:
+            raise ContentVersionUnavailable from error
 
 
 def version_moved_on(**kwargs) -> None:
@@ -99,14 +211,40 @@ def version_moved_on(**kwargs) -> None:
     _bump()
 
 
+def _shows_on_pages(update_fields) -> bool:
+    # Signing in changes nothing a page shows.
+    return not (update_fields and set(update_fields) <= {"last_login"})
+
+
+def _saving(sender, update_fields=None, **kwargs):
+    if not _shows_on_pages(update_fields):
+        return
+    if transaction.get_connection().in_atomic_block:
+        content_changed()
+    else:
+        # A save of its own, committed as soon as it is written: opened before
+        # the row, so that a failure saves nothing, and closed after it.
+        _open_write()
+
+
 def _saved(sender, update_fields=None, **kwargs):
-    if update_fields and set(update_fields) <= {"last_login"}:
-        return  # signing in changes nothing a page shows
-    content_changed()
+    if _shows_on_pages(update_fields) and not transaction.get_connection().in_atomic_block:
+        _close_write()
 
 
 def _changed(sender, **kwargs):
     content_changed()
+
+
+def _close_left_open(**kwargs) -> None:
+    """When a request ends, close the write of a transaction that rolled back.
+
+    A committed transaction closed its own; a rolled-back one would hold
+    readers until its windows passed.
+    """
+    left_open = getattr(_this_thread, "open_windows", None)
+    if left_open and not transaction.get_connection().in_atomic_block:
+        _close_write()
 
 
 def watch_content() -> None:
@@ -114,6 +252,7 @@ def watch_content() -> None:
     models = [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
     models.append(apps.get_model(settings.AUTH_USER_MODEL))
     for model in models:
+        pre_save.connect(_saving, sender=model, dispatch_uid=f"page-cache-saving-{model._meta}")
         post_save.connect(_saved, sender=model, dispatch_uid=f"page-cache-save-{model._meta}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"page-cache-del-{model._meta}")
         for field in model._meta.local_many_to_many:
@@ -125,6 +264,7 @@ def watch_content() -> None:
     # them alone.
     for model in apps.get_app_config("reversion").get_models():
         post_delete.connect(_changed, sender=model, dispatch_uid=f"page-cache-del-{model._meta}")
+    request_finished.connect(_close_left_open, dispatch_uid="page-cache-close-left-open")
 
 
 def cache_for_anonymous(view=None, *, query: tuple[str, ...] = ()):
@@ -153,11 +293,18 @@ def _read(key: str) -> tuple[int, tuple | None]:
     """The content version, and what ``key`` holds if it was stored at that version.
 
     Entries are tuples whose first item is the version they were made at; one
-    of an older version counts as missing. One round trip.
+    of an older version counts as missing. While another transaction has a
+    write open, the version is WRITE_OPEN_VERSION and nothing is found: store
+    nothing at it. One round trip.
     """
-    found = cache.get_many([VERSION_KEY, key])
+    window = _window()
+    writes_key = _writes_key(window)
+    found = cache.get_many([VERSION_KEY, writes_key, key])
     version = _current_version(found.get(VERSION_KEY))
     _this_thread.read_pages = True
+    # A transaction sees its own rows, so its own write does not hold it.
+    if found.get(writes_key, 0) > _own_open_writes(window):
+        return WRITE_OPEN_VERSION, None
     stored = found.get(key)
     if stored is not None and stored[0] == version:
         return version, stored[1:]
@@ -187,6 +334,8 @@ def shared_fragment(name: str, render: Callable[[], T]) -> T:
     # The version was read before rendering: a write during the render moves it
     # on, and the next reader renders again.
     fragment = render()
+    if version == WRITE_OPEN_VERSION:
+        return fragment
     try:
         cache.set(key, (version, fragment), settings.FRAGMENT_CACHE_SECONDS)
     except RedisError:
@@ -243,9 +392,10 @@ class AnonymousPageCacheMiddleware:
     It sits above sessions, sign-in and the header middlewares: a cached page
     is stored with the headers they gave it (framing, content policy, CORS),
     and a hit skips all of them. Anything that signs a reader in, sets a
-    cookie or hands out a CSRF token is never stored. While the cache cannot
-    be reached, pages are rendered for every request; writes, which must move
-    the version on, fail until it is back.
+    cookie or hands out a CSRF token is never stored, nor is anything while a
+    write is open. While the cache cannot be reached, pages are rendered for
+    every request; saves, which must move the version on, are refused with a
+    503 until it is back.
     """
 
     def __init__(self, get_response):
@@ -271,7 +421,7 @@ class AnonymousPageCacheMiddleware:
         # The version was read before rendering: a write during the render moves
         # it on, and the next reader renders the page again.
         response = self.get_response(request)
-        if _is_shareable(request, response):
+        if version != WRITE_OPEN_VERSION and _is_shareable(request, response):
             headers = {name: value for name, value in response.items() if name != "Set-Cookie"}
             try:
                 cache.set(key, (version, response.content, headers), settings.PAGE_CACHE_SECONDS)

@@ -3,7 +3,7 @@ import os
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from redis import ConnectionError as RedisConnectionError
 
 from tests.strategy.factories import (
@@ -47,17 +47,32 @@ def page_cache(settings):
     cache.clear()
 
 
-@pytest.fixture
-def cache_down(monkeypatch):
-    """Make the shared cache's ``method`` ("get_many", "set") fail as an unreachable Redis does."""
+class CacheOutage:
+    """Calls to the shared cache that fail, in every thread, as an unreachable Redis does."""
 
-    def cut(method: str):
+    def __init__(self):
+        self._patches = pytest.MonkeyPatch()
+
+    def __call__(self, *methods: str) -> None:
+        """Make ``methods`` ("get_many", "set", ...) fail until ``end()``."""
+
         def unreachable(*args, **kwargs):
             raise RedisConnectionError("Connection refused")
 
-        monkeypatch.setattr(cache, method, unreachable)
+        for method in methods:
+            self._patches.setattr(type(caches["default"]), method, unreachable)
 
-    return cut
+    def end(self) -> None:
+        self._patches.undo()
+
+
+@pytest.fixture
+def cache_down():
+    """``cache_down("get_many", ...)`` cuts those calls to the shared cache; ``cache_down.end()``
+    brings it back, as the end of the test does."""
+    outage = CacheOutage()
+    yield outage
+    outage.end()
 
 
 @pytest.fixture(autouse=True)

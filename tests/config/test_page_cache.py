@@ -274,28 +274,31 @@ def test_pages_that_are_not_marked_are_never_cached(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_moves_the_version_on_once_at_commit_however_many_rows():
+def test_a_transaction_moves_the_version_on_as_it_writes_and_at_commit_however_many_rows():
     measure = MeasureFactory()
     before = page_cache.content_version()
 
     with transaction.atomic():
         for period in ("2025-Q1", "2025-Q2", "2025-Q3"):
             DataPointFactory(measure=measure, period=period)
-        assert page_cache.content_version() == before
+        assert page_cache.content_version() == before + 1
 
-    assert page_cache.content_version() == before + 1
+    assert page_cache.content_version() == before + 2
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_rolled_back_does_not_move_the_version_on():
-    measure = MeasureFactory()
-    before = page_cache.content_version()
+def test_a_transaction_rolled_back_holds_readers_only_until_its_request_ends(client, page):
+    fetch(client, page.get_absolute_url())
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        DataPointFactory(measure=measure, period="2025-Q1")
+        DataPointFactory(measure__objective__strategy=page, period="2025-Q1")
         raise RuntimeError
 
-    assert page_cache.content_version() == before
+    # Its write is still counted open: the page is rendered, not served or stored…
+    assert not fetch(client, page.get_absolute_url()).has_header("X-Page-Cache")
+    # …until the request that made it ends (here, the one just made).
+    assert fetch(client, page.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert fetch(client, page.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
 def test_migrating_moves_the_version_on(page):

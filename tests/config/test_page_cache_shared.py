@@ -1,9 +1,12 @@
-"""Two server processes sharing one Redis: an edit through one shows through the other at once."""
+"""Two server processes sharing one Redis: an edit through one shows through the other at once,
+and a save while Redis is down leaves neither serving an old page."""
 
 import datetime
 import http.client
 import os
 import re
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -100,6 +105,46 @@ class Server:
         self.process.wait(timeout=10)
 
 
+class RedisServer:
+    """A Redis of the test's own, on a free port, that it may stop and start again."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.start()
+
+    def client(self) -> redis.Redis:
+        # No retries: they would wait out a shutdown that closes the connection, as it should.
+        return redis.Redis(port=self.port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
+
+    def start(self):
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--dir", str(self.directory), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                if self.client().ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        """Shut down, keeping its keys on disk: they come back with it, as after an outage
+        of the network or of a Redis that persists them."""
+        self.client().shutdown(save=True)
+        self.process.wait(timeout=10)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
 def manage(environment, *arguments, stdin=None) -> str:
     result = subprocess.run(  # noqa: S603 - fixed argv, no shell
         [sys.executable, "manage.py", *arguments],
@@ -166,6 +211,57 @@ def test_a_review_posted_through_one_process_shows_through_the_other_at_once(env
     finally:
         first.stop()
         second.stop()
+
+
+def post_review(server, session, comments):
+    """A reviewer's review posted through ``server``, with a CSRF token of their own."""
+    token = secrets.token_hex(16)
+    return server.request(
+        "POST",
+        "/strategies/dmi/reviews/",
+        body=urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "reviewed_on": datetime.datetime.now(TIME_ZONE).date().isoformat(),
+                "comments": comments,
+            }
+        ),
+        headers={
+            "Cookie": f"sessionid={session}; csrftoken={token}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+
+
+@pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+def test_a_save_while_redis_is_down_is_refused_and_no_process_serves_an_old_page_after(
+    environment, tmp_path
+):
+    cache = RedisServer(tmp_path)
+    environment["CACHE_URL"] = cache.url
+    manage(environment, "migrate", "--no-input")
+    session = manage(environment, "shell", stdin=SET_UP_SITE).strip().splitlines()[-1]
+    writer, reader = Server(environment), Server(environment)
+    try:
+        assert reader.request("GET", "/strategies/dmi/").getheader("X-Page-Cache") == "miss"
+        assert reader.request("GET", "/strategies/dmi/").getheader("X-Page-Cache") == "hit"
+
+        cache.stop()
+        refused = post_review(writer, session, "Cite the 2025 overdose report.")
+        cache.start()
+
+        assert refused.status == 503, refused.text
+        assert "your change was not saved" in refused.text
+        after = reader.request("GET", "/strategies/dmi/")
+        assert "Cite the 2025 overdose report." not in after.text
+        assert post_review(writer, session, "Add the 2026 school survey.").status == 302
+        seen = reader.request("GET", "/strategies/dmi/")
+        assert "Add the 2026 school survey." in seen.text
+        assert "Cite the 2025 overdose report." not in seen.text, "the refused save was kept"
+    finally:
+        writer.stop()
+        reader.stop()
+        cache.kill()
 
 
 def test_the_cache_client_reuses_one_redis_client_per_server():
