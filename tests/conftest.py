@@ -19,13 +19,19 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """SQLITE_TEST_DATABASE=path runs the tests on that file rather than in memory.
 
     Threads share an in-memory test database in SQLite's shared-cache mode, which
-    refuses a locked table at once instead of waiting; tests of two connections
-    writing at once need a file, as the site has.
+    locks whole tables and refuses a locked one at once instead of waiting. There,
+    a transaction that takes the write lock as it begins (the site's setting, for
+    files) would stop every other thread from reading, so in memory transactions
+    lock when they first write. Tests of two connections writing at once need a
+    file, as the site has.
     """
     from django.conf import settings
 
+    database = settings.DATABASES["default"]
     if path := os.environ.get("SQLITE_TEST_DATABASE"):
-        settings.DATABASES["default"]["TEST"]["NAME"] = path
+        database["TEST"]["NAME"] = path
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        database["OPTIONS"].pop("transaction_mode", None)
 
 
 @pytest.fixture(autouse=True)
