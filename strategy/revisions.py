@@ -182,17 +182,20 @@ def _page_objects(page: Strategy) -> list[Model]:
     the rows of that relation depth first; a row met twice counts once.
     """
     children = _followed_rows([page])
+    follows = {model: _get_options(model).follow for model, _ in children}
+    follows[type(page)] = _get_options(type(page)).follow
     ordered: list[Model] = []
     seen: set[tuple[type[Model], object]] = set()
 
     def visit(obj: Model) -> None:
-        key = (type(obj), obj.pk)
+        model = type(obj)
+        key = (model, obj.pk)
         if key in seen:
             return
         seen.add(key)
         ordered.append(obj)
-        for name in _get_options(type(obj)).follow:
-            for child in children[(type(obj), name)].get(obj.pk, ()):
+        for name in follows.get(model, ()):
+            for child in children[(model, name)].get(obj.pk, ()):
                 visit(child)
 
     visit(page)
