@@ -296,6 +296,8 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
             form.is_valid()
             and pending.get("strategy") == strategy.pk
             and secrets.compare_digest(pending.get("token", ""), form.cleaned_data["token"])
+            # A preview kept before the file's text was stored under this key.
+            and "text" in pending
         ):
             messages.error(
                 request,

@@ -610,6 +610,27 @@ def test_a_confirmation_is_refused_once_used_or_replaced(client, owner, page, bu
     assert Revision.objects.count() == 1
 
 
+def test_a_preview_kept_in_the_older_form_is_refused_as_out_of_date(
+    client, owner, page, burglaries
+):
+    client.force_login(owner)
+    response = post_file(
+        client, page, csv_file("measure,period,value", "Burglaries reported,2025,1")
+    )
+    token = response.context["confirm_form"].initial["token"]
+    session = client.session
+    pending = session["scorecard_upload"]
+    pending["data"] = pending.pop("text")
+    session["scorecard_upload"] = pending
+    session.save()
+
+    response = client.post(confirm_url(page), {"token": token}, follow=True)
+
+    assert response.redirect_chain[-1][0] == upload_url(page)
+    assert "That preview is out of date or was not found" in messages_of(response)[0]
+    assert DataPoint.objects.count() == 1
+
+
 def test_a_confirmation_for_another_page_is_refused(client, owner, page, burglaries):
     other = StrategyFactory(page_manager=owner)
     client.force_login(owner)
