@@ -19,7 +19,9 @@ bench/site.py) with bulk inserts and:
   times: without any cache, with the page cache off (the strategy page's
   shared content cached) and with the page cache on (Redis when it answers on
   127.0.0.1:6379); and the resident memory of the workers afterwards;
-- times importing a generated 500-page MediaWiki dump into an empty site.
+- times importing a generated 500-page MediaWiki dump into an empty site;
+- times previewing and applying a 100,000-row CSV upload through the admin
+  (bench/uploads.py) against its targets.
 
 It prints a table and writes bench/results.json. Timings drift on shared
 machines; the ratios, measured side by side, are the figures to compare.
@@ -388,6 +390,10 @@ def print_report(results: dict) -> None:
     if "wiki_import" in results:
         wiki = results["wiki_import"]
         print(f"imported a {wiki['pages']}-page MediaWiki dump in {wiki['seconds']:.1f} s")
+    if "upload" in results:
+        from bench.uploads import report_lines
+
+        print("\n".join(report_lines(results["upload"])))
 
 
 def main() -> int:
@@ -398,6 +404,7 @@ def main() -> int:
     parser.add_argument("--load-seconds", type=int, default=10, help="wrk run per page")
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
     parser.add_argument("--no-import", action="store_true", help="skip the MediaWiki import")
+    parser.add_argument("--no-upload", action="store_true", help="skip the 100,000-row upload")
     options = parser.parse_args()
     if not options.no_load and shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk), or pass --no-load.")
@@ -451,6 +458,11 @@ def main() -> int:
 
             empty_database()
             results["wiki_import"] = time_import(pages=500)
+        if not options.no_upload:
+            from bench.uploads import time_upload
+
+            empty_database()
+            results["upload"] = time_upload(rows=100_000)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -6,7 +6,12 @@ the page as it stands and sorts the rows into additions, changes and unchanged
 rows, or lists every problem with its line number (the header is line 1).
 ``apply_upload`` reads the file again against the database as it is then, and
 writes the whole file in one transaction and one revision of the page, or
-nothing at all.
+nothing at all. The file is decoded once: a preview keeps its text, which is
+what the confirmation passes back.
+
+A file up to the size limit (about 100,000 rows) previews and applies in
+seconds: rows are written with multi-row inserts and the page's revision is
+written in bulk (``strategy.revisions``); see docs/performance.md, "Uploads".
 """
 
 import csv
@@ -16,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -24,6 +28,7 @@ from scorecards.exports import FORMULA_STARTS
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
 from scorecards.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
 from strategy.models import Strategy
+from strategy.revisions import insert_rows, record_page_revision
 from strategy.services import recorded_change
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -89,6 +94,8 @@ class UploadPreview:
     """What applying a file would do; nothing may be applied while ``errors`` is not empty."""
 
     errors: list[RowError] = field(default_factory=list)
+    # The file's text once decoded: a confirmation reads it again as it is.
+    text: str = ""
     added: list[PlannedRow] = field(default_factory=list)
     changed: list[PlannedRow] = field(default_factory=list)
     unchanged: list[PlannedRow] = field(default_factory=list)
@@ -133,12 +140,16 @@ class UploadRefused(ValidationError):
         self.preview = preview
 
 
-def preview_upload(*, strategy: Strategy, data: bytes) -> UploadPreview:
-    """Read a CSV file against the page's measures and data. Two queries; writes nothing."""
+def preview_upload(*, strategy: Strategy, data: bytes | str) -> UploadPreview:
+    """Read a CSV file against the page's measures and data. Two queries; writes nothing.
+
+    ``data`` is the file as uploaded, or the ``text`` of an earlier preview of it.
+    """
     preview = UploadPreview()
     text = _decode(data, preview.errors)
     if text is None:
         return preview
+    preview.text = text
     rows = _read_rows(text, preview.errors)
     if rows is None:
         return preview
@@ -157,11 +168,15 @@ def preview_upload(*, strategy: Strategy, data: bytes) -> UploadPreview:
         for point in DataPoint.objects.filter(measure__objective__strategy=strategy)
     }
     seen: dict[tuple[int, str], int] = {}
+    readings: dict[str, dict] = {"measure": {}, "period": {}, "value": {}}
     for line, cells in records:
-        row = _read_record(line, cells, columns, measures, seen, preview.errors)
+        row = _read_record(line, cells, columns, measures, seen, readings, preview.errors)
         if row is None:
             continue
-        planned = PlannedRow(**row, existing=stored.get((row["measure"].pk, row["period"].label)))
+        measure, period, value, note = row
+        planned = PlannedRow(
+            line, measure, period, value, note, stored.get((measure.id, period.label))
+        )
         if planned.existing is None:
             preview.added.append(planned)
         elif planned.is_unchanged:
@@ -173,7 +188,7 @@ def preview_upload(*, strategy: Strategy, data: bytes) -> UploadPreview:
 
 
 def apply_upload(
-    *, strategy: Strategy, data: bytes, user, expected_plan: str | None = None
+    *, strategy: Strategy, data: bytes | str, user, expected_plan: str | None = None
 ) -> UploadResult:
     """Write the whole file in one transaction and one revision of the page, or nothing.
 
@@ -181,8 +196,9 @@ def apply_upload(
     against a concurrent upload on PostgreSQL). Raises ``UploadRefused`` when
     the file has errors, or when ``expected_plan`` (the ``plan`` of the preview
     the user confirmed) no longer matches what would be written; raises
-    ``PermissionDenied`` if ``user`` may not change the page. A constant number
-    of queries for the rows, plus reversion's walk through the page.
+    ``PermissionDenied`` if ``user`` may not change the page. ``data`` is as
+    for ``preview_upload``. A constant number of queries up to 1,000 rows
+    written (one more for each 1,000 on PostgreSQL), whatever the page holds.
     """
     try:
         with transaction.atomic():
@@ -225,34 +241,45 @@ def _write(*, page: Strategy, preview: UploadPreview, user) -> None:
         f"Uploaded scorecard data ({len(preview.added)} added, {len(preview.changed)} changed)"
     )
     with recorded_change(user=user, comment=comment):
-        # Bulk writes skip DataPoint.save(), so the normalised label and
-        # period_start come from the parsed period here.
-        DataPoint.objects.bulk_create(
-            DataPoint(
-                measure=row.measure,
-                period=row.period.label,
-                period_start=row.period.start,
-                value=row.value,
-                note=row.new_note,
-            )
-            for row in preview.added
+        # The rows go in without DataPoint.save(), so the normalised label and
+        # period_start come from the parsed period here. A value stored for
+        # one of the added periods since the preview raises IntegrityError.
+        insert_rows(
+            DataPoint,
+            ("measure", "period", "period_start", "value", "note"),
+            (
+                (row.measure.pk, row.period.label, row.period.start, row.value, row.new_note)
+                for row in preview.added
+            ),
         )
-        points = []
-        for row in preview.changed:
-            point = row.existing
-            point.value, point.note = row.value, row.new_note
-            points.append(point)
-        DataPoint.objects.bulk_update(points, ["value", "note"])
-        # The page follows its objectives, measures and data points, so the
-        # revision holds the whole page, new and changed points included.
-        reversion.add_to_revision(page)
+        insert_rows(
+            DataPoint,
+            ("id", "measure", "period", "period_start", "value", "note"),
+            (
+                (
+                    row.existing.pk,
+                    row.existing.measure_id,
+                    row.existing.period,
+                    row.existing.period_start,
+                    row.value,
+                    row.new_note,
+                )
+                for row in preview.changed
+            ),
+            update_on_conflict=("value", "note"),
+        )
+        # The revision holds the whole page, new and changed points included.
+        record_page_revision(page)
 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _decode(data: bytes, errors: list[RowError]) -> str | None:
+def _decode(data: bytes | str, errors: list[RowError]) -> str | None:
+    if isinstance(data, str):
+        # Decoded and checked by an earlier preview.
+        return data
     if len(data) > MAX_UPLOAD_BYTES:
         errors.append(RowError(None, f"The file is larger than {MAX_UPLOAD_LABEL}."))
         return None
@@ -294,7 +321,8 @@ def _read_rows(text: str, errors: list[RowError]):
     try:
         for cells in reader:
             line, last_line = last_line + 1, reader.line_num
-            if any(cell.strip() for cell in cells) or line == 1:
+            # A row is blank when its cells are (spreadsheets export rows of empty cells).
+            if line == 1 or "".join(cells).strip():
                 rows.append((line, cells))
     except csv.Error as error:
         errors.append(RowError(last_line + 1, f"The file cannot be read as CSV: {error}."))
@@ -344,10 +372,13 @@ def _measures_by_name(strategy: Strategy) -> dict[str, list[Measure]]:
     return measures
 
 
-def _read_record(line, cells, columns, measures, seen, errors) -> dict | None:
-    """The row's fields ready for a ``PlannedRow``, or None after adding its problems to errors."""
-    extra = cells[len(columns) :]
-    if any(cell.strip() for cell in extra):
+def _read_record(line, cells, columns, measures, seen, readings, errors) -> tuple | None:
+    """The row's measure, period, value and note, or None after adding its problems to errors.
+
+    ``readings`` keeps what each measure, period and value text read as: a
+    large file repeats them.
+    """
+    if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
         errors.append(
             RowError(
                 line,
@@ -356,29 +387,43 @@ def _read_record(line, cells, columns, measures, seen, errors) -> dict | None:
             )
         )
         return None
+    width = len(cells)
+    texts = {name: cells[index].strip() if index < width else "" for name, index in columns.items()}
 
-    def cell(name: str) -> str:
-        index = columns.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
-
-    problems = []
-    measure = _read_measure(cell("measure"), measures, problems)
-    period = _read_period(cell("period"), problems)
-    value = _read_value(cell("value"), problems)
-    note = cell("note") if "note" in columns else None
+    problems: list[str] = []
+    measure = _remembered(
+        readings["measure"],
+        lambda name, found: _read_measure(name, measures, found),
+        texts["measure"],
+        problems,
+    )
+    period = _remembered(readings["period"], _read_period, texts["period"], problems)
+    value = _remembered(readings["value"], _read_value, texts["value"], problems)
+    note = texts.get("note")
     if note is not None and len(note) > _NOTE_LENGTH:
         problems.append(f"the note is longer than {_NOTE_LENGTH} characters")
     if measure and period:
-        key = (measure.pk, period.label)
+        key = (measure.id, period.label)
         if key in seen:
             problems.append(f"“{measure.name}” for {period.label} is already on line {seen[key]}")
         else:
             seen[key] = line
-    for problem in problems:
-        errors.append(RowError(line, problem[0].upper() + problem[1:] + "."))
     if problems:
+        errors.extend(
+            RowError(line, problem[0].upper() + problem[1:] + ".") for problem in problems
+        )
         return None
-    return {"line": line, "measure": measure, "period": period, "value": value, "note": note}
+    return measure, period, value, note
+
+
+def _remembered(readings: dict, read, text: str, problems: list[str]):
+    """``read(text, problems)``, reading each distinct text once."""
+    if text not in readings:
+        found: list[str] = []
+        readings[text] = (read(text, found), found)
+    result, found = readings[text]
+    problems += found
+    return result
 
 
 def _read_measure(name: str, measures, problems: list[str]) -> Measure | None:

@@ -2,6 +2,7 @@ import csv
 import datetime
 import io
 import secrets
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -134,6 +135,32 @@ class ReviewDueFilter(admin.SimpleListFilter):
 # the preview the user saw. A new preview replaces it, so an older tab's
 # confirmation is refused as stale.
 PENDING_UPLOAD = "scorecard_upload"
+# Rows (and problems) the preview lists of each kind; a sentence counts the rest.
+PREVIEW_LISTED_ROWS = 100
+
+
+@dataclass(frozen=True)
+class ListedRows:
+    """The first rows of one kind that a preview lists, and how many more there are."""
+
+    rows: list
+    more: int
+
+    @property
+    def more_label(self) -> str:
+        return f"{self.more:,}"
+
+
+def _listed_rows(preview: uploads.UploadPreview) -> dict[str, ListedRows]:
+    return {
+        kind: ListedRows(rows[:PREVIEW_LISTED_ROWS], max(0, len(rows) - PREVIEW_LISTED_ROWS))
+        for kind, rows in (
+            ("errors", preview.errors),
+            ("added", preview.added),
+            ("changed", preview.changed),
+            ("unchanged", preview.unchanged),
+        )
+    }
 
 
 @admin.register(Strategy)
@@ -223,9 +250,8 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
         if request.method == "POST":
             form = DataUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                data = form.cleaned_data["file"]
-                preview = uploads.preview_upload(strategy=strategy, data=data)
-                return self._render_preview(request, strategy, preview, data)
+                preview = uploads.preview_upload(strategy=strategy, data=form.cleaned_data["file"])
+                return self._render_preview(request, strategy, preview)
         else:
             form = DataUploadForm()
         context = self._upload_context(
@@ -237,8 +263,8 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
         )
         return TemplateResponse(request, "admin/strategy/strategy/upload_data.html", context)
 
-    def _render_preview(self, request, strategy, preview, data: bytes):
-        """Show a preview; keep the file in the session when it may be confirmed."""
+    def _render_preview(self, request, strategy, preview):
+        """Show a preview; keep the file's text in the session when it may be confirmed."""
         confirm_form = None
         request.session.pop(PENDING_UPLOAD, None)
         if preview.can_apply:
@@ -246,8 +272,7 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
             request.session[PENDING_UPLOAD] = {
                 "strategy": strategy.pk,
                 "token": token,
-                # The preview decoded it, so the text is UTF-8 (a BOM survives).
-                "data": data.decode("utf-8"),
+                "text": preview.text,
                 "plan": preview.plan,
             }
             confirm_form = DataUploadConfirmForm(initial={"token": token})
@@ -256,6 +281,7 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
             strategy,
             title="Check the upload",
             preview=preview,
+            listed=_listed_rows(preview),
             confirm_form=confirm_form,
         )
         return TemplateResponse(request, "admin/strategy/strategy/upload_preview.html", context)
@@ -270,6 +296,8 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
             form.is_valid()
             and pending.get("strategy") == strategy.pk
             and secrets.compare_digest(pending.get("token", ""), form.cleaned_data["token"])
+            # A preview kept before the file's text was stored under this key.
+            and "text" in pending
         ):
             messages.error(
                 request,
@@ -278,14 +306,16 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
             )
             return redirect(upload_url)
         del request.session[PENDING_UPLOAD]
-        data = pending["data"].encode("utf-8")
         try:
             result = uploads.apply_upload(
-                strategy=strategy, data=data, user=request.user, expected_plan=pending["plan"]
+                strategy=strategy,
+                data=pending["text"],
+                user=request.user,
+                expected_plan=pending["plan"],
             )
         except uploads.UploadRefused as refused:
             messages.error(request, refused.message)
-            return self._render_preview(request, strategy, refused.preview, data)
+            return self._render_preview(request, strategy, refused.preview)
         messages.success(
             request,
             f"Uploaded scorecard data: {result.added} added, {result.changed} changed, "

@@ -1,5 +1,6 @@
 """Uploading a strategy page's measure data as CSV: preview, then apply all of it or nothing."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -383,7 +384,8 @@ def test_apply_writes_nothing_when_it_fails_halfway(monkeypatch, page, owner, bu
     def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(DataPoint.objects, "bulk_update", fail)
+    # After the new and the changed rows are written, before the revision.
+    monkeypatch.setattr(uploads, "record_page_revision", fail)
     data = csv_file(
         "measure,period,value", "Burglaries reported,2024-Q1,1", "Burglaries reported,2025,2"
     )
@@ -429,6 +431,42 @@ def test_apply_costs_the_same_queries_for_3_rows_and_for_60(page, owner, burglar
     # Reversion's walk through the page depends on the page, not on the file.
     assert small == large
     assert large <= 32
+
+
+def daily_upload(rows: int) -> bytes:
+    """A file that changes the stored value and adds ``rows - 1`` daily values."""
+    lines = ["measure,period,value,note", "Burglaries reported,2024-Q1,99,changed"]
+    lines += [
+        f"Calls for service,{datetime.date(2020, 1, 1) + datetime.timedelta(days=n)},{n},"
+        for n in range(rows - 1)
+    ]
+    return csv_file(*lines)
+
+
+def test_preview_and_apply_cost_the_same_queries_for_10_rows_and_for_500(
+    page, owner, burglaries, calls
+):
+    def queries(run) -> int:
+        ContentType.objects.clear_cache()
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            run()
+            transaction.set_rollback(True)
+        return len(captured)
+
+    def counts(rows: int) -> tuple[int, int]:
+        data = daily_upload(rows)
+        # A freshly signed-in user: no rights read yet.
+        user = type(owner).objects.get(pk=owner.pk)
+        return (
+            queries(lambda: preview_upload(strategy=page, data=data)),
+            queries(lambda: apply_upload(strategy=page, data=data, user=user)),
+        )
+
+    # Preview: the measures and the stored values. Apply: the user's rights, the
+    # page (locked), the preview's two, the new and the changed values, the page's
+    # parts (one query per kind), the revision, its content types and versions,
+    # and the savepoints around them.
+    assert counts(10) == counts(500) == (2, 23)
 
 
 def test_preview_costs_two_queries(page, burglaries, calls, django_assert_num_queries):
@@ -498,6 +536,39 @@ def test_upload_shows_a_preview_and_saves_only_on_confirmation(client, owner, pa
     assert Revision.objects.get().user == owner
 
 
+def test_a_large_preview_lists_the_first_rows_of_each_kind_and_counts_the_rest(
+    client, owner, page, burglaries, calls
+):
+    client.force_login(owner)
+
+    response = post_file(client, page, daily_upload(251))
+
+    assert "To add (250)" in response.text
+    assert "To change (1)" in response.text
+    added = response.text.split('id="upload-added"')[1].split("</table>")[0]
+    assert added.count("<tr>") == 1 + 100  # the header and the first hundred
+    assert "… and 150 more rows to add, not listed here." in response.text
+    assert "more rows to change" not in response.text
+    assert "Saving adds 250 values and changes 1" in response.text
+    token = response.context["confirm_form"].initial["token"]
+    client.post(confirm_url(page), {"token": token})
+    assert DataPoint.objects.filter(measure=calls).count() == 250
+
+
+def test_a_preview_with_many_problems_lists_the_first_and_counts_the_rest(
+    client, owner, page, burglaries
+):
+    client.force_login(owner)
+    data = csv_file("measure,period,value", *[f"Arrests,{1901 + n},1" for n in range(1234)])
+
+    response = post_file(client, page, data)
+
+    assert "The file has 1234 problems; nothing was written." in response.text
+    assert "Line 101: This page has no measure named “Arrests”." in response.text
+    assert "Line 102:" not in response.text
+    assert "… and 1,134 more problems, not listed here." in response.text
+
+
 def test_preview_with_errors_offers_no_confirmation(client, owner, page, burglaries):
     client.force_login(owner)
 
@@ -537,6 +608,27 @@ def test_a_confirmation_is_refused_once_used_or_replaced(client, owner, page, bu
     assert client.post(confirm_url(page), {"token": new_token}).url == upload_url(page)
     assert set(DataPoint.objects.values_list("period", flat=True)) == {"2024-Q1", "2026"}
     assert Revision.objects.count() == 1
+
+
+def test_a_preview_kept_in_the_older_form_is_refused_as_out_of_date(
+    client, owner, page, burglaries
+):
+    client.force_login(owner)
+    response = post_file(
+        client, page, csv_file("measure,period,value", "Burglaries reported,2025,1")
+    )
+    token = response.context["confirm_form"].initial["token"]
+    session = client.session
+    pending = session["scorecard_upload"]
+    pending["data"] = pending.pop("text")
+    session["scorecard_upload"] = pending
+    session.save()
+
+    response = client.post(confirm_url(page), {"token": token}, follow=True)
+
+    assert response.redirect_chain[-1][0] == upload_url(page)
+    assert "That preview is out of date or was not found" in messages_of(response)[0]
+    assert DataPoint.objects.count() == 1
 
 
 def test_a_confirmation_for_another_page_is_refused(client, owner, page, burglaries):
