@@ -100,9 +100,15 @@ def test_a_bulk_revision_costs_the_same_queries_however_big_the_page(page):
     DataPointFactory(measure=measure)
     ActionFactory(objective=measure.objective)
     small = queries_to_record()
+    months = [divmod(index, 12) for index in range(INSERT_BATCH - 10)]
     DataPoint.objects.bulk_create(
-        DataPoint(measure=measure, period=str(year), period_start=f"{year}-01-01", value=year)
-        for year in range(1901, 1901 + INSERT_BATCH - 10)
+        DataPoint(
+            measure=measure,
+            period=f"{1901 + years}-{month + 1:02d}",
+            period_start=f"{1901 + years}-{month + 1:02d}-01",
+            value=years,
+        )
+        for years, month in months
     )
     MeasureFactory(objective=ObjectiveFactory(strategy=page))
     ActionFactory(objective=measure.objective).partners.add(PartnerFactory(), PartnerFactory())
