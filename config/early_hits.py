@@ -15,7 +15,8 @@ answer keeps what they do, with the same code where it matters:
   which redirects it; a hit gets its response headers (HSTS, nosniff,
   Referrer-Policy, Cross-Origin-Opener-Policy) from its ``process_response``;
 - WhiteNoise: it serves only addresses under STATIC_URL, which are left to it;
-- a host not in ALLOWED_HOSTS is left to Django, which refuses it (400);
+- a host not in ALLOWED_HOSTS, or any other request Django refuses as
+  suspicious (too many query parameters, say), is left to Django (400);
 - while Redis cannot be reached, every request is left to Django, which renders.
 
 The middlewares above the cache are checked at start-up: one added there
@@ -26,7 +27,7 @@ until this module does what it does too.
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost, ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
@@ -78,7 +79,7 @@ class CacheHitsFirst:
             if self.security.process_request(request) is not None:
                 return None
             found = lookup_page(request)
-        except (DisallowedHost, RedisError):
+        except (SuspiciousOperation, RedisError):
             return None
         if found is None:
             return None

@@ -138,6 +138,16 @@ def test_a_host_not_allowed_is_refused_even_for_a_cached_page(site, django, page
     assert len(django.environs) == 2
 
 
+def test_too_many_query_parameters_are_refused_even_for_a_cached_page(site, django, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    request(site, "/programs/", https=True)
+
+    answer = request(site, "/programs/", query="page=1&page=2&page=3&page=4", https=True)
+
+    assert answer.status == "400 Bad Request"
+    assert len(django.environs) == 2
+
+
 def test_plain_http_is_redirected_to_https_even_for_a_page_cached_over_http(page, settings):
     # Stored over plain HTTP before the redirect was turned on.
     url = page.get_absolute_url()
