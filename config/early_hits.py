@@ -3,7 +3,7 @@
 Answered by AnonymousPageCacheMiddleware, a hit still costs Django's whole
 request cycle around the one Redis round trip: the request signals (which
 check every database connection), the middleware chain and the conversion of
-the response, together more than the round trip itself. ``CacheHitsFirst``
+the response, about a sixth of the hit's time (docs/performance.md). ``CacheHitsFirst``
 looks the page up first, with the page cache's own ``lookup_page`` on Django's
 own request object, and answers a hit itself; everything else goes to Django
 unchanged, and the middleware stores the page on a miss as before.
