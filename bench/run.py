@@ -14,11 +14,16 @@ bench/site.py) with bulk inserts and:
   page cache;
 - on PostgreSQL, EXPLAINs every query of the hottest pages and reports any
   sequential scan of a large table;
-- serves the site with gunicorn (2 workers) and loads it with wrk: the strategy
+- serves the site as production does (granian with deploy/granian.env, 2
+  workers, HTTPS as nginx passes it) and loads it with wrk: the strategy
   page against a constant page of the same size from the same server, three
   times: without any cache, with the page cache off (the strategy page's
   shared content cached) and with the page cache on (Redis when it answers on
   127.0.0.1:6379); and the resident memory of the workers afterwards;
+- with the page cache on, loads the strategy page and the same page of the
+  MediaWiki the site replaces (../shared/peers/mediawiki/setup.sh, on
+  127.0.0.1:8081) in turns with the same wrk, and prints the ratio; or says
+  that the peer was not running;
 - times importing a generated 500-page MediaWiki dump into an empty site;
 - times previewing and applying a 100,000-row CSV upload through the admin
   (bench/uploads.py) against its targets.
@@ -77,6 +82,14 @@ from strategy.models import Strategy  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
 REDIS_URL = "redis://127.0.0.1:6379/14"
+SERVER_SETTINGS = ROOT / "deploy" / "granian.env"
+# The peer the site replaces, and the load both get: MediaWiki's own copy of the
+# page from its HTML file cache against ours from the page cache.
+PEER_URL = (
+    "http://127.0.0.1:8081/mediawiki/index.php/"
+    "Coordinate_%26_Improve_Efforts_to_Reduce_Illegal_Sales_of_Opioids"
+)
+PEER_LOAD = {"threads": 2, "connections": 16, "seconds": 8}
 # Tables that grow with the site; a sequential scan of one is a missing index.
 LARGE_TABLES = {
     "strategy_strategy",
@@ -217,7 +230,7 @@ def fresh_site(strategies: int) -> tuple[dict, float]:
     return sizes, time.perf_counter() - started
 
 
-# gunicorn and wrk
+# The app server and wrk
 
 
 def database_url() -> str:
@@ -243,13 +256,35 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class Gunicorn:
+def server_settings() -> dict[str, str]:
+    """The production app server's settings (deploy/granian.env)."""
+    settings = {}
+    for line in SERVER_SETTINGS.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            settings[name.strip()] = value.strip()
+    return settings
+
+
+class AppServer:
+    """granian as production runs it, with two workers on a free loopback port."""
+
     def __init__(self, *, constant_page: Path, caches: dict[str, bool], use_redis: bool):
         self.port = free_port()
         environment = {
             **os.environ,
+            **server_settings(),
+            "GRANIAN_HOST": "127.0.0.1",
+            "GRANIAN_PORT": str(self.port),
+            "GRANIAN_WORKERS": "2",
+            "GRANIAN_LOG_LEVEL": "warning",
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DJANGO_DEBUG": "false",
+            # Behind nginx in production: HTTPS comes as X-Forwarded-Proto, which
+            # every request here sends, plain HTTP is redirected and HSTS sent.
+            "DJANGO_SECURE_SSL_REDIRECT": "true",
+            "DJANGO_SECURE_PROXY_SSL_HEADER": "true",
+            "DJANGO_SECURE_HSTS_SECONDS": "31536000",
             "DATABASE_URL": database_url(),
             "CACHE_URL": REDIS_URL if use_redis else "locmem://",
             "DJANGO_PAGE_CACHE_SECONDS": "3600" if caches["pages"] else "0",
@@ -259,8 +294,7 @@ class Gunicorn:
         if use_redis:
             redis.Redis.from_url(REDIS_URL).flushdb()
         self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2"]
-            + ["--bind", f"127.0.0.1:{self.port}", "--max-requests", "0"],
+            [sys.executable, "-m", "granian", "config.wsgi:application"],
             cwd=ROOT,
             env=environment,
             stdout=subprocess.DEVNULL,
@@ -275,20 +309,21 @@ class Gunicorn:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(self.url("/healthz"), timeout=5):  # noqa: S310
+                request = urllib.request.Request(self.url("/healthz"), headers=HTTPS)  # noqa: S310
+                with urllib.request.urlopen(request, timeout=5):  # noqa: S310
                     return
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise SystemExit("gunicorn did not start")
+        raise SystemExit("the app server did not start")
 
     def worker_rss_mb(self) -> list[float]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         sizes = []
-        for pid in children.read_text().split():
-            status = Path(f"/proc/{pid}/status").read_text()
-            kilobytes = int(re.search(r"VmRSS:\s+(\d+) kB", status)[1])
-            sizes.append(round(kilobytes / 1024, 1))
+        for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            for pid in children.read_text().split():
+                status = Path(f"/proc/{pid}/status").read_text()
+                kilobytes = int(re.search(r"VmRSS:\s+(\d+) kB", status)[1])
+                sizes.append(round(kilobytes / 1024, 1))
         return sizes
 
     def stop(self) -> None:
@@ -296,16 +331,21 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
-def wrk(url: str, seconds: int) -> dict:
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+def wrk(url: str, seconds: int, *, threads: int = 1, connections: int = 4, https=True) -> dict:
+    headers = ["--header", "X-Forwarded-Proto: https"] if https else []
     output = subprocess.run(  # noqa: S603 - fixed argv, no shell
         [
             shutil.which("wrk"),
             "--threads",
-            "1",
+            str(threads),
             "--connections",
-            "4",
+            str(connections),
             "--duration",
             f"{seconds}s",
+            *headers,
             url,
         ],
         capture_output=True,
@@ -321,14 +361,40 @@ def wrk(url: str, seconds: int) -> dict:
     }
 
 
-def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
+def peer_answers() -> bool:
+    try:
+        with urllib.request.urlopen(PEER_URL, timeout=5) as response:  # noqa: S310
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def against_the_peer(page_url: str, rounds: int) -> dict:
+    """Our cached page and MediaWiki's, loaded in turns with the same wrk; the ratio per round."""
+    load = {key: PEER_LOAD[key] for key in ("threads", "connections")}
+    wrk(PEER_URL, 2, https=False, **load)  # MediaWiki fills its file cache
+    results = []
+    for _ in range(rounds):
+        peer = wrk(PEER_URL, PEER_LOAD["seconds"], https=False, **load)["requests_per_second"]
+        ours = wrk(page_url, PEER_LOAD["seconds"], **load)["requests_per_second"]
+        results.append({"ours_rps": ours, "peer_rps": peer, "ratio": round(ours / peer, 1)})
+    return {
+        "rounds": results,
+        "median_ratio": statistics.median(result["ratio"] for result in results),
+    }
+
+
+def throughput(page_path: str, page_html: bytes, seconds: int, peer_rounds: int) -> dict:
     use_redis = redis_answers()
+    peer_running = peer_rounds > 0 and peer_answers()
     with tempfile.NamedTemporaryFile(suffix=".html") as constant:
         constant.write(page_html)
         constant.flush()
         results = {"cache": "redis" if use_redis else "locmem (one per worker)"}
         for label, caches in LOADS.items():
-            server = Gunicorn(constant_page=Path(constant.name), caches=caches, use_redis=use_redis)
+            server = AppServer(
+                constant_page=Path(constant.name), caches=caches, use_redis=use_redis
+            )
             try:
                 wrk(server.url(page_path), 2)  # warm up both workers
                 page = wrk(server.url(page_path), seconds)
@@ -342,9 +408,13 @@ def throughput(page_path: str, page_html: bytes, seconds: int) -> dict:
                     "requests": page["requests"] + baseline["requests"],
                     "worker_rss_mb": server.worker_rss_mb(),
                 }
+                if caches["pages"] and peer_running:
+                    results["mediawiki"] = against_the_peer(server.url(page_path), peer_rounds)
             finally:
                 server.stop()
         results["requests_served"] = sum(results[label]["requests"] for label in LOADS)
+    if not peer_running:
+        results["mediawiki"] = None
     return results
 
 
@@ -370,7 +440,7 @@ def print_report(results: dict) -> None:
     load = results.get("throughput")
     if load:
         print()
-        print(f"gunicorn, 2 workers, wrk; page cache in {load['cache']}:")
+        print(f"granian (deploy/granian.env), 2 workers, wrk; page cache in {load['cache']}:")
         for label in LOADS:
             row = load[label]
             print(
@@ -380,6 +450,22 @@ def print_report(results: dict) -> None:
                 f"after {row['requests']} requests"
             )
         print(f"  requests served in all: {load['requests_served']}")
+        print()
+        peer = load["mediawiki"]
+        if peer is None:
+            print(f"MediaWiki was not running at {PEER_URL}: no ratio to it")
+            print("  (../shared/peers/mediawiki/setup.sh, run as root, starts it)")
+        else:
+            print(
+                "against MediaWiki's file cache, the same page cached on each, "
+                "wrk -t{threads} -c{connections} -d{seconds}s in turns:".format(**PEER_LOAD)
+            )
+            for result in peer["rounds"]:
+                print(
+                    f"  ours {result['ours_rps']:>7.0f} req/s   MediaWiki "
+                    f"{result['peer_rps']:>5.0f} req/s   {result['ratio']:.1f}x"
+                )
+            print(f"  ratio to MediaWiki: {peer['median_ratio']:.1f}x (the median round)")
     if "sequential_scans" in results:
         print()
         for name, tables in results["sequential_scans"].items():
@@ -402,7 +488,10 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=10)
     parser.add_argument("--runs", type=int, default=40, help="timed renders per page")
     parser.add_argument("--load-seconds", type=int, default=10, help="wrk run per page")
-    parser.add_argument("--no-load", action="store_true", help="skip gunicorn and wrk")
+    parser.add_argument("--no-load", action="store_true", help="skip the app server and wrk")
+    parser.add_argument(
+        "--peer-rounds", type=int, default=3, help="turns of ours and MediaWiki's page (0: none)"
+    )
     parser.add_argument("--no-import", action="store_true", help="skip the MediaWiki import")
     parser.add_argument("--no-upload", action="store_true", help="skip the 100,000-row upload")
     options = parser.parse_args()
@@ -411,7 +500,7 @@ def main() -> int:
 
     folder = tempfile.TemporaryDirectory()
     if connection.vendor == "sqlite":
-        # A file, not memory, so that gunicorn's workers read the same database.
+        # A file, not memory, so that the app server's workers read the same database.
         connection.settings_dict["TEST"]["NAME"] = str(Path(folder.name) / "bench.sqlite3")
     else:
         # Its own name, never the test suite's: a run never meets another's database.
@@ -452,7 +541,9 @@ def main() -> int:
             results["sequential_scans"] = sequential_scans(large)
         if not options.no_load:
             html = fetch(client, pages["strategy page"])
-            results["throughput"] = throughput(pages["strategy page"], html, options.load_seconds)
+            results["throughput"] = throughput(
+                pages["strategy page"], html, options.load_seconds, options.peer_rounds
+            )
         if not options.no_import:
             from bench.wiki_dump import time_import
 

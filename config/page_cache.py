@@ -386,6 +386,33 @@ def _page_key(request) -> str:
     return _key("page", f"{request.scheme}://{request.get_host()}{request.path}?{query}")
 
 
+def lookup_page(request) -> tuple[str, int, tuple | None] | None:
+    """Where the page cache keeps the page ``request`` asks for, with what it holds there.
+
+    None when the page is not cached for this request (a signed-in reader, a
+    write, an unmarked view, a query parameter the view does not name); else
+    the key, the content version and the stored page, None unless it was
+    stored at that version. One round trip; raises RedisError while the cache
+    is unreachable and DisallowedHost for a host not in ALLOWED_HOSTS.
+    """
+    if not _may_be_cached(request):
+        return None
+    parameters = _cached_parameters(request)
+    if parameters is None or not set(request.GET) <= parameters:
+        return None
+    key = _page_key(request)
+    version, stored = _read(key)
+    return key, version, stored
+
+
+def hit_response(stored: tuple) -> HttpResponse:
+    """A stored page as it is answered: its content and the headers it was stored with."""
+    content, headers = stored
+    response = HttpResponse(content, headers=headers)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
 class AnonymousPageCacheMiddleware:
     """Answer anonymous readers of the pages marked ``cache_for_anonymous`` from the cache.
 
@@ -402,22 +429,16 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _may_be_cached(request):
-            return self.get_response(request)
-        parameters = _cached_parameters(request)
-        if parameters is None or not set(request.GET) <= parameters:
-            return self.get_response(request)
-        key = _page_key(request)
         try:
-            version, stored = _read(key)
+            found = lookup_page(request)
         except RedisError:
             logger.warning("Page cache unavailable; rendering %s", request.path, exc_info=True)
             return self.get_response(request)
+        if found is None:
+            return self.get_response(request)
+        key, version, stored = found
         if stored is not None:
-            content, headers = stored
-            response = HttpResponse(content, headers=headers)
-            response["X-Page-Cache"] = "hit"
-            return response
+            return hit_response(stored)
         # The version was read before rendering: a write during the render moves
         # it on, and the next reader renders the page again.
         response = self.get_response(request)

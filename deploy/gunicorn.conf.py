@@ -1,6 +1,8 @@
-"""gunicorn settings for the strategy maps site (see docs/deploy.md).
+"""gunicorn settings for the load and fault drill (bench/soak.py, docs/deploy.md).
 
 gunicorn -c deploy/gunicorn.conf.py config.wsgi
+
+Production serves with granian (deploy/granian.env).
 """
 
 import multiprocessing

@@ -37,7 +37,7 @@ from strategy.wiki_import import ImportFailed, import_dump
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_LABEL = "20 MB"
-# A request cannot run for long (gunicorn stops a worker after 30 seconds). 300
+# A request cannot run for long (nginx gives up on the app after 60 seconds). 300
 # pages with full scorecards took 23 s on a busy two-core machine, so the admin
 # stops at 200; a larger wiki goes through the command, which has no limit.
 MAX_IMPORT_PAGES = 200
