@@ -101,7 +101,7 @@ def parse_database_url(name: str, url: str, base_dir: Path) -> dict:
             raise ImproperlyConfigured(f"{name}={url!r} names no database file.")
         location = Path(path[1:]) if path.startswith("//") else base_dir / path.lstrip("/")
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "config.sqlite",
             "NAME": str(location),
             "OPTIONS": dict(SQLITE_OPTIONS),
             "CONN_MAX_AGE": CONNECTION_SECONDS,

@@ -30,7 +30,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     database = settings.DATABASES["default"]
     if path := os.environ.get("SQLITE_TEST_DATABASE"):
         database["TEST"]["NAME"] = path
-    elif database["ENGINE"] == "django.db.backends.sqlite3":
+    elif database["ENGINE"] == "config.sqlite":
         database["OPTIONS"].pop("transaction_mode", None)
 
 

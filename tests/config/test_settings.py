@@ -99,7 +99,7 @@ def test_env_reads_os_environ_by_default(monkeypatch):
 
 def test_sqlite_url_with_three_slashes_is_relative_to_the_project():
     assert parse_database_url("DATABASE_URL", "sqlite:///db.sqlite3", BASE_DIR) == {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "config.sqlite",
         "NAME": str(BASE_DIR / "db.sqlite3"),
         "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         "CONN_MAX_AGE": 60,
