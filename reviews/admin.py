@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from reviews import roles
 from reviews.models import ExpertAssignment, Review
+from reviews.services import FUTURE_DATE
 from strategy.formsets import ExpertFormSet
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
@@ -18,8 +21,22 @@ class ExpertAssignmentInline(admin.TabularInline):
     verbose_name_plural = "Subject-matter experts"
 
 
+class ReviewAdminForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ("strategy", "reviewer", "reviewer_name", "reviewed_on", "comments", "reply")
+
+    def clean_reviewed_on(self):
+        # As on the site; not "after the page was created", which imported reviews predate.
+        reviewed_on = self.cleaned_data["reviewed_on"]
+        if reviewed_on and reviewed_on > timezone.localdate():
+            raise forms.ValidationError(FUTURE_DATE, code="future")
+        return reviewed_on
+
+
 @admin.register(Review)
 class ReviewAdmin(PageContentAdminMixin, ContentVersionAdmin):
+    form = ReviewAdminForm
     list_display = ("strategy", "reviewer_display", "reviewed_on", "created_at")
     list_filter = ("reviewed_on",)
     search_fields = ("strategy__title", "reviewer_name", "reviewer__username", "comments")

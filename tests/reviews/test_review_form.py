@@ -13,6 +13,7 @@ from reversion.models import Version
 from reviews import forms, services
 from reviews.models import Review
 from strategy.models import Strategy
+from tests.admin_forms import admin_form_data
 from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
 from tests.strategy.factories import StrategyFactory, UserFactory
 
@@ -247,3 +248,17 @@ def test_checklist_score_is_shown(client, owner):
     html = client.get(page.get_absolute_url()).content.decode()
     # Manager named and no placeholder text: 2 of 7 checks.
     assert "Completeness: 29 %" in html
+
+
+def test_an_editor_cannot_date_a_review_in_the_future_in_the_admin(client, editor, page):
+    review = ReviewFactory(strategy=page, reviewed_on=datetime.date(2026, 3, 4))
+    url = reverse("admin:reviews_review_change", args=[review.pk])
+    client.force_login(editor)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    response = client.post(url, admin_form_data(client.get(url), reviewed_on=tomorrow))
+
+    assert response.status_code == 200
+    assert "A review date cannot be in the future." in response.content.decode()
+    review.refresh_from_db()
+    assert review.reviewed_on == datetime.date(2026, 3, 4)
