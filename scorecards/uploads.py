@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from scorecards.exports import FORMULA_STARTS
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
 from scorecards.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
+from scorecards.values import VALUE_LIMIT
 from strategy.models import Strategy
 from strategy.revisions import insert_rows, record_page_revision
 from strategy.services import recorded_change
@@ -37,10 +38,6 @@ REQUIRED_COLUMNS = ("measure", "period", "value")
 COLUMNS = (*REQUIRED_COLUMNS, "note")
 # Digits, optionally grouped in threes by commas ("1,234.5"), and a decimal part.
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_MAX_VALUE = Decimal(10) ** (
-    DataPoint._meta.get_field("value").max_digits
-    - DataPoint._meta.get_field("value").decimal_places
-)
 _NOTE_LENGTH = DataPoint._meta.get_field("note").max_length
 
 
@@ -466,8 +463,10 @@ def _read_value(text: str, problems: list[str]) -> Decimal | None:
         return None
     value = Decimal(text.replace(",", ""))
     # Measured first: quantizing a number of more digits than the context holds raises.
-    if abs(value) >= _MAX_VALUE:
-        problems.append(f"the value “{text}” is too large")
+    if abs(value) >= VALUE_LIMIT:
+        problems.append(
+            f"the value “{text}” is too large: values are under {VALUE_LIMIT:,} in size"
+        )
         return None
     if value != value.quantize(VALUE_PLACES):
         problems.append(f"the value “{text}” has more than two decimal places")

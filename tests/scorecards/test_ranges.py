@@ -164,3 +164,16 @@ def test_an_action_date_outside_the_window_is_refused(field):
     assert refused.value.message_dict[field] == [
         f"1899-12-31 is outside {WINDOW}: a date’s year must be within it."
     ]
+
+
+def test_an_upload_of_too_large_a_value_says_how_large_a_value_may_be(page):
+    MeasureFactory(objective__strategy=page, name="Burglaries")
+
+    preview = preview_upload(
+        strategy=page, data=csv_file("measure,period,value", "Burglaries,2024,1000000000000")
+    )
+
+    [error] = preview.errors
+    assert error.message == (
+        "The value “1000000000000” is too large: values are under 1,000,000,000,000 in size."
+    )
