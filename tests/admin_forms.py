@@ -1,5 +1,7 @@
 """Build the POST a browser would send from an admin change page, so tests can edit one field."""
 
+from django.urls import reverse
+
 
 def _encode(value):
     if value is None:
@@ -35,3 +37,18 @@ def admin_form_data(response, **changes) -> dict:
             data.update(_form_fields(form))
     data.update(changes)
     return data
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def post_change(client, obj, **changes):
+    """Post ``obj``'s change form with ``changes``, expecting it back with errors."""
+    response = client.post(change_url(obj), admin_form_data(client.get(change_url(obj)), **changes))
+    assert response.status_code == 200, "the form should be shown again with errors"
+    return response
+
+
+def field_errors(response):
+    return response.context["adminform"].form.errors

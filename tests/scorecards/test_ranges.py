@@ -4,13 +4,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.models import DataPoint, Measure
 from scorecards.periods import FIRST_YEAR, YEARS_AHEAD, parse_period
 from scorecards.uploads import preview_upload
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import field_errors, post_change
 from tests.scorecards.factories import ActionFactory, DataPointFactory, MeasureFactory
 from tests.scorecards.test_upload import csv_file, post_file, stored
 
@@ -18,20 +17,6 @@ pytestmark = pytest.mark.django_db
 
 LAST_YEAR = timezone.localdate().year + YEARS_AHEAD
 WINDOW = f"{FIRST_YEAR}–{LAST_YEAR}"
-
-
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def post_change(client, obj, **changes):
-    response = client.post(change_url(obj), admin_form_data(client.get(change_url(obj)), **changes))
-    assert response.status_code == 200, "the form should be shown again with errors"
-    return response
-
-
-def field_errors(response):
-    return response.context["adminform"].form.errors
 
 
 @pytest.mark.parametrize(

@@ -5,25 +5,11 @@ from django.urls import reverse
 
 from programs.models import Resource
 from strategy.models import Strategy, StrategyMap
-from tests.admin_forms import admin_form_data
+from tests.admin_forms import admin_form_data, change_url, field_errors, post_change
 from tests.scorecards.factories import MeasureFactory, ObjectiveFactory
 from tests.strategy.factories import BandFactory, StrategyFactory, StrategyMapFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def post_change(client, obj, **changes):
-    response = client.post(change_url(obj), admin_form_data(client.get(change_url(obj)), **changes))
-    assert response.status_code == 200, "the form should be shown again with errors"
-    return response
-
-
-def field_errors(response):
-    return response.context["adminform"].form.errors
 
 
 def test_empty_title_is_rejected_on_the_field(client, editor, page):
