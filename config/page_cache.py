@@ -56,8 +56,10 @@ from redis import RedisError
 VERSION_KEY = "content-version"
 # The number of writes open, one key per window of time (see the module's docstring).
 WRITES_KEY = "content-writes-open"
-# Longer than any request may run (gunicorn's timeout is 30 s), so that a write
-# made in a request is counted open until its commit.
+# Longer than the site's writes take (the largest, an upload of 100,000 rows or an
+# admin import of 200 pages, take seconds), so that a write is counted open until
+# its commit. One that outlives its windows is still made safe by the move at its
+# commit, unless Redis fails at that very moment.
 WRITE_WINDOW_SECONDS = 60
 # The version _read gives while another transaction is writing content. Versions
 # start at a clock reading, so nothing stored at this one can ever be served.
