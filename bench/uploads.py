@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-# The targets for a 100,000-row file, well inside gunicorn's 30 s worker timeout.
+# The targets for a 100,000-row file, well inside nginx's 60 s wait for an answer.
 PREVIEW_TARGET_SECONDS = 5
 APPLY_TARGET_SECONDS = 10
 MEASURES = 20
