@@ -126,7 +126,9 @@ def test_a_value_that_is_not_a_number_stored_with_sql_is_shown_as_cannot_judge(
     assert_every_page_is_up_and_cannot_judge(client, zoomed_page)
     scorecard = client.get(reverse("api:strategy-scorecard", args=[zoomed_page.slug])).json()
     [objective] = scorecard["objectives"]
-    assert objective["measures"][0]["latest"]["value"] is None
+    [measure] = objective["measures"]
+    assert measure["latest"] is None
+    assert measure["data_points"][0]["value"] is None
 
 
 def test_the_map_counts_a_measure_that_cannot_be_judged_apart_from_the_others(client, zoomed_page):
