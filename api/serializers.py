@@ -25,7 +25,13 @@ from django.urls import reverse
 from programs.models import EvidenceRating, Resource
 from reviews.models import person_name
 from scorecards.models import Action, Measure, Partner
-from scorecards.status import Status, Trend
+from scorecards.status import (
+    Status,
+    Trend,
+    change_from_baseline,
+    newest_judgeable,
+    status_reason,
+)
 from strategy.models import Strategy, StrategyResource
 
 
@@ -472,6 +478,13 @@ MEASURE = Shape(
         ),
         Field("status_label", STRING, "The status in words.", lambda m, ctx: m.status.label),
         Field(
+            "status_reason",
+            Nullable(STRING),
+            "Why the measure is `cannot_judge`: a stored value or period is outside the ranges "
+            "the site accepts, and the sentence names them; null for every other status.",
+            lambda m, ctx: status_reason(m.status),
+        ),
+        Field(
             "expected_at_latest",
             Nullable(NUMBER),
             "Where the straight path from the baseline (at the end of its period) to the "
@@ -482,17 +495,30 @@ MEASURE = Shape(
         Field(
             "trend",
             choice_of(Trend),
-            "The newest value against the mean of the two before it (within 2 % is flat).",
+            "The newest value against the mean of the two before it (within 2 % is flat); "
+            "values that cannot be judged (see `status_reason`) are left out.",
             lambda m, ctx: m.trend.code,
         ),
         Field("trend_label", STRING, "The trend in words.", lambda m, ctx: m.trend.label),
-        Field("latest", Nullable(DATA_POINT), "The newest value."),
+        Field(
+            "latest",
+            Nullable(DATA_POINT),
+            "The newest value that can be judged: one whose period or value is outside the "
+            "ranges the site accepts is left out.",
+            lambda m, ctx: newest_judgeable(m.series),
+        ),
         Field(
             "change_from_baseline",
             Nullable(NUMBER),
             "The latest value's change against the baseline, in per cent.",
+            lambda m, ctx: change_from_baseline(newest_judgeable(m.series), m.baseline_value),
         ),
-        Field("data_points", ListOf(DATA_POINT), "Every value, oldest first.", "series"),
+        Field(
+            "data_points",
+            ListOf(DATA_POINT),
+            "Every stored value, oldest first, also those that cannot be judged.",
+            "series",
+        ),
     ],
 )
 

@@ -5,14 +5,20 @@ gaps in time. The measure_chart template tag draws what this computes; it prints
 JavaScript.
 """
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from scorecards.status import Point
+from scorecards.status import Point, judgeable
 from scorecards.values import in_range
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 48, 14, 14, 30
+# The value labels left of the plot (.chart-tick in static/css/site.css is 11px). A digit of
+# a sans-serif is about 0.55 em wide; 0.65 em leaves room for a wider font, so the plot starts
+# far enough right for its widest label never to be cut off at the chart's left edge.
+TICK_GAP = 6
+TICK_CHARACTER_WIDTH = 11 * 0.65
 
 
 @dataclass(frozen=True)
@@ -40,14 +46,11 @@ class Chart:
     y_ticks: list[Level]
     first_period: str
     last_period: str
+    plot_left: int
 
     @property
     def line(self) -> str:
         return " ".join(f"{dot.x:.1f},{dot.y:.1f}" for dot in self.dots)
-
-    @property
-    def plot_left(self) -> int:
-        return LEFT
 
     @property
     def plot_right(self) -> int:
@@ -59,8 +62,14 @@ class Chart:
 
 
 def number(value: Decimal) -> str:
-    """A value as the site prints it: whole numbers bare, others with two decimals."""
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
+    """A value as the site prints it: whole numbers bare, others with two decimals, both with
+    thousands separators ("1,234.50")."""
+    return f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,.2f}"
+
+
+def label_width(label: str) -> int:
+    """Room, in the chart's units, that a value label needs at most."""
+    return math.ceil(len(label) * TICK_CHARACTER_WIDTH)
 
 
 def build_chart(
@@ -68,9 +77,10 @@ def build_chart(
 ) -> Chart | None:
     """The chart for a measure's points (oldest first), or None when there is nothing to draw.
 
-    Values out of range (stored past the checks) have no place on the scale and are left out.
+    Points that cannot be judged (a value or period stored past the checks) have no place on
+    the scales and are left out.
     """
-    points = [point for point in points if in_range(point.value)]
+    points = judgeable(points)
     baseline, target = (level if in_range(level) else None for level in (baseline, target))
     if not points:
         return None
@@ -81,17 +91,19 @@ def build_chart(
         low, high = low - 1, high + 1
     margin = (high - low) * Decimal("0.08")
     low, high = low - margin, high + margin
+    tick_values = sorted({largest, smallest})
+    left = max(LEFT, TICK_GAP * 2 + max(label_width(number(value)) for value in tick_values))
     first, last = points[0].start.toordinal(), points[-1].start.toordinal()
     span = max(last - first, 1)
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_width, plot_height = WIDTH - left - RIGHT, HEIGHT - TOP - BOTTOM
 
     def y_of(value: Decimal) -> float:
         return TOP + float((high - value) / (high - low)) * plot_height
 
     def x_of(point: Point) -> float:
         if len(points) == 1:
-            return LEFT + plot_width / 2
-        return LEFT + (point.start.toordinal() - first) / span * plot_width
+            return left + plot_width / 2
+        return left + (point.start.toordinal() - first) / span * plot_width
 
     return Chart(
         width=WIDTH,
@@ -101,7 +113,8 @@ def build_chart(
         if baseline is not None
         else None,
         target=Level(y_of(target), f"Target {number(target)}") if target is not None else None,
-        y_ticks=[Level(y_of(value), number(value)) for value in sorted({largest, smallest})],
+        y_ticks=[Level(y_of(value), number(value)) for value in tick_values],
         first_period=points[0].period,
         last_period=points[-1].period,
+        plot_left=left,
     )

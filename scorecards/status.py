@@ -15,8 +15,8 @@ from enum import Enum
 
 from django.core.exceptions import ValidationError
 
-from scorecards.periods import Period, add_months, parse_period
-from scorecards.values import in_range
+from scorecards.periods import FIRST_YEAR, Period, add_months, last_year, parse_period, year_window
+from scorecards.values import VALUE_LIMIT, in_range
 
 # A change smaller than this share of the earlier value counts as flat.
 FLAT_TOLERANCE = Decimal("0.02")
@@ -201,10 +201,65 @@ def status(
     return Status.ON_TRACK if expected is not None and meets(expected) else Status.OFF_TRACK
 
 
+def status_reason(judged: Status) -> str | None:
+    """Why a measure has the status it has, in a sentence, where the status alone does not say."""
+    if judged is not Status.CANNOT_JUDGE:
+        return None
+    return (
+        "A stored value or period is outside the ranges the site accepts "
+        f"(periods {year_window()}; values under {VALUE_LIMIT:,}); correct it in the admin."
+    )
+
+
+def names_its_start(point: Point) -> bool:
+    """Whether the point's label is the normalised label of the period that starts on its
+    first day, as every row the checks let through is stored: found without parsing."""
+    start, label = point.start, point.period
+    if len(label) == 10:
+        return label == start.isoformat()
+    if start.day != 1:
+        return False
+    if len(label) == 7 and label[5] == "Q":
+        return start.month % 3 == 1 and label == f"{start.year:04d}-Q{start.month // 3 + 1}"
+    if len(label) == 7:
+        return label == f"{start.year:04d}-{start.month:02d}"
+    return len(label) == 4 and start.month == 1 and label == f"{start.year:04d}"
+
+
+def judgeable(points: list[Point], *, newest: int | None = None) -> list[Point]:
+    """The points (oldest first) that can be judged, or the ``newest`` few of them: a
+    point stored out of range says nothing of how the measure is doing."""
+    # A chart filters every point of a measure, tens of thousands of daily ones at most:
+    # a label as it is stored needs only its year checked, once the window is known.
+    years = range(FIRST_YEAR, last_year() + 1)
+
+    def can_be_judged(point: Point) -> bool:
+        if names_its_start(point):
+            return point.start.year in years and in_range(point.value)
+        return point.can_be_judged
+
+    if newest is None:
+        return [point for point in points if can_be_judged(point)]
+    found = []
+    # From the end: of a long series only the newest few are wanted.
+    for point in reversed(points):
+        if len(found) == newest:
+            break
+        if can_be_judged(point):
+            found.append(point)
+    return found[::-1]
+
+
+def newest_judgeable(points: list[Point]) -> Point | None:
+    """The newest point (of points oldest first) that can be judged: the latest value shown."""
+    return next(iter(judgeable(points, newest=1)), None)
+
+
 def trend(points: list[Point], *, lower_is_better: bool) -> Trend:
-    """The direction of the last few points: the newest against the mean of the ones before."""
-    recent = points[-TREND_POINTS:]
-    if len(recent) < 2 or not all(in_range(point.value) for point in recent):
+    """The direction of the last few points that can be judged: the newest against the mean
+    of the ones before."""
+    recent = judgeable(points, newest=TREND_POINTS)
+    if len(recent) < 2:
         return Trend.UNKNOWN
     *earlier, newest = (point.value for point in recent)
     before = sum(earlier) / len(earlier)
@@ -217,8 +272,8 @@ def trend(points: list[Point], *, lower_is_better: bool) -> Trend:
 
 def change_from_baseline(latest: Point | None, baseline: Decimal | None) -> Decimal | None:
     """The newest value's change against the baseline, in per cent (None when either is missing
-    or out of range)."""
-    if latest is None or baseline is None or not (in_range(latest.value) and in_range(baseline)):
+    or cannot be judged)."""
+    if latest is None or baseline is None or not (latest.can_be_judged and in_range(baseline)):
         return None
     if baseline == 0:
         return None

@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from scorecards.charts import number
+from scorecards.charts import TICK_GAP, number
 
 register = template.Library()
 
@@ -20,7 +20,9 @@ def _y(value: float) -> str:
 
 @register.simple_tag
 def measure_chart(measure, show_numbers=False) -> SafeString:
-    """The chart and its numbers table, or nothing for a measure without data."""
+    """The chart and its numbers table, or nothing for a measure without data it can judge.
+
+    The table holds the values the chart draws, for those who cannot see it."""
     chart = measure.chart
     if chart is None:
         return SafeString("")
@@ -28,8 +30,7 @@ def measure_chart(measure, show_numbers=False) -> SafeString:
     dots = chart.dots
     described = [f"{len(dots)} value{'s' if len(dots) != 1 else ''}"]
     described.append(f" from {chart.first_period} to {chart.last_period}")
-    if measure.latest:
-        described.append(f", latest {number(measure.latest.value)}")
+    described.append(f", latest {number(dots[-1].point.value)}")
     for level in (chart.target, chart.baseline):
         if level:
             described.append(f"; {level.label.lower()}")
@@ -63,7 +64,7 @@ def measure_chart(measure, show_numbers=False) -> SafeString:
             "",
             '<text class="chart-tick" x="{}" y="{}" text-anchor="end" '
             'dominant-baseline="middle">{}</text>',
-            ((left - 6, _y(tick.y), tick.label) for tick in chart.y_ticks),
+            ((left - TICK_GAP, _y(tick.y), tick.label) for tick in chart.y_ticks),
         ),
         format_html(
             '<text class="chart-tick" x="{}" y="{}">{}</text>'
@@ -120,7 +121,7 @@ def measure_chart(measure, show_numbers=False) -> SafeString:
             format_html_join(
                 "",
                 '<tr><th scope="row">{}</th><td>{}</td></tr>',
-                ((point.period, number(point.value)) for point in measure.series),
+                ((dot.point.period, number(dot.point.value)) for dot in dots),
             ),
         )
     )

@@ -6,6 +6,9 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
 from api import schema, serializers, urls, views
+from scorecards.models import Measure
+from tests.scorecards.factories import MeasureFactory
+from tests.scorecards.test_stored_data import write_raw
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +72,9 @@ def answers(client, site) -> list[tuple[str, str, dict]]:
 def every_answer(client, site, monkeypatch):
     # Pages of one, so that every list has a next and a previous page to show.
     monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    # A measure whose target period was stored past the checks, so that it has a status reason.
+    cannot_judge = MeasureFactory(objective=site.pages[0].objectives.first())
+    write_raw(Measure, cannot_judge.pk, target_period="9999")
     return answers(client, site)
 
 

@@ -61,7 +61,7 @@ def test_a_new_data_point_shows_on_the_next_anonymous_request(client, page, burg
     for url in (page.get_absolute_url(), scorecard):
         response = fetch(client, url)
         assert response["X-Page-Cache"] == "miss"
-        assert "4321" in response.content.decode()
+        assert "4,321" in response.content.decode()
 
 
 def test_a_changed_and_a_deleted_data_point_show_on_the_next_request(client, page, burglaries):
@@ -71,10 +71,10 @@ def test_a_changed_and_a_deleted_data_point_show_on_the_next_request(client, pag
 
     point.value = 8765
     point.save()
-    assert "8765" in fetch(client, url).content.decode()
+    assert "8,765" in fetch(client, url).content.decode()
 
     point.delete()
-    assert "8765" not in fetch(client, url).content.decode()
+    assert "8,765" not in fetch(client, url).content.decode()
 
 
 def test_a_csv_upload_written_in_bulk_shows_on_the_next_request(client, owner, page, burglaries):
@@ -87,7 +87,7 @@ def test_a_csv_upload_written_in_bulk_shows_on_the_next_request(client, owner, p
         user=owner,
     )
 
-    assert "2468" in fetch(client, url).content.decode()
+    assert "2,468" in fetch(client, url).content.decode()
 
 
 def test_partner_added_to_an_action_shows_on_the_partner_page(client, page):

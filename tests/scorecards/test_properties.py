@@ -25,6 +25,7 @@ from scorecards.status import (
     Trend,
     change_from_baseline,
     expected_at,
+    judgeable,
     measure_status,
     status,
     trajectory_to_target,
@@ -265,6 +266,28 @@ def test_data_within_its_ranges_can_always_be_judged(**stored):
 def test_any_points_have_a_trend_and_a_chart_or_none(points, lower_is_better):
     assert trend(points, lower_is_better=lower_is_better) in Trend
     build_chart(points, baseline=points[0].value if points else None, target=None)
+
+
+stored_points = st.one_of(
+    any_points,
+    st.builds(
+        lambda kind, day, value: Point(
+            period_of(kind, day).label, period_of(kind, day).start, value
+        ),
+        kinds,
+        any_day,
+        any_values,
+    ),
+)
+
+
+@BOUNDED
+@given(st.lists(stored_points, max_size=6), st.integers(1, 6))
+def test_the_points_that_can_be_judged_are_those_that_say_so_however_they_are_found(points, newest):
+    judged = [point for point in points if point.can_be_judged]
+
+    assert judgeable(points) == judged
+    assert judgeable(points, newest=newest) == judged[-newest:]
 
 
 # The CSV upload -------------------------------------------------------------------------

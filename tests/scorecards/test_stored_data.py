@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scorecards.models import DataPoint, Measure
+from scorecards.periods import year_window
+from scorecards.values import VALUE_LIMIT
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import BandFactory, StrategyFactory, TopLevelMapFactory
 
@@ -125,8 +127,10 @@ def test_a_value_that_is_not_a_number_stored_with_sql_is_shown_as_cannot_judge(
     assert_every_page_is_up_and_cannot_judge(client, zoomed_page)
     scorecard = client.get(reverse("api:strategy-scorecard", args=[zoomed_page.slug])).json()
     [objective] = scorecard["objectives"]
-    latest = objective["measures"][0]["latest"]["value"]
-    assert (latest is None) == (value in ("NaN", "Infinity"))  # JSON has neither
+    [measure] = objective["measures"]
+    assert measure["latest"] is None
+    stored = measure["data_points"][0]["value"]
+    assert (stored is None) == (value in ("NaN", "Infinity"))  # JSON has neither
 
 
 @pytest.mark.parametrize("value", UNREADABLE_VALUES)
@@ -168,3 +172,62 @@ def test_the_map_counts_a_measure_that_cannot_be_judged_apart_from_the_others(cl
     html = client.get(reverse("strategy:home")).content.decode()
 
     assert "Measures: 1 on track, 1 cannot judge" in html
+
+
+@pytest.fixture
+def newest_point_in_the_year_9999(zoomed_page):
+    """A measure rising 50, 51, 52 over 2025's quarters, whose fourth value (48) was moved
+    to 9999-12-31 past the checks."""
+    measure = MeasureFactory(
+        objective__strategy=zoomed_page,
+        polarity=Measure.Polarity.HIGHER_IS_BETTER,
+        baseline_value=40,
+        baseline_period="2024",
+        target_value=60,
+    )
+    for period, value in (("2025-Q1", 50), ("2025-Q2", 51), ("2025-Q3", 52)):
+        DataPointFactory(measure=measure, period=period, value=value)
+    point = DataPointFactory(measure=measure, period="2025-Q4", value=48)
+    write_raw(DataPoint, point.pk, period="9999-12-31", period_start="9999-12-31")
+    return measure
+
+
+def test_a_point_that_cannot_be_judged_is_left_out_of_the_card_and_says_why(
+    client, zoomed_page, newest_point_in_the_year_9999
+):
+    for url in (
+        zoomed_page.get_absolute_url(),
+        reverse("scorecards:scorecard", args=[zoomed_page.slug]),
+    ):
+        html = client.get(url).content.decode()
+
+        assert '<span class="status-badge status-cannot_judge">Cannot judge</span>' in html
+        assert "Latest</dt><dd>52 (2025-Q3)</dd>" in html, url
+        assert "Trend: improving" in html
+        assert "Since baseline</dt><dd>+30.0 %</dd>" in html
+        assert (
+            "A stored value or period is outside the ranges the site accepts "
+            f"(periods {year_window()}; values under {VALUE_LIMIT:,}); correct it in the admin."
+        ) in html
+        assert "9999" not in html
+
+
+def test_a_point_that_cannot_be_judged_is_left_out_of_the_chart(
+    client, zoomed_page, newest_point_in_the_year_9999
+):
+    html = client.get(zoomed_page.get_absolute_url()).content.decode()
+    chart = html[html.index('<svg class="measure-chart"') : html.index("</svg>")]
+
+    assert chart.count('<circle class="chart-point"') == 3
+    assert ">2025-Q1</text>" in chart
+    assert ">2025-Q3</text>" in chart
+    assert "3 values from 2025-Q1 to 2025-Q3, latest 52;" in chart
+
+
+def test_a_measure_that_can_be_judged_gives_no_reason(client, zoomed_page):
+    measure = MeasureFactory(objective__strategy=zoomed_page)
+    DataPointFactory(measure=measure, period="2025-Q1", value=50)
+
+    html = client.get(zoomed_page.get_absolute_url()).content.decode()
+
+    assert "outside the ranges the site accepts" not in html

@@ -75,7 +75,7 @@ def test_an_edit_to_a_data_point_shows_to_a_signed_in_reader_on_the_next_request
     DataPointFactory(measure=burglaries, period="2025-Q2", value=4321)
 
     html, _ = fetch(client, page.get_absolute_url())
-    assert "4321" in html
+    assert "4,321" in html
 
 
 def test_the_shared_content_carries_no_name_token_or_form_of_the_reader_it_was_made_for(

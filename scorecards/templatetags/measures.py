@@ -1,0 +1,31 @@
+"""A measure's card: how it is doing, from the points that can be judged, and its numbers."""
+
+from decimal import Decimal
+
+from django import template
+
+from scorecards import charts
+from scorecards.status import change_from_baseline, newest_judgeable, status_reason
+
+register = template.Library()
+
+
+@register.simple_tag
+def measure_reading(measure) -> dict:
+    """The status (with its reason when it needs one), the latest value, the trend and the
+    change since the baseline; a point stored out of range is judged by none of them."""
+    status = measure.status
+    latest = newest_judgeable(measure.series)
+    return {
+        "status": status,
+        "reason": status_reason(status),
+        "latest": latest,
+        "trend": measure.trend,
+        "change": change_from_baseline(latest, measure.baseline_value),
+    }
+
+
+@register.filter
+def number(value: Decimal) -> str:
+    """A value as the charts print it: "1,234.50", "48"."""
+    return charts.number(value)

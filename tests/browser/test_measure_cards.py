@@ -1,0 +1,55 @@
+"""Measure cards as a browser draws them: every chart label inside its chart."""
+
+import pytest
+
+from scorecards.models import DataPoint, Measure
+from tests.browser.conftest import screenshot
+from tests.scorecards.factories import DataPointFactory, MeasureFactory
+from tests.scorecards.test_stored_data import write_raw
+from tests.strategy.factories import StrategyFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Each chart text's left edge, relative to its chart's left edge, as the browser lays it out.
+TEXT_LEFT_EDGES = """
+[...document.querySelectorAll("svg.measure-chart")].flatMap(svg => {
+  const chartLeft = svg.getBoundingClientRect().left;
+  return [...svg.querySelectorAll("text")].map(
+    text => [text.textContent, text.getBoundingClientRect().left - chartLeft]
+  );
+})
+"""
+
+
+def test_chart_labels_of_large_values_are_not_cut_off(live_server, page_in):
+    page = StrategyFactory(title="Reduce Illegal Sales")
+    large = MeasureFactory(
+        objective__strategy=page,
+        name="Dollars seized",
+        polarity=Measure.Polarity.HIGHER_IS_BETTER,
+        baseline_value=1234.5,
+        baseline_period="2024",
+        target_value=999999999999.99,
+    )
+    for period, value in (("2025-Q1", 1234.5), ("2025-Q2", 582648401836.91)):
+        DataPointFactory(measure=large, period=period, value=value)
+    cannot_judge = MeasureFactory(
+        objective__strategy=page,
+        name="Burglaries",
+        baseline_value=52,
+        baseline_period="2024",
+        target_value=40,
+    )
+    for period, value in (("2025-Q1", 50), ("2025-Q2", 49), ("2025-Q3", 45)):
+        DataPointFactory(measure=cannot_judge, period=period, value=value)
+    moved = DataPointFactory(measure=cannot_judge, period="2025-Q4", value=48)
+    write_raw(DataPoint, moved.pk, period="9999-12-31", period_start="9999-12-31")
+
+    tab = page_in(width=1280)
+    tab.goto(live_server.url + page.get_absolute_url())
+    screenshot(tab, "measure-cards")
+
+    edges = dict(tab.evaluate(TEXT_LEFT_EDGES))
+    assert "999,999,999,999.99" in edges and "1,234.50" in edges
+    assert all(left >= 0 for left in edges.values()), edges
+    assert "9999-12-31" not in tab.content()
