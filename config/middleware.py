@@ -44,7 +44,7 @@ NOT_SAVED_DETAIL = (
 )
 NOT_SAVED_EXPLANATION = (
     "The site cannot reach its cache just now, so your change was not saved: nothing was "
-    "changed. Please try again in a minute."
+    "changed. Go back to the form to keep what you entered, and save it again in a minute."
 )
 # Set on a request whose database error was turned into a 500 beneath this middleware.
 _ERROR_ATTRIBUTE = "_database_unavailable_error"

@@ -207,7 +207,7 @@ def status_reason(judged: Status) -> str | None:
         return None
     return (
         "A stored value or period is outside the ranges the site accepts "
-        f"(periods {year_window()}; values under {VALUE_LIMIT:,}); correct it in the admin."
+        f"(periods {year_window()}; values under {VALUE_LIMIT:,})."
     )
 
 

@@ -154,7 +154,7 @@ def test_a_save_while_the_cache_is_unreachable_is_refused_with_503_and_changes_n
     html = response.content.decode()
     assert response.status_code == 503
     assert "<title>The site is briefly unavailable</title>" in html
-    assert "your change was not saved: nothing was changed. Please try again" in html
+    assert "your change was not saved: nothing was changed. Go back to the form" in html
     assert response["Retry-After"] == "30"
     assert "Page cache unavailable; refused POST" in caplog.text
     page.refresh_from_db()

@@ -207,7 +207,7 @@ def test_a_point_that_cannot_be_judged_is_left_out_of_the_card_and_says_why(
         assert "Since baseline</dt><dd>+30.0 %</dd>" in html
         assert (
             "A stored value or period is outside the ranges the site accepts "
-            f"(periods {year_window()}; values under {VALUE_LIMIT:,}); correct it in the admin."
+            f"(periods {year_window()}; values under {VALUE_LIMIT:,})."
         ) in html
         assert "9999" not in html
 
