@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections, transaction
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -271,6 +272,28 @@ def test_bulk_writes_are_refused_whole_while_the_cache_is_unreachable(
     assert list(DataPoint.objects.values_list("period", flat=True)) == ["2025-Q1"]
     page.refresh_from_db()
     assert page.status == Strategy.Status.DRAFT
+
+
+def test_an_upload_refused_while_the_cache_is_unreachable_can_be_confirmed_again(
+    page, owner, cache_down
+):
+    measure = MeasureFactory(objective__strategy=page, name="Burglaries reported", unit="")
+    client = Client()
+    client.force_login(owner)
+    upload = reverse("admin:strategy_strategy_upload_data", args=[page.pk])
+    confirm = reverse("admin:strategy_strategy_upload_data_confirm", args=[page.pk])
+    data = b"measure,period,value\nBurglaries reported,2025-Q2,2468\n"
+    preview = client.post(upload, {"file": SimpleUploadedFile("data.csv", data, "text/csv")})
+    token = preview.context["confirm_form"].initial["token"]
+
+    cache_down(*CACHE_CALLS)
+    refused = client.post(confirm, {"token": token})
+    cache_down.end()
+    saved = client.post(confirm, {"token": token})
+
+    assert refused.status_code == 503
+    assert saved.status_code == 302
+    assert list(measure.data_points.values_list("period", "value")) == [("2025-Q2", 2468)]
 
 
 def test_the_mediawiki_import_stops_whole_and_says_why_while_the_cache_is_unreachable(
