@@ -3,10 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from scorecards.models import DataPoint, Measure
 from scorecards.periods import year_window
-from tests.scorecards.factories import DataPointFactory, MeasureFactory
-from tests.scorecards.test_stored_data import write_raw
+from tests.scorecards.factories import (
+    DataPointFactory,
+    MeasureFactory,
+    measure_with_its_newest_point_in_the_year_9999,
+)
 from tests.strategy.factories import StrategyFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +23,7 @@ def scorecard_measure(client, page) -> dict:
 
 def test_a_point_in_the_year_9999_is_left_out_of_latest_trend_and_change(client):
     page = StrategyFactory()
-    measure = MeasureFactory(
-        objective__strategy=page,
-        polarity=Measure.Polarity.HIGHER_IS_BETTER,
-        baseline_value=40,
-        baseline_period="2024",
-        target_value=60,
-    )
-    for period, value in (("2025-Q1", 50), ("2025-Q2", 51), ("2025-Q3", 52)):
-        DataPointFactory(measure=measure, period=period, value=value)
-    point = DataPointFactory(measure=measure, period="2025-Q4", value=48)
-    write_raw(DataPoint, point.pk, period="9999-12-31", period_start="9999-12-31")
+    measure_with_its_newest_point_in_the_year_9999(objective__strategy=page)
 
     answer = scorecard_measure(client, page)
 

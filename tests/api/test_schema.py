@@ -7,8 +7,7 @@ from openapi_spec_validator import validate
 
 from api import schema, serializers, urls, views
 from scorecards.models import Measure
-from tests.scorecards.factories import MeasureFactory
-from tests.scorecards.test_stored_data import write_raw
+from tests.scorecards.factories import MeasureFactory, write_raw
 
 pytestmark = pytest.mark.django_db
 

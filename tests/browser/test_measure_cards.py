@@ -2,10 +2,13 @@
 
 import pytest
 
-from scorecards.models import DataPoint, Measure
+from scorecards.models import Measure
 from tests.browser.conftest import screenshot
-from tests.scorecards.factories import DataPointFactory, MeasureFactory
-from tests.scorecards.test_stored_data import write_raw
+from tests.scorecards.factories import (
+    DataPointFactory,
+    MeasureFactory,
+    measure_with_its_newest_point_in_the_year_9999,
+)
 from tests.strategy.factories import StrategyFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,17 +36,7 @@ def test_chart_labels_of_large_values_are_not_cut_off(live_server, page_in):
     )
     for period, value in (("2025-Q1", 1234.5), ("2025-Q2", 582648401836.91)):
         DataPointFactory(measure=large, period=period, value=value)
-    cannot_judge = MeasureFactory(
-        objective__strategy=page,
-        name="Burglaries",
-        baseline_value=52,
-        baseline_period="2024",
-        target_value=40,
-    )
-    for period, value in (("2025-Q1", 50), ("2025-Q2", 49), ("2025-Q3", 45)):
-        DataPointFactory(measure=cannot_judge, period=period, value=value)
-    moved = DataPointFactory(measure=cannot_judge, period="2025-Q4", value=48)
-    write_raw(DataPoint, moved.pk, period="9999-12-31", period_start="9999-12-31")
+    measure_with_its_newest_point_in_the_year_9999(objective__strategy=page, name="Burglaries")
 
     tab = page_in(width=1280)
     tab.goto(live_server.url + page.get_absolute_url())

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.db import connection
 from factory.django import DjangoModelFactory
 
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
@@ -69,3 +70,31 @@ class ActionFactory(DjangoModelFactory):
     lead = factory.SubFactory(PartnerFactory)
     start_date = datetime.date(2025, 1, 1)
     due_date = datetime.date(2025, 12, 31)
+
+
+def write_raw(model, pk, **columns):
+    """Store ``columns`` as they are, past every check of the model and its fields."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 (names are ours)
+            [*columns.values(), pk],
+        )
+
+
+def measure_with_its_newest_point_in_the_year_9999(**fields) -> Measure:
+    """A measure rising 50, 51, 52 over 2025's quarters (baseline 40 in 2024, target 60),
+    whose fourth value (48) was moved to 9999-12-31 past the checks."""
+    measure = MeasureFactory(
+        polarity=Measure.Polarity.HIGHER_IS_BETTER,
+        baseline_value=40,
+        baseline_period="2024",
+        target_value=60,
+        **fields,
+    )
+    for period, value in (("2025-Q1", 50), ("2025-Q2", 51), ("2025-Q3", 52)):
+        DataPointFactory(measure=measure, period=period, value=value)
+    point = DataPointFactory(measure=measure, period="2025-Q4", value=48)
+    write_raw(DataPoint, point.pk, period="9999-12-31", period_start="9999-12-31")
+    return measure

@@ -11,7 +11,12 @@ from django.utils import timezone
 from scorecards.models import DataPoint, Measure
 from scorecards.periods import year_window
 from scorecards.values import VALUE_LIMIT
-from tests.scorecards.factories import DataPointFactory, MeasureFactory
+from tests.scorecards.factories import (
+    DataPointFactory,
+    MeasureFactory,
+    measure_with_its_newest_point_in_the_year_9999,
+    write_raw,
+)
 from tests.strategy.factories import BandFactory, StrategyFactory, TopLevelMapFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,17 +57,6 @@ def assert_every_page_is_up_and_cannot_judge(client, page):
     for url in judging_urls(page):
         content = client.get(url).content.decode()
         assert "1 cannot judge" in content or "Cannot judge" in content, url
-
-
-def write_raw(model, pk, **columns):
-    """Store ``columns`` as they are, past every check of the model and its fields."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 (names are ours)
-            [*columns.values(), pk],
-        )
 
 
 def csv_rows(response) -> list[dict]:
@@ -176,20 +170,7 @@ def test_the_map_counts_a_measure_that_cannot_be_judged_apart_from_the_others(cl
 
 @pytest.fixture
 def newest_point_in_the_year_9999(zoomed_page):
-    """A measure rising 50, 51, 52 over 2025's quarters, whose fourth value (48) was moved
-    to 9999-12-31 past the checks."""
-    measure = MeasureFactory(
-        objective__strategy=zoomed_page,
-        polarity=Measure.Polarity.HIGHER_IS_BETTER,
-        baseline_value=40,
-        baseline_period="2024",
-        target_value=60,
-    )
-    for period, value in (("2025-Q1", 50), ("2025-Q2", 51), ("2025-Q3", 52)):
-        DataPointFactory(measure=measure, period=period, value=value)
-    point = DataPointFactory(measure=measure, period="2025-Q4", value=48)
-    write_raw(DataPoint, point.pk, period="9999-12-31", period_start="9999-12-31")
-    return measure
+    return measure_with_its_newest_point_in_the_year_9999(objective__strategy=zoomed_page)
 
 
 def test_a_point_that_cannot_be_judged_is_left_out_of_the_card_and_says_why(
