@@ -10,21 +10,11 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.servers import free_port, needs_redis
+from tests.servers import ONE_PUBLISHED_PAGE, PUBLISHED_PAGE_PATH, free_port, needs_redis
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/12"
-PAGE = "/strategies/dmi/"
-SET_UP_SITE = """
-from strategy.models import Band, Strategy, StrategyMap
-
-top = StrategyMap.objects.create(title="Coalition map", slug="coalition-map")
-band = Band.objects.create(map=top, title="Outcomes", order=1)
-Strategy.objects.create(
-    title="Drug Market Intervention", slug="dmi", map=top, band=band,
-    status=Strategy.Status.PUBLISHED,
-)
-"""
+PAGE = PUBLISHED_PAGE_PATH
 
 
 pytestmark = needs_redis
@@ -69,7 +59,7 @@ def server(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.sqlite3'}",
         "CACHE_URL": REDIS_URL,
     }
-    for arguments, stdin in [(["migrate", "--no-input"], None), (["shell"], SET_UP_SITE)]:
+    for arguments, stdin in [(["migrate", "--no-input"], None), (["shell"], ONE_PUBLISHED_PAGE)]:
         subprocess.run(  # noqa: S603 - fixed argv, no shell
             [sys.executable, "manage.py", *arguments],
             cwd=REPO_ROOT,

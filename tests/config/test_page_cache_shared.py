@@ -20,7 +20,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from tests.servers import free_port, needs_redis
+from tests.servers import ONE_PUBLISHED_PAGE, free_port, needs_redis
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -33,23 +33,19 @@ SETTINGS_VARIABLES = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
-SET_UP_SITE = """
+SET_UP_SITE = (
+    ONE_PUBLISHED_PAGE
+    + """
 from django.contrib.auth.models import Group, User
 from django.test import Client
-from strategy.models import Band, Strategy, StrategyMap
 
-top = StrategyMap.objects.create(title="Coalition map", slug="coalition-map")
-band = Band.objects.create(map=top, title="Outcomes", order=1)
-Strategy.objects.create(
-    title="Drug Market Intervention", slug="dmi", map=top, band=band,
-    status=Strategy.Status.PUBLISHED,
-)
 reviewer = User.objects.create_user("rosa", password="unused-here")
 reviewer.groups.add(Group.objects.get(name="Reviewers"))
 client = Client()
 client.force_login(reviewer)
 print(client.cookies["sessionid"].value)
 """
+)
 
 
 pytestmark = needs_redis
