@@ -54,8 +54,22 @@ class Point:
     @property
     def can_be_judged(self) -> bool:
         """A period label within the window, its own first day, and a value in range."""
-        period = stored_period(self.period)
-        return period is not None and period.start == self.start and in_range(self.value)
+        return _judged_within(self, _window_years())
+
+
+def _window_years() -> range:
+    return range(FIRST_YEAR, last_year() + 1)
+
+
+def _judged_within(point: Point, years: range) -> bool:
+    if not in_range(point.value):
+        return False
+    # A chart checks every point of a measure, tens of thousands of daily ones at most:
+    # a label as the checks store it needs only its year looked at, not parsing.
+    if names_its_start(point):
+        return point.start.year in years
+    period = stored_period(point.period)
+    return period is not None and period.start == point.start
 
 
 @dataclass(frozen=True)
@@ -229,23 +243,15 @@ def names_its_start(point: Point) -> bool:
 def judgeable(points: list[Point], *, newest: int | None = None) -> list[Point]:
     """The points (oldest first) that can be judged, or the ``newest`` few of them: a
     point stored out of range says nothing of how the measure is doing."""
-    # A chart filters every point of a measure, tens of thousands of daily ones at most:
-    # a label as it is stored needs only its year checked, once the window is known.
-    years = range(FIRST_YEAR, last_year() + 1)
-
-    def can_be_judged(point: Point) -> bool:
-        if names_its_start(point):
-            return point.start.year in years and in_range(point.value)
-        return point.can_be_judged
-
+    years = _window_years()  # once: reading today's date costs more than the check
     if newest is None:
-        return [point for point in points if can_be_judged(point)]
+        return [point for point in points if _judged_within(point, years)]
     found = []
     # From the end: of a long series only the newest few are wanted.
     for point in reversed(points):
         if len(found) == newest:
             break
-        if can_be_judged(point):
+        if _judged_within(point, years):
             found.append(point)
     return found[::-1]
 
