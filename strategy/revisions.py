@@ -10,8 +10,9 @@ test compares the two) with one query per kind of part and multi-row inserts.
 """
 
 import datetime
+import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 import reversion
@@ -43,10 +44,14 @@ def insert_rows(
     """Insert ``rows``, each the values of ``fields`` as the database driver takes them.
 
     No ``save()``, no signals and no field conversion: the caller passes ints,
-    strings, Decimals and dates. With ``update_on_conflict``, a row whose
-    primary key exists (``fields`` must then include it) updates those fields
-    instead. One statement on SQLite, which runs it for every row in C; one
-    per ``INSERT_BATCH`` rows elsewhere (psycopg2 would send a statement per row).
+    strings, Decimals, dates and None. ``rows`` may be made as it is read,
+    but then without a query (on PostgreSQL a COPY holds the connection).
+    With ``update_on_conflict``, a row whose primary key exists (``fields``
+    must then include it) updates those fields instead. One statement on
+    SQLite, which runs it for every row in C. On PostgreSQL, plain inserts go
+    in through one ``COPY`` (several times faster than ``INSERT`` for large
+    data), and inserts that may update send one statement per
+    ``INSERT_BATCH`` rows (psycopg2 would send one per row).
     """
     using = router.db_for_write(model)
     connection = connections[using]
@@ -66,6 +71,13 @@ def insert_rows(
         if connection.vendor == "sqlite":
             cursor.executemany(head + one_row + tail, rows)
             return
+        # copy_expert is psycopg2's; with psycopg 3 the rows take the batched INSERT.
+        if hasattr(cursor, "copy_expert") and not update_on_conflict:
+            table = f"{quote(meta.db_table)} ({', '.join(map(quote, columns))})"
+            # Django wraps the driver's errors (IntegrityError…) for execute() only.
+            with connection.wrap_database_errors:
+                cursor.copy_expert(f"COPY {table} FROM STDIN", _CopyStream(rows))
+            return
         batch: list = []
         for row in rows:
             batch.append(row)
@@ -74,6 +86,56 @@ def insert_rows(
                 batch = []
         if batch:
             _insert_batch(cursor, head, one_row, tail, batch)
+
+
+# COPY's text format: a tab between values, a newline after each row, \N for
+# NULL, and a backslash before a backslash, tab, newline or carriage return.
+_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def _copy_line(row: Sequence) -> str:
+    # Escaping the row at once, its values joined by a NUL (which no value
+    # may hold), is several times faster than escaping value by value.
+    if None in row:
+        line = "\t".join("\\N" if value is None else _copy_escape(str(value)) for value in row)
+        return line + "\n"
+    line = "\x00".join(map(str, row))
+    if line.count("\x00") != len(row) - 1:
+        raise ValueError("A value holds a NUL character, which the database cannot store.")
+    return _copy_escape(line).replace("\x00", "\t") + "\n"
+
+
+class _CopyStream(io.TextIOBase):
+    """The rows in COPY's text format, made as the driver reads them.
+
+    The database stores one part while the next is made, on another core.
+    """
+
+    def __init__(self, rows: Iterable[Sequence]):
+        self._lines = map(_copy_line, rows)
+        self._rest = ""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [self._rest], len(self._rest)
+        for line in self._lines:
+            parts.append(line)
+            length += len(line)
+            if 0 <= size <= length:
+                break
+        text = "".join(parts)
+        cut = len(text) if size < 0 else size
+        self._rest = text[cut:]
+        return text[:cut]
+
+
+def _copy_escape(text: str) -> str:
+    for character, escaped in _COPY_ESCAPES:
+        if character in text:
+            text = text.replace(character, escaped)
+    return text
 
 
 def _insert_batch(cursor, head: str, one_row: str, tail: str, batch: list) -> None:
@@ -114,7 +176,10 @@ def record_page_revision(page: Strategy) -> Revision | None:
     return revision
 
 
-def _version_rows(revision: Revision, objects: list[Model], *, using: str, model_db: str):
+def _version_rows(
+    revision: Revision, objects: list[Model], *, using: str, model_db: str
+) -> Iterator[tuple]:
+    """The versions' rows, made as they are read; what needs a query is read first."""
     models = list(dict.fromkeys(type(obj) for obj in objects))
     content_types = ContentType.objects.db_manager(using).get_for_models(*models)
     kinds = {}
@@ -125,17 +190,23 @@ def _version_rows(revision: Revision, objects: list[Model], *, using: str, model
         if not options.for_concrete_model:
             raise ValueError(f"{model.__name__}: only versions of concrete models.")
         kinds[model] = (options.object_id_field, content_types[model].pk, _json_writer(model))
-    for obj in objects:
+    # A row's name may read another row (a program link names its program), so
+    # the names are made before the rows are read, which must not query.
+    names = [force_str(obj) for obj in objects]
+
+    def row(obj: Model, name: str) -> tuple:
         object_id_field, content_type, write_json = kinds[type(obj)]
-        yield (
+        return (
             revision.pk,
             force_str(getattr(obj, object_id_field)),
             content_type,
             model_db,
             "json",
             write_json(obj),
-            force_str(obj),
+            name,
         )
+
+    return map(row, objects, names)
 
 
 def _json_writer(model: type[Model]) -> Callable[[Model], str]:

@@ -2,11 +2,11 @@
 
 import pytest
 import reversion
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Revision, Version
 
-from scorecards.models import DataPoint
+from scorecards.models import Action, DataPoint
 from strategy import history
 from strategy.revisions import INSERT_BATCH, insert_rows, record_page_revision
 from strategy.services import recorded_change
@@ -128,3 +128,38 @@ def test_insert_rows_can_update_the_rows_it_meets(page):
 
     point.refresh_from_db()
     assert (point.value, point.note) == (2, "revised")
+
+
+def test_insert_rows_stores_text_and_nulls_exactly_as_given(page):
+    measure = MeasureFactory(objective__strategy=page)
+    notes = ["a\ttab", "two\nlines\r\n", "back\\slash \\N \\t", "\\", "", "“quoted” é"]
+
+    insert_rows(
+        DataPoint,
+        ("measure", "period", "period_start", "value", "note"),
+        [(measure.pk, f"{2001 + n}", f"{2001 + n}-01-01", n, note) for n, note in enumerate(notes)],
+    )
+    insert_rows(
+        Action,
+        ("objective", "title", "description", "status", "lead", "start_date", "due_date", "order"),
+        [(measure.objective_id, "Open\tdate", "", "planned", None, None, None, 0)],
+    )
+
+    assert list(measure.data_points.order_by("period").values_list("note", flat=True)) == notes
+    action = Action.objects.get()
+    assert (action.title, action.lead, action.start_date) == ("Open\tdate", None, None)
+
+
+def test_insert_rows_refuses_text_holding_a_nul_on_postgresql(page):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores a NUL character")
+    measure = MeasureFactory(objective__strategy=page)
+
+    with pytest.raises(DatabaseError, match="NUL"), transaction.atomic():
+        insert_rows(
+            DataPoint,
+            ("measure", "period", "period_start", "value", "note"),
+            [(measure.pk, "2001", "2001-01-01", 1, "a\x00b")],
+        )
+
+    assert not DataPoint.objects.exists()
