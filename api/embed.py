@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from config.page_cache import cache_for_anonymous
+from base.page_cache import cache_for_anonymous
 from scorecards.models import scorecard_prefetches
 from strategy.models import Strategy
 

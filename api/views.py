@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 
 from api import serializers as s
-from config.page_cache import cache_for_anonymous
+from base.page_cache import cache_for_anonymous
 from programs.models import Program
 from scorecards.models import scorecard_prefetches
 from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyProgram

@@ -113,7 +113,7 @@ TIMED_PAGES = [
     "scorecard page",
     "all scorecards CSV",
 ]
-# Each load run: which caches the server uses (config/page_cache.py).
+# Each load run: which caches the server uses (base/page_cache.py).
 LOADS = {
     "without any cache": {"pages": False, "fragments": False},
     "page cache off": {"pages": False, "fragments": True},

@@ -15,11 +15,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from base.periods import parse_period
 from programs.models import EvidenceRating, Implementation, Program, Resource
 from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
-from scorecards.periods import parse_period
 from strategy.models import (
     Band,
     Strategy,

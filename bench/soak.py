@@ -362,11 +362,11 @@ def setup_database(args) -> dict:
     from django.db import connections
     from django.urls import reverse
 
+    from base.revisions import recorded_change
     from programs.models import Program
     from reviews import roles
     from scorecards.models import Measure, Objective, Partner
     from strategy.models import Strategy, StrategyMap
-    from strategy.services import recorded_change
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_demo", stdout=io.StringIO())

@@ -53,10 +53,10 @@ def build_page():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from base.revisions import recorded_change
     from reviews import roles
     from scorecards.models import DataPoint, Measure, Objective
     from strategy.models import Band, Strategy, StrategyMap
-    from strategy.services import recorded_change
 
     manager = get_user_model().objects.create(
         username="uploader", first_name="Dana", last_name="Uploader", is_staff=True

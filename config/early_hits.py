@@ -33,9 +33,9 @@ from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
 from redis import RedisError
 
-from config.page_cache import hit_response, lookup_page
+from base.page_cache import hit_response, lookup_page
 
-PAGE_CACHE_MIDDLEWARE = "config.page_cache.AnonymousPageCacheMiddleware"
+PAGE_CACHE_MIDDLEWARE = "base.page_cache.AnonymousPageCacheMiddleware"
 # What runs before a page-cache hit, and which answer_from_cache does the same way.
 ABOVE_THE_PAGE_CACHE = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from config.page_cache import ContentVersionUnavailable
+from base.page_cache import ContentVersionUnavailable
 
 
 class BrowserPolicyMiddleware:
@@ -113,7 +113,7 @@ class DatabaseUnavailableMiddleware:
     user, are read from the database.
 
     A save refused because the page cache cannot be reached (the view's
-    transaction rolled back, config/page_cache.py) gets the same 503, saying
+    transaction rolled back, base/page_cache.py) gets the same 503, saying
     that the change was not saved.
     """
 

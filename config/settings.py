@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "base",
     "accounts",
     "strategy",
     "programs",
@@ -58,7 +59,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above everything that reads the session: a cached page skips all of it, and
     # is stored with the headers the middlewares beneath gave it.
-    "config.page_cache.AnonymousPageCacheMiddleware",
+    "base.page_cache.AnonymousPageCacheMiddleware",
     # The headers every answer carries, the database's 503 included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -119,12 +120,12 @@ if PRODUCTION and not SHARED_CACHE:
         "must see the same cached pages and content version."
     )
 # Anonymous readers get whole pages from the cache until content changes
-# (config/page_cache.py); a page is kept at most this long. Only with a shared
+# (base/page_cache.py); a page is kept at most this long. Only with a shared
 # cache by default: with one process's memory, a command run beside the server
 # (an import, the demo) could not tell the server's cache that content changed.
 PAGE_CACHE_SECONDS = env.int_at_least("DJANGO_PAGE_CACHE_SECONDS", 3600 if SHARED_CACHE else 0, 0)
 # The parts of a page that are the same for every reader, under the same rules
-# and for the same reason (config.page_cache.shared_fragment): signed-in readers
+# and for the same reason (base.page_cache.shared_fragment): signed-in readers
 # then render only what is theirs.
 FRAGMENT_CACHE_SECONDS = env.int_at_least(
     "DJANGO_FRAGMENT_CACHE_SECONDS", 3600 if SHARED_CACHE else 0, 0

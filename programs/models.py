@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from scorecards.periods import check_date
-from strategy.markup import MARKDOWN_HELP
+from base.markup import MARKDOWN_HELP
+from base.periods import check_date
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from config.page_cache import cache_for_anonymous
+from base.page_cache import cache_for_anonymous
 from programs.forms import ProgramFilterForm
 from programs.models import Program
 from strategy.models import Strategy, StrategyProgram

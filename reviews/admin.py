@@ -5,11 +5,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from base.formsets import DistinctRowsFormSet
 from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from reviews.services import FUTURE_DATE
-from strategy.formsets import ExpertFormSet
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
+
+
+class ExpertFormSet(DistinctRowsFormSet):
+    distinct_field = "expert"
 
 
 class ExpertAssignmentInline(admin.TabularInline):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from scorecards.periods import add_months
+from base.periods import add_months
 
 # Text the old wiki template left in place of real content.
 PLACEHOLDERS = re.compile(

@@ -4,7 +4,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
-from scorecards.periods import check_date
+from base.periods import check_date
 
 
 def person_name(user, fallback: str) -> str:

@@ -1,8 +1,12 @@
 from django.contrib import admin
 
+from base.formsets import DistinctRowsFormSet
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
-from strategy.formsets import DataPointFormSet
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
+
+
+class DataPointFormSet(DistinctRowsFormSet):
+    distinct_field = "period"
 
 
 class MeasureInline(admin.StackedInline):

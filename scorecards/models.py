@@ -9,8 +9,9 @@ from django.db.models import Aggregate, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from base.markup import MARKDOWN_HELP
+from base.periods import PeriodField, check_date, parse_period
 from scorecards.charts import Chart, build_chart
-from scorecards.periods import PeriodField, check_date, parse_period
 from scorecards.status import (
     Point,
     Status,
@@ -23,7 +24,6 @@ from scorecards.status import (
     trend,
 )
 from scorecards.values import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, VALUE_PLACES, in_range
-from strategy.markup import MARKDOWN_HELP
 
 
 class PartnerQuerySet(models.QuerySet):

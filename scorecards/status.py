@@ -15,7 +15,7 @@ from enum import Enum
 
 from django.core.exceptions import ValidationError
 
-from scorecards.periods import FIRST_YEAR, Period, add_months, last_year, parse_period, year_window
+from base.periods import FIRST_YEAR, Period, add_months, last_year, parse_period, year_window
 from scorecards.values import VALUE_LIMIT, in_range
 
 # A change smaller than this share of the earlier value counts as flat.

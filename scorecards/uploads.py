@@ -11,7 +11,7 @@ what the confirmation passes back.
 
 A file up to the size limit (about 100,000 rows) previews and applies in
 seconds: rows are written with multi-row inserts and the page's revision is
-written in bulk (``strategy.revisions``); see docs/performance.md, "Uploads".
+written in bulk (``base.revisions``); see docs/performance.md, "Uploads".
 """
 
 import csv
@@ -24,13 +24,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from base.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
+from base.revisions import insert_rows, record_page_revision, recorded_change
 from scorecards.exports import FORMULA_STARTS
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
-from scorecards.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
 from scorecards.values import VALUE_LIMIT
 from strategy.models import Strategy
-from strategy.revisions import insert_rows, record_page_revision
-from strategy.services import recorded_change
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_LABEL = "2 MB"

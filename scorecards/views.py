@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from config.page_cache import cache_for_anonymous
+from base.page_cache import cache_for_anonymous
 from scorecards.exports import scorecard_csv_chunks
 from scorecards.models import Action, Measure, Partner, scorecard_prefetches
 from strategy.models import Strategy

@@ -6,9 +6,7 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategy maps"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from base import page_cache
 
-        from config import page_cache
-
-        page_cache.watch_content()
-        post_migrate.connect(page_cache.version_moved_on, sender=self)
+        # The public pages show this app's rows.
+        page_cache.watch_app(self)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from reversion.models import Version
 
+from base.revisions import recorded_change
 from programs.models import Implementation, Outcome, Program, Resource
 from reviews import roles
 from reviews.models import ExpertAssignment, Review
@@ -28,7 +29,6 @@ from strategy.models import (
     StrategyProgram,
     StrategyResource,
 )
-from strategy.services import recorded_change
 
 TOP_LEVEL_SLUG = "opioid-top-level-strategy-map"
 FEATURED_SLUG = "coordinate-improve-efforts-to-reduce-illegal-sales-of-opioids"

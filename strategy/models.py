@@ -10,11 +10,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from base.markup import MARKDOWN_HELP
+from base.periods import add_months, check_date
 from programs.models import evidence_prefetches
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import scorecard_prefetches
-from scorecards.periods import add_months, check_date
-from strategy.markup import MARKDOWN_HELP
 
 EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
 MAX_REVIEW_INTERVAL_MONTHS = 120

@@ -2,7 +2,7 @@
 
 Everything the page shows from its own rows (breadcrumb, header, programs,
 scorecard, people, reviews, references) is the same for every reader, so it
-is rendered in five parts and kept with ``config.page_cache.shared_fragment``.
+is rendered in five parts and kept with ``base.page_cache.shared_fragment``.
 A reader the page cache does not answer costs the page's row, and the
 rendering of the site's frame and of what is theirs: the review form, the
 sign-in prompt. The parts are rendered without the request, so no name, CSRF
@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 
-from config.page_cache import shared_fragment
+from base.page_cache import shared_fragment
 from reviews.page import give_answer_forms, last_review
 from strategy.models import Strategy, StrategyResource
 

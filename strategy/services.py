@@ -7,8 +7,6 @@ admin, a view or a management command.
 """
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,20 +15,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from reversion.models import Version
 
-from config import page_cache
+from base.revisions import recorded_change
 from strategy import history
 from strategy.models import Strategy, can_edit_all_pages
-
-
-@contextmanager
-def recorded_change(*, user, comment: str) -> Iterator[None]:
-    """One transaction and one revision, with its author and a comment, around a write."""
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-        yield
-        # Bulk writes inside send no signals; the cached pages must still go.
-        page_cache.content_changed()
 
 
 def _check_editable(*, user, strategies: QuerySet[Strategy]) -> list[Strategy]:

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
-from config.page_cache import cache_for_anonymous
+from base.page_cache import cache_for_anonymous
 from reviews.models import person_name
 from reviews.page import review_panel
 from scorecards.rollups import rollups_for

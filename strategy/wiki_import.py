@@ -53,6 +53,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _follow_relations, _get_content_type, _get_options
 from reversion.signals import post_revision_commit, pre_revision_commit
 
+from base.revisions import recorded_change
 from programs.models import Program, Resource
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
@@ -64,7 +65,6 @@ from strategy.models import (
     StrategyResource,
     can_edit_all_pages,
 )
-from strategy.services import recorded_change
 from strategy.wiki_dump import SUPPORTED_VERSIONS, DumpError, DumpPage, Source, WikiDump
 from strategy.wiki_text import (
     OTHER_NOTES_HEADING,

@@ -29,7 +29,7 @@ from mwparserfromhell.nodes import (
     Wikilink,
 )
 
-from scorecards.periods import in_window, year_window
+from base.periods import in_window, year_window
 
 LINE_BREAK = "\u2028"  # what <br> becomes: a line break that does not end a table cell
 DEFAULT_BAND = "Strategies"

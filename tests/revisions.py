@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 import reversion
 
-from strategy.services import recorded_change
+from base.revisions import recorded_change
 
 
 @contextmanager

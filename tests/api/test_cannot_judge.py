@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from scorecards.periods import year_window
+from base.periods import year_window
 from tests.scorecards.factories import (
     DataPointFactory,
     MeasureFactory,

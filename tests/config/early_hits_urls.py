@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from config.page_cache import cache_for_anonymous
+from base.page_cache import cache_for_anonymous
 from config.urls import urlpatterns as site_urlpatterns
 
 

@@ -210,7 +210,7 @@ def test_django_gets_the_request_as_the_server_sent_it(site, django):
     "change",
     [
         lambda middleware: middleware.insert(1, "django.middleware.gzip.GZipMiddleware"),
-        lambda middleware: middleware.remove("config.page_cache.AnonymousPageCacheMiddleware"),
+        lambda middleware: middleware.remove("base.page_cache.AnonymousPageCacheMiddleware"),
     ],
     ids=["a middleware added above the page cache", "no page cache"],
 )

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from reversion.models import Version
 
+from base.revisions import recorded_change
 from reviews.models import Review
 from scorecards.models import DataPoint
 from strategy import services
@@ -70,7 +71,7 @@ def world():
     }
     services.mark_strategies_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
     first_version = Version.objects.get_for_object(page).first()
-    with services.recorded_change(user=editor, comment="Renamed"):
+    with recorded_change(user=editor, comment="Renamed"):
         page.title = "Renamed page"
         page.save()
     return {

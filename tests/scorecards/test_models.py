@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
+from base.periods import Period, parse_period
 from programs.models import Outcome
 from scorecards.models import Action, DataPoint, Measure
-from scorecards.periods import Period, parse_period
 from tests.programs.factories import OutcomeFactory
 from tests.scorecards.factories import (
     ActionFactory,

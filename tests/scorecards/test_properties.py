@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from scorecards.charts import build_chart
-from scorecards.periods import (
+from base.periods import (
     FIRST_YEAR,
     OUTSIDE_WINDOW,
     Period,
@@ -19,6 +18,7 @@ from scorecards.periods import (
     last_year,
     parse_period,
 )
+from scorecards.charts import build_chart
 from scorecards.status import (
     Point,
     Status,

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from base.periods import FIRST_YEAR, YEARS_AHEAD, parse_period
 from scorecards.models import DataPoint, Measure
-from scorecards.periods import FIRST_YEAR, YEARS_AHEAD, parse_period
 from scorecards.uploads import preview_upload
 from tests.admin_forms import field_errors, post_change
 from tests.scorecards.factories import ActionFactory, DataPointFactory, MeasureFactory

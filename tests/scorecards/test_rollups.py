@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from base.periods import parse_period
 from scorecards.models import DataPoint, Measure, Objective
-from scorecards.periods import parse_period
 from scorecards.status import Status
 from strategy.models import Strategy
 from tests.scorecards.factories import DataPointFactory, MeasureFactory

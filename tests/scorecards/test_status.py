@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from scorecards.periods import parse_period
+from base.periods import parse_period
 from scorecards.status import (
     Point,
     Status,

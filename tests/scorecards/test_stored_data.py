@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from base.periods import year_window
 from scorecards.models import DataPoint, Measure
-from scorecards.periods import year_window
 from scorecards.values import VALUE_LIMIT
 from tests.scorecards.factories import (
     DataPointFactory,

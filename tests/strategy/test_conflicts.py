@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
+from base.revisions import recorded_change
+from base.stamps import LOADED_VERSION, EditStamp
 from scorecards.models import Action, Measure, Objective, Partner
 from strategy.models import Strategy
-from strategy.ownership import LOADED_VERSION, ContentVersionAdmin, EditStamp
-from strategy.services import recorded_change
+from strategy.ownership import ContentVersionAdmin
 from tests.admin_forms import admin_form_data
 from tests.scorecards.factories import (
     ActionFactory,

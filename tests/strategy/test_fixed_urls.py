@@ -30,7 +30,7 @@ def test_fixed_url_follows_the_prefix_the_site_is_served_under(prefix):
 def test_fixed_url_follows_the_urlconf(settings):
     assert TEMPLATE.render(Context()) == "/ /accounts/login/"
 
-    settings.ROOT_URLCONF = "tests.config.page_cache_urls"
+    settings.ROOT_URLCONF = "tests.base.page_cache_urls"
 
     with pytest.raises(NoReverseMatch, match="'strategy' is not a registered namespace"):
         TEMPLATE.render(Context())

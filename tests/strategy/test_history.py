@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from reversion.models import Version
 
+from base.revisions import recorded_change
 from scorecards.models import Action, Measure
 from strategy import history
 from strategy.models import Strategy, StrategyProgram
-from strategy.services import recorded_change
 from tests.admin_forms import admin_form_data
 from tests.programs.factories import ProgramFactory
 from tests.reviews.factories import ExpertAssignmentFactory

@@ -6,8 +6,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from base.periods import add_months
 from programs.models import Resource
-from scorecards.periods import add_months
 from strategy.models import Strategy, StrategyLink, StrategyMap
 from tests.programs.factories import ProgramFactory, ResourceFactory
 from tests.strategy.factories import (

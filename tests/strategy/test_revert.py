@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from base.revisions import recorded_change
 from programs.models import Program
 from scorecards.models import Action, DataPoint, Objective
 from strategy import history, services
 from strategy.models import Strategy, StrategyProgram
-from strategy.services import recorded_change
 from tests.admin_forms import admin_form_data
 from tests.revisions import page_change
 from tests.scorecards.factories import (

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.page_cache import shared_fragment
+from base.page_cache import shared_fragment
 from strategy.page import shared_name
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import DataPointFactory, MeasureFactory

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from config import page_cache
+from base import page_cache
 from config.middleware import DatabaseUnavailableMiddleware
 from scorecards.models import DataPoint
 from scorecards.uploads import apply_upload
@@ -175,7 +175,7 @@ def test_a_save_whose_cache_goes_away_at_commit_stands_and_no_reader_gets_the_ol
     assert read(page.get_absolute_url())["X-Page-Cache"] == "hit"
 
     with (
-        caplog.at_level(logging.WARNING, logger="config.page_cache"),
+        caplog.at_level(logging.WARNING, logger="base.page_cache"),
         cache_gone_at_commit(cache_down),
     ):
         response = admin.post(url, form)

@@ -13,6 +13,7 @@ import datetime
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 import reversion
@@ -26,7 +27,7 @@ from django.utils.encoding import force_str, is_protected_type
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
-from strategy.models import Strategy
+from base import page_cache
 
 # Rows per INSERT where the driver sends one statement per row to executemany.
 INSERT_BATCH = 1000
@@ -145,7 +146,18 @@ def _insert_batch(cursor, head: str, one_row: str, tail: str, batch: list) -> No
     )
 
 
-def record_page_revision(page: Strategy) -> Revision | None:
+@contextmanager
+def recorded_change(*, user, comment: str) -> Iterator[None]:
+    """One transaction and one revision, with its author and a comment, around a write."""
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+        # Bulk writes inside send no signals; the cached pages must still go.
+        page_cache.content_changed()
+
+
+def record_page_revision(page: Model) -> Revision | None:
     """Store the revision being recorded, holding the whole page as it is now.
 
     Use it inside ``recorded_change`` in place of ``reversion.add_to_revision(page)``
@@ -160,7 +172,7 @@ def record_page_revision(page: Strategy) -> Revision | None:
     using = router.db_for_write(Revision)
     if transaction.get_rollback(using):
         return None
-    model_db = router.db_for_write(Strategy, instance=page)
+    model_db = router.db_for_write(type(page), instance=page)
     objects = _page_objects(page)
     revision = Revision(
         date_created=reversion.get_date_created(),
@@ -246,7 +258,7 @@ def _json_writer(model: type[Model]) -> Callable[[Model], str]:
     return write
 
 
-def _page_objects(page: Strategy) -> list[Model]:
+def _page_objects(page: Model) -> list[Model]:
     """The page and every row it follows, in the order django-reversion visits them.
 
     Reversion visits each object, then each relation it follows in turn, and

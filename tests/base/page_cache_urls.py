@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import path
 
-from config.page_cache import cache_for_anonymous
+from base.page_cache import cache_for_anonymous
 
 
 @cache_for_anonymous

@@ -14,7 +14,7 @@ page that every reader sees alike are kept the same way with
 
 Writes reach the counter two ways: signals on every save and delete of a
 content model (and of people, whose names the pages show), and the end of
-:func:`strategy.services.recorded_change`, which wraps the bulk writes (CSV
+:func:`base.revisions.recorded_change`, which wraps the bulk writes (CSV
 upload, MediaWiki import, revert) that send no signals.
 
 A save and the version move together. In the transaction that writes, before
@@ -47,7 +47,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
@@ -64,7 +64,6 @@ WRITE_WINDOW_SECONDS = 60
 # The version _read gives while another transaction is writing content. Versions
 # start at a clock reading, so nothing stored at this one can ever be served.
 WRITE_OPEN_VERSION = 0
-CONTENT_APPS = ("strategy", "programs", "scorecards", "reviews")
 SAFE_METHODS = ("GET", "HEAD")
 
 logger = logging.getLogger(__name__)
@@ -249,10 +248,19 @@ def _close_left_open(**kwargs) -> None:
         _close_write()
 
 
-def watch_content() -> None:
-    """Connect every content model, and the user model, to the content version."""
-    models = [model for label in CONTENT_APPS for model in apps.get_app_config(label).get_models()]
-    models.append(apps.get_model(settings.AUTH_USER_MODEL))
+def watch_app(app_config) -> None:
+    """Move the content version on every write to a model of ``app_config``.
+
+    Each app whose rows the public pages show calls it from its ``ready()``;
+    ``accounts`` watches the user model, whose names the pages show. A
+    migration of the app moves the version too.
+    """
+    watch_models(app_config.get_models())
+    post_migrate.connect(version_moved_on, sender=app_config)
+
+
+def watch_models(models) -> None:
+    """Move the content version on every save and delete of ``models``."""
     for model in models:
         pre_save.connect(_saving, sender=model, dispatch_uid=f"page-cache-saving-{model._meta}")
         post_save.connect(_saved, sender=model, dispatch_uid=f"page-cache-save-{model._meta}")
@@ -261,9 +269,15 @@ def watch_content() -> None:
             m2m_changed.connect(
                 _changed, sender=field.remote_field.through, dispatch_uid=f"page-cache-m2m-{field}"
             )
-    # History pages list revisions. They are written with the content they record,
-    # which moves the version on, but django-reversion's deleterevisions removes
-    # them alone.
+
+
+def watch_revisions() -> None:
+    """Move the version when revisions are deleted alone; close writes left open.
+
+    History pages list revisions. They are written with the content they
+    record, which moves the version on, but django-reversion's
+    deleterevisions removes them alone.
+    """
     for model in apps.get_app_config("reversion").get_models():
         post_delete.connect(_changed, sender=model, dispatch_uid=f"page-cache-del-{model._meta}")
     request_finished.connect(_close_left_open, dispatch_uid="page-cache-close-left-open")

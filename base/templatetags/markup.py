@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.safestring import mark_safe
 
-from strategy.markup import LINK_SCHEMES, render_markdown
+from base.markup import LINK_SCHEMES, render_markdown
 
 register = template.Library()
 

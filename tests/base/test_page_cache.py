@@ -7,10 +7,10 @@ from django.db import transaction
 from django.urls import reverse
 from reversion.models import Version
 
-from config import page_cache
+from base import page_cache
+from base.revisions import recorded_change
 from reviews import services as review_services
 from scorecards.uploads import apply_upload
-from strategy import services
 from strategy.models import Strategy
 from tests.programs.factories import ProgramFactory
 from tests.reviews.factories import ReviewFactory
@@ -136,7 +136,7 @@ def test_a_page_unpublished_through_the_service_disappears_for_anonymous_readers
 ):
     fetch(client, page.get_absolute_url())
 
-    with services.recorded_change(user=editor, comment="Back to draft"):
+    with recorded_change(user=editor, comment="Back to draft"):
         Strategy.objects.filter(pk=page.pk).update(status=Strategy.Status.DRAFT)
 
     assert client.get(page.get_absolute_url()).status_code == 404
@@ -343,7 +343,7 @@ def test_pages_are_rendered_when_the_cache_cannot_be_reached(client, page, cache
     assert not response.has_header("X-Page-Cache")
 
 
-@pytest.mark.urls("tests.config.page_cache_urls")
+@pytest.mark.urls("tests.base.page_cache_urls")
 def test_a_page_that_hands_out_a_csrf_token_is_not_stored(client, db):
     fetch(client, "/form/")
 

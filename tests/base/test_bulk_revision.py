@@ -6,10 +6,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Revision, Version
 
+from base.revisions import INSERT_BATCH, insert_rows, record_page_revision, recorded_change
 from scorecards.models import Action, DataPoint
 from strategy import history
-from strategy.revisions import INSERT_BATCH, insert_rows, record_page_revision
-from strategy.services import recorded_change
 from tests.reviews.factories import ExpertAssignmentFactory
 from tests.scorecards.factories import (
     ActionFactory,
