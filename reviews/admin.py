@@ -9,6 +9,7 @@ from base.formsets import DistinctRowsFormSet
 from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from reviews.services import FUTURE_DATE
+from strategy.admin import StrategyAdmin
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
 
@@ -113,3 +114,7 @@ class PeopleAdmin(UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), PeopleAdmin)
+
+
+# The page's experts, last on its form as on the page.
+StrategyAdmin.add_inline(ExpertAssignmentInline)

@@ -1,7 +1,9 @@
 from django.contrib import admin
 
 from base.formsets import DistinctRowsFormSet
+from scorecards import admin_upload
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
+from strategy.admin import InvestigateInline, StrategyAdmin
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
 
@@ -95,3 +97,8 @@ class PartnerAdmin(ContentVersionAdmin):
 class DataSourceAdmin(ContentVersionAdmin):
     list_display = ("name", "publisher", "url")
     search_fields = ("name", "publisher")
+
+
+# The scorecard on the page's form, where the page shows it, and the CSV upload beside it.
+StrategyAdmin.add_inline(ObjectiveInline, before=InvestigateInline)
+StrategyAdmin.page_views.append(admin_upload.urls)

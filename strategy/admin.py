@@ -1,27 +1,10 @@
-import csv
 import datetime
-import io
-import secrets
-from dataclasses import dataclass
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import Textarea
-from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from reviews.admin import ExpertAssignmentInline
-from scorecards import uploads
-from scorecards.admin import ObjectiveInline
-from scorecards.exports import spreadsheet_safe
-from scorecards.forms import DataUploadConfirmForm, DataUploadForm
-from scorecards.models import Measure
 from strategy import admin_import, services
 from strategy.formsets import InvestigateFormSet, ProgramLinkFormSet, ToolsFormSet
 from strategy.models import (
@@ -130,39 +113,6 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-# The upload awaiting confirmation, one per session: the page's id, a random
-# token (also in the confirmation form), the file's text and the digest of
-# the preview the user saw. A new preview replaces it, so an older tab's
-# confirmation is refused as stale.
-PENDING_UPLOAD = "scorecard_upload"
-# Rows (and problems) the preview lists of each kind; a sentence counts the rest.
-PREVIEW_LISTED_ROWS = 100
-
-
-@dataclass(frozen=True)
-class ListedRows:
-    """The first rows of one kind that a preview lists, and how many more there are."""
-
-    rows: list
-    more: int
-
-    @property
-    def more_label(self) -> str:
-        return f"{self.more:,}"
-
-
-def _listed_rows(preview: uploads.UploadPreview) -> dict[str, ListedRows]:
-    return {
-        kind: ListedRows(rows[:PREVIEW_LISTED_ROWS], max(0, len(rows) - PREVIEW_LISTED_ROWS))
-        for kind, rows in (
-            ("errors", preview.errors),
-            ("added", preview.added),
-            ("changed", preview.changed),
-            ("unchanged", preview.unchanged),
-        )
-    }
-
-
 @admin.register(Strategy)
 class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     """The strategy page's form, laid out in the order the page reads."""
@@ -187,13 +137,12 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
             {"fields": ("page_manager", ("last_reviewed", "review_interval_months"))},
         ),
     ]
-    inlines = [
-        ProgramLinkInline,
-        ToolsInline,
-        ObjectiveInline,
-        InvestigateInline,
-        ExpertAssignmentInline,
-    ]
+    # The page's own parts; scorecards adds the objectives before the resources
+    # to investigate and reviews the experts (their admin modules, add_inline).
+    inlines = [ProgramLinkInline, ToolsInline, InvestigateInline]
+    # Admin pages about one page that other apps add (the CSV upload,
+    # scorecards/admin_upload.py): each a function of this admin giving its URLs.
+    page_views: list = []
 
     def get_readonly_fields(self, request, obj=None):
         if can_edit_all_pages(request.user):
@@ -206,141 +155,16 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
         super().save_model(request, obj, form, change)
 
     def get_urls(self):
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        view = self.admin_site.admin_view
         return [
-            path(
-                "<path:object_id>/upload-data/",
-                view(self.upload_data_view),
-                name=f"{prefix}_upload_data",
-            ),
-            path(
-                "<path:object_id>/upload-data/confirm/",
-                view(require_POST(self.upload_data_confirm_view)),
-                name=f"{prefix}_upload_data_confirm",
-            ),
-            path(
-                "<path:object_id>/upload-data/example.csv",
-                view(self.upload_data_example_view),
-                name=f"{prefix}_upload_data_example",
-            ),
+            *(pattern for views in self.page_views for pattern in views(self)),
             *super().get_urls(),
         ]
 
-    def _upload_target(self, request, object_id) -> Strategy:
-        """The page, if the user may change it: 404 for other managers' pages, else 403."""
-        strategy = self.get_object(request, unquote(object_id))
-        if not self.has_change_permission(request, strategy):
-            raise PermissionDenied
-        return strategy
-
-    def _upload_context(self, request, strategy, **context):
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": strategy,
-            "has_view_permission": self.has_view_permission(request),
-            "max_upload": uploads.MAX_UPLOAD_LABEL,
-            **context,
-        }
-
-    def upload_data_view(self, request, object_id):
-        """Upload a CSV of measure data (POST) and preview what it would change."""
-        strategy = self._upload_target(request, object_id)
-        if request.method == "POST":
-            form = DataUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                preview = uploads.preview_upload(strategy=strategy, data=form.cleaned_data["file"])
-                return self._render_preview(request, strategy, preview)
-        else:
-            form = DataUploadForm()
-        context = self._upload_context(
-            request,
-            strategy,
-            title="Upload data (CSV)",
-            form=form,
-            measures=list(Measure.objects.filter(objective__strategy=strategy)),
-        )
-        return TemplateResponse(request, "admin/strategy/strategy/upload_data.html", context)
-
-    def _render_preview(self, request, strategy, preview):
-        """Show a preview; keep the file's text in the session when it may be confirmed."""
-        confirm_form = None
-        request.session.pop(PENDING_UPLOAD, None)
-        if preview.can_apply:
-            token = secrets.token_urlsafe(32)
-            request.session[PENDING_UPLOAD] = {
-                "strategy": strategy.pk,
-                "token": token,
-                "text": preview.text,
-                "plan": preview.plan,
-            }
-            confirm_form = DataUploadConfirmForm(initial={"token": token})
-        context = self._upload_context(
-            request,
-            strategy,
-            title="Check the upload",
-            preview=preview,
-            listed=_listed_rows(preview),
-            confirm_form=confirm_form,
-        )
-        return TemplateResponse(request, "admin/strategy/strategy/upload_preview.html", context)
-
-    def upload_data_confirm_view(self, request, object_id):
-        """Apply the previewed upload kept in the session, read again against the data now."""
-        strategy = self._upload_target(request, object_id)
-        upload_url = reverse("admin:strategy_strategy_upload_data", args=[strategy.pk])
-        form = DataUploadConfirmForm(request.POST)
-        pending = request.session.get(PENDING_UPLOAD) or {}
-        if not (
-            form.is_valid()
-            and pending.get("strategy") == strategy.pk
-            and secrets.compare_digest(pending.get("token", ""), form.cleaned_data["token"])
-            # A preview kept before the file's text was stored under this key.
-            and "text" in pending
-        ):
-            messages.error(
-                request,
-                "That preview is out of date or was not found (a later upload replaces it), "
-                "so nothing was written. Upload the file again.",
-            )
-            return redirect(upload_url)
-        del request.session[PENDING_UPLOAD]
-        try:
-            result = uploads.apply_upload(
-                strategy=strategy,
-                data=pending["text"],
-                user=request.user,
-                expected_plan=pending["plan"],
-            )
-        except uploads.UploadRefused as refused:
-            messages.error(request, refused.message)
-            return self._render_preview(request, strategy, refused.preview)
-        messages.success(
-            request,
-            f"Uploaded scorecard data: {result.added} added, {result.changed} changed, "
-            f"{result.unchanged} unchanged.",
-        )
-        return redirect("admin:strategy_strategy_change", strategy.pk)
-
-    def upload_data_example_view(self, request, object_id):
-        """A small CSV in the upload's format, naming this page's measures."""
-        strategy = self._upload_target(request, object_id)
-        names = [m.name for m in Measure.objects.filter(objective__strategy=strategy)[:2]]
-        first, second = (names[0], names[-1]) if names else ("Burglaries", "Calls for service")
-        rows = [
-            ("measure", "period", "value", "note"),
-            (first, "2024", "1,234.5", "Whole year"),
-            (first, "2025-Q1", "310", ""),
-            (second, "2025-03", "42", "From the March report"),
-            (second, "2025-03-31", "40.25", ""),
-        ]
-        out = io.StringIO()
-        csv.writer(out).writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        filename = f"{strategy.slug}-data-example.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    @classmethod
+    def add_inline(cls, inline, *, before=None) -> None:
+        """Show ``inline`` on the page's form, before ``before`` (else last)."""
+        at = cls.inlines.index(before) if before else len(cls.inlines)
+        cls.inlines = [*cls.inlines[:at], inline, *cls.inlines[at:]]
 
     @admin.action(description="Publish the selected pages", permissions=["change"])
     def publish(self, request, queryset):

@@ -222,3 +222,20 @@ def test_only_editors_are_offered_to_restore_a_revision_from_the_admin_history(
     assert restore_url in editors
     client.force_login(owner)
     assert client.get(restore_url).status_code == 403
+
+
+def test_the_page_form_lists_its_parts_in_the_order_the_page_shows_them(client, owner, page):
+    client.force_login(owner)
+
+    response = client.get(reverse("admin:strategy_strategy_change", args=[page.pk]))
+
+    headings = [
+        formset.opts.verbose_name_plural for formset in response.context["inline_admin_formsets"]
+    ]
+    assert [str(heading) for heading in headings] == [
+        "Promising programs",
+        "Tools & resources",
+        "Scorecard: objectives (measures and actions are edited on the objective)",
+        "Resources to investigate",
+        "Subject-matter experts",
+    ]
