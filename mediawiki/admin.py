@@ -1,8 +1,9 @@
 """Importing a MediaWiki export from the admin, for editors: upload, read the dry run, confirm.
 
 The maps' admin gets the import among its list's tools: this app registers
-``StrategyMap`` again with ``MapsWithImportAdmin``, strategy's own admin and
-the two URLs below (``strategy`` knows nothing of the import).
+``StrategyMap`` again with ``MapsWithImportAdmin``, which is strategy's
+``StrategyMapAdmin`` plus the two URLs below and a list template with the
+link, so ``strategy`` knows nothing of the import.
 
 Two steps, both behind ``admin_view`` and ``can_edit_all_pages`` (page managers
 get a 403, since an import changes every page):
