@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "scorecards",
     "reviews",
     "api",
+    "mediawiki",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from django.db import models
 from django.forms import Textarea
 from django.utils import timezone
 
-from strategy import admin_import, services
+from strategy import services
 from strategy.formsets import InvestigateFormSet, ProgramLinkFormSet, ToolsFormSet
 from strategy.models import (
     Band,
@@ -34,11 +34,6 @@ class StrategyMapAdmin(ContentVersionAdmin):
     autocomplete_fields = ("parent", "zooms_into")
     fields = ("title", "slug", "summary", "parent", "zooms_into")
     inlines = [BandInline]
-    # Adds "Import from MediaWiki" to the list's tools (strategy/admin_import.py).
-    change_list_template = "admin/strategy/strategymap/change_list.html"
-
-    def get_urls(self):
-        return [*admin_import.urls(self), *super().get_urls()]
 
 
 @admin.register(Band)

@@ -20,14 +20,14 @@ from django.urls import reverse
 
 from base import page_cache
 from config.middleware import DatabaseUnavailableMiddleware
+from mediawiki.importer import ImportFailed
 from scorecards.models import DataPoint
 from scorecards.uploads import apply_upload
 from strategy import services
 from strategy.models import Strategy
-from strategy.wiki_import import ImportFailed
 from tests.admin_forms import admin_form_data
+from tests.mediawiki import test_import as wiki
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
-from tests.strategy import test_wiki_import as wiki
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ from xml.sax.saxutils import escape
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from strategy.wiki_dump import DumpError, WikiDump
-from strategy.wiki_text import (
+from mediawiki.dump import DumpError, WikiDump
+from mediawiki.reader import (
     WikitextError,
     breadcrumb,
     parse_date,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from strategy.wiki_import import ImportFailed, import_dump
+from mediawiki.importer import ImportFailed, import_dump
 
 
 def _plain(text: str) -> str:

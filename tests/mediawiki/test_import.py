@@ -1,9 +1,9 @@
 """Importing the old strategy wiki from a MediaWiki XML export (import_mediawiki).
 
 Fixtures are small exports written for these tests (``export()`` below and
-``wiki_fixtures/``), each reproducing a quirk of the real export in
+``exports/``), each reproducing a quirk of the real export in
 /work/shared/samples/. The sample's own tests run on that file when it is at
-hand and always on our rewrite of it (``wiki_fixtures/three-pages-0.11.xml``).
+hand and always on our rewrite of it (``exports/three-pages-0.11.xml``).
 """
 
 import io
@@ -24,20 +24,21 @@ from django.utils import timezone
 from reversion.models import Revision, Version
 
 from bench.wiki_dump import write_dump
+from mediawiki import admin, importer, reader
+from mediawiki.dump import WikiDump
+from mediawiki.importer import FALLBACK_BAND, ImportFailed, PageNote, import_dump
+from mediawiki.reader import WikitextError, breadcrumb, parse_strategy_page
 from programs.models import Program, Resource
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
-from strategy import admin_import, history, wiki_import, wiki_text
+from strategy import history
 from strategy.models import Band, Strategy, StrategyMap, StrategyProgram, StrategyResource
-from strategy.wiki_dump import WikiDump
-from strategy.wiki_import import FALLBACK_BAND, ImportFailed, PageNote, import_dump
-from strategy.wiki_text import WikitextError, breadcrumb, parse_strategy_page
 from tests.revisions import page_change
 from tests.strategy.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "wiki_fixtures"
+FIXTURES = Path(__file__).parent / "exports"
 SAMPLE = Path("/work/shared/samples/mediawiki-export.xml")
 RIVERSIDE = FIXTURES / "riverside-0.10.xml"
 DMI_TITLE = "Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids"
@@ -364,9 +365,9 @@ def test_an_import_stores_the_revisions_and_versions_reversion_records_for_its_s
 
     imported = stored()
     # The same import, with django-reversion recording each row as it is saved.
-    change = wiki_import._Importer._change
+    change = importer._Importer._change
     monkeypatch.setattr(
-        wiki_import._Importer,
+        importer._Importer,
         "_change",
         lambda self, tally, *, new: change(self, tally, new=False),
     )
@@ -516,7 +517,7 @@ def test_keep_going_skips_the_failing_page_reports_it_and_imports_the_rest():
 
 
 def test_keep_going_forgets_a_failed_page_so_nothing_later_points_at_it(monkeypatch):
-    placed = wiki_import._Importer._placed
+    placed = importer._Importer._placed
 
     def fails_after_saving(self, tally, place, values, **kwargs):
         strategy = placed(self, tally, place, values, **kwargs)
@@ -524,7 +525,7 @@ def test_keep_going_forgets_a_failed_page_so_nothing_later_points_at_it(monkeypa
             raise ValidationError("the disk is full")
         return strategy
 
-    monkeypatch.setattr(wiki_import._Importer, "_placed", fails_after_saving)
+    monkeypatch.setattr(importer._Importer, "_placed", fails_after_saving)
 
     report = run(export(TOP, ZOOM, strategy_page("An intro.")), keep_going=True)
 
@@ -537,14 +538,14 @@ def test_keep_going_forgets_a_failed_page_so_nothing_later_points_at_it(monkeypa
 
 
 def test_a_page_whose_wikitext_cannot_be_parsed_is_named_and_nothing_is_written(monkeypatch):
-    parse = wiki_text.mwparserfromhell.parse
+    parse = reader.mwparserfromhell.parse
 
     def fragile(text, *args, **kwargs):
         if "{{{{{broken" in text:
-            raise wiki_text.mwparserfromhell.parser.ParserError("unbalanced template")
+            raise reader.mwparserfromhell.parser.ParserError("unbalanced template")
         return parse(text, *args, **kwargs)
 
-    monkeypatch.setattr(wiki_text.mwparserfromhell, "parse", fragile)
+    monkeypatch.setattr(reader.mwparserfromhell, "parse", fragile)
     data = export(TOP, ZOOM, strategy_page("{{{{{broken"))
     before = row_counts()
 
@@ -1025,7 +1026,7 @@ def test_a_credential_followed_by_an_area_stays_with_the_experts_name():
     ],
 )
 def test_people_keeps_a_credential_and_the_area_after_it_with_the_name_before(text, expected):
-    assert [(p.name, p.area) for p in wiki_text.people(text)] == expected
+    assert [(p.name, p.area) for p in reader.people(text)] == expected
 
 
 def test_a_page_manager_without_an_account_is_kept_in_other_notes_and_reported():
@@ -1206,11 +1207,11 @@ def test_bad_or_oversized_uploads_get_an_error_on_the_form(client, editor, monke
     bomb = client.post(reverse(IMPORT_URL), {"file": bomb_file})
     assert "XML bomb" in bomb.context["form"].errors["file"][0]
 
-    monkeypatch.setattr(admin_import, "MAX_IMPORT_PAGES", 1)
+    monkeypatch.setattr(admin, "MAX_IMPORT_PAGES", 1)
     many = client.post(reverse(IMPORT_URL), {"file": xml_file(RIVERSIDE.read_bytes())})
     assert "holds 2 strategy pages; here at most 1" in many.context["form"].errors["file"][0]
 
-    monkeypatch.setattr(admin_import, "MAX_IMPORT_BYTES", 1000)
+    monkeypatch.setattr(admin, "MAX_IMPORT_BYTES", 1000)
     big = client.post(reverse(IMPORT_URL), {"file": xml_file(RIVERSIDE.read_bytes())})
     assert "the limit here is 20 MB" in big.context["form"].errors["file"][0]
     assert not StrategyMap.objects.exists()

@@ -54,19 +54,8 @@ from reversion.revisions import _follow_relations, _get_content_type, _get_optio
 from reversion.signals import post_revision_commit, pre_revision_commit
 
 from base.revisions import recorded_change
-from programs.models import Program, Resource
-from reviews.models import ExpertAssignment, Review
-from scorecards.models import Action, DataSource, Measure, Objective, Partner
-from strategy.models import (
-    Band,
-    Strategy,
-    StrategyMap,
-    StrategyProgram,
-    StrategyResource,
-    can_edit_all_pages,
-)
-from strategy.wiki_dump import SUPPORTED_VERSIONS, DumpError, DumpPage, Source, WikiDump
-from strategy.wiki_text import (
+from mediawiki.dump import SUPPORTED_VERSIONS, DumpError, DumpPage, Source, WikiDump
+from mediawiki.reader import (
     OTHER_NOTES_HEADING,
     MapRef,
     ParsedPage,
@@ -83,6 +72,17 @@ from strategy.wiki_text import (
     title_key,
     without_credentials,
     zoom_subject,
+)
+from programs.models import Program, Resource
+from reviews.models import ExpertAssignment, Review
+from scorecards.models import Action, DataSource, Measure, Objective, Partner
+from strategy.models import (
+    Band,
+    Strategy,
+    StrategyMap,
+    StrategyProgram,
+    StrategyResource,
+    can_edit_all_pages,
 )
 
 FALLBACK_BAND = "Other strategies"

@@ -1,5 +1,10 @@
 """Importing a MediaWiki export from the admin, for editors: upload, read the dry run, confirm.
 
+The maps' admin gets the import among its list's tools: this app registers
+``StrategyMap`` again with ``MapsWithImportAdmin``, which is strategy's
+``StrategyMapAdmin`` plus the two URLs below and a list template with the
+link, so ``strategy`` knows nothing of the import.
+
 Two steps, both behind ``admin_view`` and ``can_edit_all_pages`` (page managers
 get a 403, since an import changes every page):
 
@@ -25,15 +30,16 @@ import hashlib
 import secrets
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from strategy.models import can_edit_all_pages
-from strategy.wiki_import import ImportFailed, import_dump
+from mediawiki.importer import ImportFailed, import_dump
+from strategy.admin import StrategyMapAdmin
+from strategy.models import StrategyMap, can_edit_all_pages
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_LABEL = "20 MB"
@@ -42,8 +48,8 @@ MAX_IMPORT_LABEL = "20 MB"
 # stops at 200; a larger wiki goes through the command, which has no limit.
 MAX_IMPORT_PAGES = 200
 PENDING_IMPORT = "mediawiki_import"
-FORM_TEMPLATE = "admin/strategy/strategymap/import_mediawiki.html"
-REPORT_TEMPLATE = "admin/strategy/strategymap/import_mediawiki_report.html"
+FORM_TEMPLATE = "mediawiki/import.html"
+REPORT_TEMPLATE = "mediawiki/import_report.html"
 
 
 class _XMLFileField(forms.FileField):
@@ -204,7 +210,7 @@ def confirm_view(model_admin, request):
 
 
 def urls(model_admin) -> list:
-    """The two URLs, for ``StrategyMapAdmin.get_urls``."""
+    """The two URLs, for ``MapsWithImportAdmin.get_urls``."""
     view = model_admin.admin_site.admin_view
     return [
         path(
@@ -218,3 +224,15 @@ def urls(model_admin) -> list:
             name="strategy_strategymap_import_mediawiki_confirm",
         ),
     ]
+
+
+admin.site.unregister(StrategyMap)
+
+
+@admin.register(StrategyMap)
+class MapsWithImportAdmin(StrategyMapAdmin):
+    # Adds "Import from MediaWiki" to the list's tools.
+    change_list_template = "mediawiki/strategymap_change_list.html"
+
+    def get_urls(self):
+        return [*urls(self), *super().get_urls()]

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from mediawiki.importer import ImportFailed
 from strategy.models import Strategy
-from strategy.wiki_import import ImportFailed
-from tests.strategy.test_wiki_import import (
+from tests.mediawiki.test_import import (
     TOP,
     ZOOM,
     export,
