@@ -525,7 +525,7 @@ def main() -> int:
                 pages["strategy page"], html, options.load_seconds, options.peer_rounds
             )
         if not options.no_import:
-            from bench.wiki_dump import time_import
+            from bench.wiki_generator import time_import
 
             empty_database()
             results["wiki_import"] = time_import(pages=500)

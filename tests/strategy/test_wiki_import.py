@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from bench.wiki_dump import write_dump
+from bench.wiki_generator import write_dump
 from programs.models import Program, Resource
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
