@@ -27,13 +27,17 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
+# The hooks of .pre-commit-config.yaml on every tracked file: ruff (check and
+# format), djhtml and django-upgrade, each only checking, from .venv (no network).
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/pre-commit run --all-files
 
+# What the same tools can fix, fixed; their options are those of the hooks.
 format: $(VENV)/.installed-dev
+	git ls-files -z --cached --others --exclude-standard '*.py' | xargs -0 -r $(BIN)/django-upgrade --target-version 5.2 --exit-zero-even-if-changed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml --tabwidth 2 templates
 
 # New migrations are formatted like the rest of the code.
 migrations: $(VENV)/.installed-dev

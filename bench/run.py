@@ -35,11 +35,9 @@ machines; the ratios, measured side by side, are the figures to compare.
 import argparse
 import importlib
 import json
-import math
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,8 +47,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Measured as served: no query log, no debug pages.
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -74,6 +71,15 @@ from django.test.utils import (  # noqa: E402
 )
 from django.urls import reverse  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    ROOT,
+    free_port,
+    median_and_p95,
+    start_app_server,
+    stop_app_server,
+    wait_until_up,
+    worker_pids,
+)
 from bench.site import build_site  # noqa: E402
 from programs.models import Program  # noqa: E402
 from reviews.roles import REVIEWERS  # noqa: E402
@@ -185,12 +191,8 @@ def render_times(client: Client, url: str, runs: int) -> dict:
         started = time.perf_counter()
         fetch(client, url)
         timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return {
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[math.ceil(len(timings) * 0.95) - 1], 1),
-        "runs": runs,
-    }
+    p50, p95 = median_and_p95(timings)
+    return {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "runs": runs}
 
 
 def sequential_scans(sql_by_page: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -250,12 +252,6 @@ def redis_answers() -> bool:
         return False
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def server_settings() -> dict[str, str]:
     """The production app server's settings (deploy/granian.env)."""
     settings = {}
@@ -293,42 +289,26 @@ class AppServer:
         }
         if use_redis:
             redis.Redis.from_url(REDIS_URL).flushdb()
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, "-m", "granian", "config.wsgi:application"],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        self.process = start_app_server(
+            "granian", "config.wsgi:application", environment=environment
         )
-        self.wait_until_up()
+        if not wait_until_up(self.process, self.url("/healthz"), seconds=60, headers=HTTPS):
+            self.stop()
+            raise SystemExit("the app server did not start")
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                request = urllib.request.Request(self.url("/healthz"), headers=HTTPS)  # noqa: S310
-                with urllib.request.urlopen(request, timeout=5):  # noqa: S310
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise SystemExit("the app server did not start")
-
     def worker_rss_mb(self) -> list[float]:
         sizes = []
-        for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
-            for pid in children.read_text().split():
-                status = Path(f"/proc/{pid}/status").read_text()
-                kilobytes = int(re.search(r"VmRSS:\s+(\d+) kB", status)[1])
-                sizes.append(round(kilobytes / 1024, 1))
+        for pid in sorted(worker_pids(self.process.pid)):
+            status = Path(f"/proc/{pid}/status").read_text()
+            kilobytes = int(re.search(r"VmRSS:\s+(\d+) kB", status)[1])
+            sizes.append(round(kilobytes / 1024, 1))
         return sizes
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+        stop_app_server(self.process, seconds=30)
 
 
 HTTPS = {"X-Forwarded-Proto": "https"}
@@ -545,7 +525,7 @@ def main() -> int:
                 pages["strategy page"], html, options.load_seconds, options.peer_rounds
             )
         if not options.no_import:
-            from bench.wiki_dump import time_import
+            from bench.wiki_generator import time_import
 
             empty_database()
             results["wiki_import"] = time_import(pages=500)

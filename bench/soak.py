@@ -60,8 +60,6 @@ import random
 import secrets
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,7 +72,18 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    ROOT,
+    free_port,
+    median_and_p95,
+    start_app_server,
+    stop_app_server,
+    wait_until_up,
+    worker_pids,
+)
+
 PHASES = ("steady", "worker kill", "cache outage", "database outage", "recovery")
 # What a page must never show, whatever went wrong.
 TRACE_MARKERS = (
@@ -640,28 +649,6 @@ class Traffic:
 # -- The server and the database ----------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def worker_pids(master: int) -> set[int]:
-    """gunicorn's live workers: the master's children that are not zombies."""
-    pids = set()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        state, parent = stat.rsplit(")", 1)[1].split()[:2]
-        if int(parent) == master and state != "Z":
-            pids.add(int(entry))
-    return pids
-
-
 def cluster(args) -> tuple[str, str]:
     if args.pg_cluster:
         version, name = args.pg_cluster.split("/")
@@ -937,22 +924,23 @@ class Drill:
             check=True,
         )
         self.server_log = (self.tmp / "gunicorn.log").open("wb")
-        self.gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "config.wsgi"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.server_log,
-            stderr=subprocess.STDOUT,
+        self.gunicorn = start_app_server(
+            "gunicorn",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "config.wsgi",
+            environment=env,
+            output=self.server_log,
         )
-        probe = Browser("127.0.0.1", port, 5, keeps_cookies=False)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.gunicorn.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {self.tmp / 'gunicorn.log'}")
-            answered = probe.request("GET", "/healthz").status == 200
-            if answered and len(worker_pids(self.gunicorn.pid)) == self.args.workers:
-                return
-            time.sleep(0.2)
+        if wait_until_up(
+            self.gunicorn,
+            f"http://127.0.0.1:{port}/healthz",
+            seconds=30,
+            ready=lambda: len(worker_pids(self.gunicorn.pid)) == self.args.workers,
+        ):
+            return
+        if self.gunicorn.poll() is not None:
+            raise SystemExit(f"gunicorn exited; see {self.tmp / 'gunicorn.log'}")
         raise SystemExit("gunicorn did not answer within 30 s")
 
     def setup(self) -> tuple[Site, tuple[str, int]]:
@@ -967,7 +955,6 @@ class Drill:
         os.environ.update(self.django_environment())
         os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_ENV="development")
         os.environ["DJANGO_DEBUG"] = "false"
-        sys.path.insert(0, str(ROOT))
         import django
 
         django.setup()
@@ -1267,9 +1254,8 @@ class Drill:
             rows = [record for record in records if record.phase == phase]
             start, end = bounds[phase]
             seconds = max(end - start, 1e-9)
-            latencies = sorted((r.finished - r.started) * 1000 for r in rows if r.status)
-            p50 = statistics.median(latencies) if latencies else 0
-            p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0
+            latencies = [(r.finished - r.started) * 1000 for r in rows if r.status]
+            p50, p95 = median_and_p95(latencies) if latencies else (0, 0)
             errors = Counter(
                 str(r.status) if r.status else f"no answer ({r.error})"
                 for r in rows
@@ -1463,13 +1449,8 @@ class Drill:
 
     def stop_server(self) -> None:
         """Stop gunicorn and count what its log says."""
-        if self.gunicorn is not None and self.gunicorn.poll() is None:
-            self.gunicorn.send_signal(signal.SIGTERM)
-            try:
-                self.gunicorn.wait(40)
-            except subprocess.TimeoutExpired:
-                self.gunicorn.kill()
-                self.gunicorn.wait()
+        if self.gunicorn is not None:
+            stop_app_server(self.gunicorn, seconds=40)
         if hasattr(self, "server_log") and not self.server_log.closed:
             self.server_log.close()
             if self.args.server_log:
@@ -1510,10 +1491,7 @@ def latencies_by_kind(records: list[Record], phase: str) -> dict[str, tuple[floa
     for record in records:
         if record.phase == phase and record.status:
             by_kind.setdefault(record.kind, []).append((record.finished - record.started) * 1000)
-    return {
-        kind: (statistics.median(values), sorted(values)[int(len(values) * 0.95)])
-        for kind, values in by_kind.items()
-    }
+    return {kind: median_and_p95(values) for kind, values in by_kind.items()}
 
 
 def path_kind(path: str) -> str:

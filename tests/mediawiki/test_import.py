@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from bench.wiki_dump import write_dump
+from bench.wiki_generator import write_dump
 from mediawiki import admin, importer, reader
 from mediawiki.dump import WikiDump
 from mediawiki.importer import FALLBACK_BAND, ImportFailed, PageNote, import_dump

@@ -2,7 +2,7 @@
 
 ``write_dump(path, pages=500)`` writes, streaming, a schema 0.11 export in the
 old strategy wiki's template (the shape of the pages in
-``tests/strategy/wiki_fixtures/``): the "Opioid Top-Level Strategy Map",
+``tests/mediawiki/exports/``): the "Opioid Top-Level Strategy Map",
 about ten "ZOOM MAP - …" pages (one of them a zoom map of a strategy on
 another zoom map), and ``pages`` strategy pages with their breadcrumbs,
 introductions linking other pages, Promising Programs shared across pages,
@@ -23,10 +23,10 @@ without a day…) and every page it must skip; anything else the report says
 it could not place, a page that fails, or fewer strategies than pages raises
 ``ImportCheckFailed``.
 
-    python bench/wiki_dump.py                      # SQLite in memory, 500 pages
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/strategy python bench/wiki_dump.py
-    python bench/wiki_dump.py --pages 2000 --again # a larger file, then a second run
-    python bench/wiki_dump.py --write wiki.xml     # only write the file
+    python bench/wiki_generator.py                      # SQLite in memory, 500 pages
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/strategy python bench/wiki_generator.py
+    python bench/wiki_generator.py --pages 2000 --again # a larger file, then a second run
+    python bench/wiki_generator.py --write wiki.xml     # only write the file
 
 Timings drift on shared machines; compare runs made side by side.
 """
@@ -1576,7 +1576,7 @@ def main(argv: list[str] | None = None) -> None:
     if connection.vendor != "sqlite":
         # A name of its own, so that a test run on the same server is left alone.
         test = connection.settings_dict.setdefault("TEST", {})
-        test["NAME"] = f"test_{connection.settings_dict['NAME']}_wiki_dump_{os.getpid()}"
+        test["NAME"] = f"test_{connection.settings_dict['NAME']}_wiki_generator_{os.getpid()}"
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
     try:
