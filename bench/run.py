@@ -74,9 +74,9 @@ from django.test.utils import (  # noqa: E402
 )
 from django.urls import reverse  # noqa: E402
 
+from accounts.roles import REVIEWERS  # noqa: E402
 from bench.site import build_site  # noqa: E402
 from programs.models import Program  # noqa: E402
-from reviews.roles import REVIEWERS  # noqa: E402
 from scorecards.models import Partner  # noqa: E402
 from strategy.models import Strategy  # noqa: E402
 

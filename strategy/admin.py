@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.rules import is_editor
 from reviews.admin import ExpertAssignmentInline
 from scorecards import uploads
 from scorecards.admin import ObjectiveInline
@@ -31,7 +32,6 @@ from strategy.models import (
     StrategyMap,
     StrategyProgram,
     StrategyResource,
-    can_edit_all_pages,
 )
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
@@ -196,12 +196,12 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        if can_edit_all_pages(request.user):
+        if is_editor(request.user):
             return ()
         return ("page_manager",)
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.page_manager_id is None and not can_edit_all_pages(request.user):
+        if not change and obj.page_manager_id is None and not is_editor(request.user):
             obj.page_manager = request.user
         super().save_model(request, obj, form, change)
 

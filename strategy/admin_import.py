@@ -1,6 +1,6 @@
 """Importing a MediaWiki export from the admin, for editors: upload, read the dry run, confirm.
 
-Two steps, both behind ``admin_view`` and ``can_edit_all_pages`` (page managers
+Two steps, both behind ``admin_view`` and ``accounts.rules.is_editor`` (page managers
 get a 403, since an import changes every page):
 
 1. ``import-mediawiki/``: the form (the XML file, at most ``MAX_IMPORT_LABEL``,
@@ -32,7 +32,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from strategy.models import can_edit_all_pages
+from accounts.rules import is_editor
 from strategy.wiki_import import ImportFailed, import_dump
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -100,7 +100,7 @@ def _digest(upload) -> str:
 
 
 def _check_editor(request) -> None:
-    if not can_edit_all_pages(request.user):
+    if not is_editor(request.user):
         raise PermissionDenied("Only editors import from MediaWiki: it changes every page.")
 
 
