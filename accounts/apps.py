@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
+        from accounts import rules  # noqa: F401  (registers the site's permissions)
         from base import page_cache
 
         # The public pages show people's names.

@@ -71,6 +71,7 @@ from django.test.utils import (  # noqa: E402
 )
 from django.urls import reverse  # noqa: E402
 
+from accounts.roles import REVIEWERS  # noqa: E402
 from bench.common import (  # noqa: E402
     ROOT,
     free_port,
@@ -82,7 +83,6 @@ from bench.common import (  # noqa: E402
 )
 from bench.site import build_site  # noqa: E402
 from programs.models import Program  # noqa: E402
-from reviews.roles import REVIEWERS  # noqa: E402
 from scorecards.models import Partner  # noqa: E402
 from strategy.models import Strategy  # noqa: E402
 

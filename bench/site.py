@@ -15,9 +15,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
+from accounts import roles
 from base.periods import parse_period
 from programs.models import EvidenceRating, Implementation, Program, Resource
-from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
 from strategy.models import (

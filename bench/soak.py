@@ -371,9 +371,9 @@ def setup_database(args) -> dict:
     from django.db import connections
     from django.urls import reverse
 
+    from accounts import roles
     from base.revisions import recorded_change
     from programs.models import Program
-    from reviews import roles
     from scorecards.models import Measure, Objective, Partner
     from strategy.models import Strategy, StrategyMap
 

@@ -53,8 +53,8 @@ def build_page():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from accounts import roles
     from base.revisions import recorded_change
-    from reviews import roles
     from scorecards.models import DataPoint, Measure, Objective
     from strategy.models import Band, Strategy, StrategyMap
 

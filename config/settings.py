@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reversion",
     "csp",
     "axes",
+    "rules",
     "base",
     "accounts",
     "strategy",
@@ -79,6 +80,11 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The site's rules (accounts/rules.py), asked first: a rule that says yes
+    # (a page's manager, a reviewer at the dashboard) costs no loading of the
+    # user's model permissions.
+    "rules.permissions.ObjectPermissionBackend",
+    # The groups' model permissions.
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failed sign-ins are counted per username and address together, so an attacker

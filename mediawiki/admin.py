@@ -5,7 +5,7 @@ The maps' admin gets the import among its list's tools: this app registers
 ``StrategyMapAdmin`` plus the two URLs below and a list template with the
 link, so ``strategy`` knows nothing of the import.
 
-Two steps, both behind ``admin_view`` and ``can_edit_all_pages`` (page managers
+Two steps, both behind ``admin_view`` and ``accounts.rules.is_editor`` (page managers
 get a 403, since an import changes every page):
 
 1. ``import-mediawiki/``: the form (the XML file, at most ``MAX_IMPORT_LABEL``,
@@ -37,9 +37,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from accounts.rules import is_editor
 from mediawiki.importer import ImportFailed, import_dump
 from strategy.admin import StrategyMapAdmin
-from strategy.models import StrategyMap, can_edit_all_pages
+from strategy.models import StrategyMap
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_LABEL = "20 MB"
@@ -106,7 +107,7 @@ def _digest(upload) -> str:
 
 
 def _check_editor(request) -> None:
-    if not can_edit_all_pages(request.user):
+    if not is_editor(request.user):
         raise PermissionDenied("Only editors import from MediaWiki: it changes every page.")
 
 

@@ -53,6 +53,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _follow_relations, _get_content_type, _get_options
 from reversion.signals import post_revision_commit, pre_revision_commit
 
+from accounts.rules import is_editor
 from base.revisions import recorded_change
 from mediawiki.dump import SUPPORTED_VERSIONS, DumpError, DumpPage, Source, WikiDump
 from mediawiki.reader import (
@@ -82,7 +83,6 @@ from strategy.models import (
     StrategyMap,
     StrategyProgram,
     StrategyResource,
-    can_edit_all_pages,
 )
 
 FALLBACK_BAND = "Other strategies"
@@ -217,7 +217,7 @@ def import_dump(
     than that (the admin's limit, since a request cannot run for long).
     An import may change every page, so a ``user`` must be an editor.
     """
-    if user is not None and not can_edit_all_pages(user):
+    if user is not None and not is_editor(user):
         raise PermissionDenied("Only editors import from MediaWiki: it may change every page.")
     dump = WikiDump(source)
     report = ImportReport(source=dump.name, dry_run=dry_run, publish=publish)

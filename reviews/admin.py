@@ -5,8 +5,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts import roles
 from base.formsets import DistinctRowsFormSet
-from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from reviews.services import FUTURE_DATE
 from strategy.admin import StrategyAdmin

@@ -5,6 +5,7 @@ from django.db import models
 from django.forms import Textarea
 from django.utils import timezone
 
+from accounts.rules import is_editor
 from strategy import services
 from strategy.formsets import InvestigateFormSet, ProgramLinkFormSet, ToolsFormSet
 from strategy.models import (
@@ -14,7 +15,6 @@ from strategy.models import (
     StrategyMap,
     StrategyProgram,
     StrategyResource,
-    can_edit_all_pages,
 )
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
@@ -140,12 +140,12 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     page_views: list = []
 
     def get_readonly_fields(self, request, obj=None):
-        if can_edit_all_pages(request.user):
+        if is_editor(request.user):
             return ()
         return ("page_manager",)
 
     def save_model(self, request, obj, form, change):
-        if not change and obj.page_manager_id is None and not can_edit_all_pages(request.user):
+        if not change and obj.page_manager_id is None and not is_editor(request.user):
             obj.page_manager = request.user
         super().save_model(request, obj, form, change)
 

@@ -16,9 +16,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from reversion.models import Version
 
+from accounts import roles
 from base.revisions import recorded_change
 from programs.models import Implementation, Outcome, Program, Resource
-from reviews import roles
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
 from strategy.models import (

@@ -10,19 +10,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.rules import is_editor, is_signed_in, may_read_drafts
 from base.markup import MARKDOWN_HELP
 from base.periods import add_months, check_date
 from programs.models import evidence_prefetches
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import scorecard_prefetches
 
-EDIT_ALL_PERMISSION = "strategy.edit_all_strategies"
 MAX_REVIEW_INTERVAL_MONTHS = 120
-
-
-def can_edit_all_pages(user) -> bool:
-    """Editors and superusers change every page; page managers only their own."""
-    return user.is_authenticated and user.is_active and user.has_perm(EDIT_ALL_PERMISSION)
 
 
 class StrategyMapQuerySet(models.QuerySet):
@@ -136,21 +131,19 @@ class Band(models.Model):
         return f"{self.map.get_absolute_url()}#band-{self.pk}"
 
 
-def reads_drafts(user) -> bool:
-    """Signed-in staff read every page on the site, drafts and archived ones too."""
-    return user.is_authenticated and user.is_active and user.is_staff
-
-
 class StrategyQuerySet(models.QuerySet):
     def public(self):
         """Pages the public may read: drafts and archived pages stay hidden."""
         return self.filter(status__in=Strategy.PUBLIC_STATUSES)
 
     def editable_by(self, user):
-        """Pages this user may change: all for editors, their own for page managers."""
-        if can_edit_all_pages(user):
+        """Pages this user may change: all for editors, their own for page managers.
+
+        The rows ``user.has_perm("strategy.change_strategy", page)`` allows.
+        """
+        if is_editor(user):
             return self
-        if not user.is_authenticated or not user.is_active:
+        if not is_signed_in(user):
             return self.none()
         return self.filter(page_manager=user)
 
@@ -160,7 +153,7 @@ class StrategyQuerySet(models.QuerySet):
         Staff (page managers, editors) preview drafts and archived pages on the
         site, under a "not public" banner; they change only what the admin lets them.
         """
-        if reads_drafts(user):
+        if may_read_drafts(user):
             return self.all()
         return self.public()
 
@@ -201,7 +194,7 @@ class StrategyManager(models.Manager.from_queryset(StrategyQuerySet)):
         running it; its SQL is compiled once per process instead. It reads the
         whole table: call it on ``Strategy.objects``, not on a related manager.
         """
-        sql, params = _visible_page_lookup(reads_drafts(user))
+        sql, params = _visible_page_lookup(may_read_drafts(user))
         found = list(self.raw(sql, [slug if p == _SLUG else p for p in params]))
         return found[0] if found else None
 
@@ -315,13 +308,7 @@ class Strategy(models.Model):
 
     def is_visible_to(self, user) -> bool:
         """The rule of ``StrategyQuerySet.visible_to`` for one loaded page (no query)."""
-        return self.is_public or reads_drafts(user)
-
-    def is_editable_by(self, user) -> bool:
-        """The rule of ``StrategyQuerySet.editable_by`` for one loaded page (no query)."""
-        if not user.is_authenticated or not user.is_active:
-            return False
-        return self.page_manager_id == user.pk or can_edit_all_pages(user)
+        return self.is_public or may_read_drafts(user)
 
     @property
     def is_public(self) -> bool:

@@ -2,8 +2,9 @@
 
 A page manager changes only the strategy pages they manage and what hangs off
 them; editors (the ``edit_all_strategies`` permission) and superusers change
-every page. Every content admin derives from ``ContentVersionAdmin``, and the
-admins of the strategy and of everything beneath it add
+every page: ``user.has_perm("strategy.change_strategy", page)``, the rule of
+``accounts/rules.py``. Every content admin derives from ``ContentVersionAdmin``,
+and the admins of the strategy and of everything beneath it add
 ``PageContentAdminMixin``, so a page manager neither lists, opens, saves,
 deletes nor picks another manager's objects, whatever id they type.
 
@@ -31,10 +32,11 @@ from django.utils.safestring import SafeString
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from accounts.people import person_name
+from accounts.rules import is_editor
 from base.revisions import recorded_change
 from base.stamps import LOADED_VERSION, EditStamp, EditStampField, edit_stamp, lock_row
-from reviews.models import person_name
-from strategy.models import Strategy, can_edit_all_pages
+from strategy.models import Strategy
 
 # Saves named one by one in a conflict message; more are summed up.
 NAMED_SAVES = 3
@@ -217,13 +219,8 @@ class ContentVersionAdmin(VersionAdmin):
     # A revision can span several pages (a bulk action, an import), and
     # reverting restores all of it, so only editors may revert or recover.
 
-    def history_view(self, request, object_id, extra_context=None):
-        # The list links each revision to its restore form only for those who may use it.
-        extra_context = {**(extra_context or {}), "can_revert": can_edit_all_pages(request.user)}
-        return super().history_view(request, object_id, extra_context)
-
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        if not can_edit_all_pages(request.user):
+        if not request.user.has_perm("reversion.revert_revision"):
             raise PermissionDenied
         versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
         if not versions.filter(pk=version_id).exists():
@@ -231,12 +228,12 @@ class ContentVersionAdmin(VersionAdmin):
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
-        if not can_edit_all_pages(request.user):
+        if not request.user.has_perm("reversion.revert_revision"):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        if not can_edit_all_pages(request.user):
+        if not request.user.has_perm("reversion.revert_revision"):
             raise PermissionDenied
         return super().recover_view(request, version_id, extra_context)
 
@@ -245,7 +242,7 @@ class ContentVersionAdmin(VersionAdmin):
         # unused here), which would merge the per-page revisions that bulk
         # actions record into one; so go straight to the stock list view.
         # Its "Recover deleted" button is shown only to those who may recover.
-        context = {"has_change_permission": can_edit_all_pages(request.user)}
+        context = {"has_change_permission": request.user.has_perm("reversion.revert_revision")}
         return ModelAdmin.changelist_view(self, request, {**context, **(extra_context or {})})
 
 
@@ -266,7 +263,8 @@ class PageContentAdminMixin:
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if can_edit_all_pages(request.user):
+        # The rows of ``Strategy.objects.editable_by``, reached through ``page_path``.
+        if is_editor(request.user):
             return queryset
         if not self.page_path:
             return queryset.filter(page_manager=request.user)
@@ -281,9 +279,10 @@ class PageContentAdminMixin:
         return obj
 
     def _owns(self, request, obj) -> bool:
+        # Without an object (the model as a whole) the groups' model permissions decide.
         if obj is None or obj.pk is None:
             return True
-        return self.page_of(obj).is_editable_by(request.user)
+        return request.user.has_perm("strategy.change_strategy", self.page_of(obj))
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._owns(request, obj)

@@ -17,12 +17,12 @@ from reversion.models import Version
 
 from base.revisions import recorded_change
 from strategy import history
-from strategy.models import Strategy, can_edit_all_pages
+from strategy.models import Strategy
 
 
 def _check_editable(*, user, strategies: QuerySet[Strategy]) -> list[Strategy]:
     pages = list(strategies)
-    refused = [page.title for page in pages if not page.is_editable_by(user)]
+    refused = [page.title for page in pages if not user.has_perm("strategy.change_strategy", page)]
     if refused:
         raise PermissionDenied(f"You may not change: {', '.join(refused)}.")
     return pages
@@ -91,7 +91,7 @@ def revert_page(*, strategy: Strategy, version: Version, user) -> Strategy:
     may have changed). Raises ``ValidationError``, changing nothing, if the
     revision can no longer be read or restored as it was.
     """
-    if not can_edit_all_pages(user):
+    if not user.has_perm("reversion.revert_revision"):
         raise PermissionDenied("Only editors may restore an earlier revision of a page.")
     if not Version.objects.get_for_object(strategy).filter(pk=version.pk).exists():
         raise history.UnknownRevision

@@ -11,18 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from accounts.people import person_name
 from base.page_cache import cache_for_anonymous
-from reviews.models import person_name
 from reviews.page import review_panel
 from scorecards.rollups import rollups_for
 from strategy import history, services
 from strategy.diagram import layout
-from strategy.models import (
-    Strategy,
-    StrategyLink,
-    StrategyMap,
-    can_edit_all_pages,
-)
+from strategy.models import Strategy, StrategyLink, StrategyMap
 from strategy.page import page_content
 from strategy.search import search
 
@@ -78,7 +73,7 @@ def strategy_detail(request, slug, *, review_form=None):
     strategy = Strategy.objects.find_visible(slug, request.user)
     if strategy is None:
         raise Http404
-    editing = strategy.is_editable_by(request.user)
+    editing = request.user.has_perm("strategy.change_strategy", strategy)
     if editing:
         # Its checklist is worked out from the whole page, and its copy is its own.
         strategy = Strategy.objects.with_content().get(pk=strategy.pk)
@@ -116,7 +111,6 @@ def strategy_history(request, slug):
         "strategy": strategy,
         "breadcrumb": strategy.breadcrumb(),
         "entries": entries,
-        "can_revert": can_edit_all_pages(request.user),
     }
     status = 200
     if "from" in request.GET or "to" in request.GET:
@@ -144,7 +138,7 @@ def search_page(request):
 @login_required
 def strategy_revert(request, slug, version_id):
     """Restore the page as it was at one of its revisions (editors only), then show it."""
-    if not can_edit_all_pages(request.user):
+    if not request.user.has_perm("reversion.revert_revision"):
         raise PermissionDenied
     strategy = get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
     version = get_object_or_404(

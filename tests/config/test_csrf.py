@@ -39,7 +39,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from reversion.models import Version
 
-from reviews import roles
+from accounts import roles
 from reviews.models import Review
 from tests.programs.factories import (
     EvidenceRatingFactory,

@@ -13,12 +13,17 @@ manage users                  -        -       -      -        -         yes    
 
 "expert" is an account named as subject-matter expert on the page and in no group;
 "other_manager" manages another page. Signed-in staff read drafts to preview them.
+
+Each cell is asserted twice: by doing the action on the site, and by asking the
+permission the site asks for it (accounts/rules.py), which must give the same answer.
 """
 
 import datetime
 
 import pytest
+import rules
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from reversion.models import Version
 
@@ -192,3 +197,43 @@ def test_permission_matrix(client, world, action, role):
         client.force_login(person)
 
     assert ACTIONS[action](client, world) is MATRIX[action][role]
+
+
+def admin_may_change(user, permission, page) -> bool:
+    """What the admin asks to change a page's object: the model permission, then the page rule."""
+    return user.has_perm(permission) and user.has_perm("strategy.change_strategy", page)
+
+
+# The question the site asks for each action. Reading a published page needs no
+# right. Reviewing is asked of the rule itself: user.has_perm says yes to every superuser.
+PERMISSIONS = {
+    "read a draft": lambda user, world: user.has_perm("strategy.view_draft", world["draft"]),
+    "read a published page": lambda user, world: world["page"].is_visible_to(user),
+    "add a review": lambda user, world: rules.has_perm("reviews.add_review", user, world["page"]),
+    "mark a review addressed": lambda user, world: user.has_perm(
+        "strategy.change_strategy", world["review"].strategy
+    ),
+    "edit the page": lambda user, world: admin_may_change(
+        user, "strategy.change_strategy", world["page"]
+    ),
+    "enter measure data": lambda user, world: admin_may_change(
+        user, "scorecards.change_measure", world["measure"].objective.strategy
+    ),
+    "publish": lambda user, world: admin_may_change(
+        user, "strategy.change_strategy", world["draft"]
+    ),
+    "revert": lambda user, world: user.has_perm("reversion.revert_revision"),
+    "manage users": lambda user, world: user.has_perm("auth.add_user"),
+}
+
+
+def test_every_action_has_its_permission():
+    assert set(PERMISSIONS) == set(ACTIONS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", PERMISSIONS)
+def test_the_permissions_give_the_tables_answer(world, action, role):
+    person = world["people"][role] or AnonymousUser()
+
+    assert PERMISSIONS[action](person, world) is MATRIX[action][role]

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
-from reviews import roles
+from accounts import roles
 from strategy.models import (
     Band,
     Strategy,

@@ -1,0 +1,119 @@
+"""Who may do what: every access rule of the site, in one place.
+
+The predicates say who a person is to a page; the permissions registered at
+the end name what they may do with it, and ``user.has_perm`` answers for the
+admin, the views, the templates and the services alike::
+
+    user.has_perm("strategy.change_strategy", page)
+
+Model-level rights (may this person use the measures' admin at all?) stay with
+the groups' model permissions, which Django's ``ModelBackend`` answers. The
+permissions below that share a name with a model permission answer only about
+an object: asked without one they say no and leave the answer to the groups;
+asked about a page they are the page rule. So in the admin
+``has_change_permission(request)`` is what the groups give, and
+``has_change_permission(request, measure)`` adds "and the measure's page is
+theirs".
+
+Django's ``User.has_perm`` says yes to every active superuser before any rule
+is asked. A superuser is no reviewer, so whether someone may review a page is
+asked of the rule itself: ``rules.has_perm("reviews.add_review", user, page)``.
+
+The predicates read only the objects they are given (a page's
+``page_manager_id``, its prefetched expert assignments, the user's groups and
+related rows), so this module imports no other app of the site.
+"""
+
+import rules
+
+from accounts import roles
+
+# The model permission that makes an editor; superusers hold it too.
+EDIT_EVERY_PAGE = "strategy.edit_all_strategies"
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    """A signed-in, active account."""
+    return user.is_authenticated and user.is_active
+
+
+def role_names(user) -> set[str]:
+    """The groups a signed-in user belongs to. One query."""
+    if not is_signed_in(user):
+        return set()
+    return set(user.groups.values_list("name", flat=True))
+
+
+@rules.predicate
+def is_editor(user) -> bool:
+    """Holds ``edit_all_strategies`` (Editors and superusers): changes every page."""
+    return is_signed_in(user) and user.has_perm(EDIT_EVERY_PAGE)
+
+
+@rules.predicate
+def is_page_manager_of(user, page) -> bool:
+    """Named as the page's manager. No query."""
+    return page is not None and is_signed_in(user) and page.page_manager_id == user.pk
+
+
+@rules.predicate
+def is_reviewer(user) -> bool:
+    """A member of the Reviewers group. One query for a signed-in user, none otherwise."""
+    return roles.REVIEWERS in role_names(user)
+
+
+@rules.predicate
+def is_expert_on(user, page) -> bool:
+    """Named as a subject-matter expert on the page; uses prefetched experts when there are any."""
+    return (
+        page is not None
+        and is_signed_in(user)
+        and any(assignment.expert_id == user.pk for assignment in page.expert_assignments.all())
+    )
+
+
+@rules.predicate
+def may_read_drafts(user) -> bool:
+    """Signed-in staff (page managers, editors) read every page, drafts and archived ones too.
+
+    They preview pages on the site under a "not public" banner; what they may
+    change is ``may_edit_page``.
+    """
+    return is_signed_in(user) and user.is_staff
+
+
+# The page's manager changes it and what hangs off it; editors change every page.
+may_edit_page = is_page_manager_of | is_editor
+
+# A revision can span several pages (a bulk action, an import) and reverting
+# restores all of it, so only editors revert or recover deleted objects.
+may_revert = is_editor
+
+# Reviewers review every page they can read; an expert reviews the pages naming them.
+may_review_page = is_expert_on | is_reviewer
+
+
+@rules.predicate
+def may_use_dashboard(user) -> bool:
+    """Reviewers, experts, page managers and editors: everyone with a part in reviews."""
+    if not is_signed_in(user):
+        return False
+    if role_names(user) & {roles.REVIEWERS, roles.PAGE_MANAGERS} or is_editor(user):
+        return True
+    return user.managed_strategies.exists() or user.expert_assignments.exists()
+
+
+@rules.predicate
+def about_an_object(user, obj) -> bool:
+    """The permission is asked about an object, not about the model as a whole."""
+    return obj is not None
+
+
+# Object permissions with a model permission of the same name.
+rules.add_perm("strategy.change_strategy", about_an_object & may_edit_page)
+rules.add_perm("reviews.add_review", about_an_object & may_review_page)
+# Rules of their own, with no model permission behind them.
+rules.add_perm("strategy.view_draft", may_read_drafts)
+rules.add_perm("reversion.revert_revision", may_revert)
+rules.add_perm("reviews.view_dashboard", may_use_dashboard)
