@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "programs",
     "scorecards",
     "reviews",
+    "public",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -25,9 +25,10 @@ from reversion.models import Revision, Version
 
 from bench.wiki_dump import write_dump
 from programs.models import Program, Resource
+from public import history
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
-from strategy import admin_import, history, wiki_import, wiki_text
+from strategy import admin_import, wiki_import, wiki_text
 from strategy.models import Band, Strategy, StrategyMap, StrategyProgram, StrategyResource
 from strategy.wiki_dump import WikiDump
 from strategy.wiki_import import FALLBACK_BAND, ImportFailed, PageNote, import_dump

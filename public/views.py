@@ -12,10 +12,16 @@ from django.views.decorators.http import require_POST
 from reversion.models import Version
 
 from base.page_cache import cache_for_anonymous
+from public import history, services
+from public.page import page_content, review_panel
+from public.search import search
+from public.selectors import with_page_content
+from reviews import access
+from reviews import services as review_services
+from reviews.forms import ReviewForm
 from reviews.models import person_name
-from reviews.page import review_panel
+from reviews.views import forbidden
 from scorecards.rollups import rollups_for
-from strategy import history, services
 from strategy.diagram import layout
 from strategy.models import (
     Strategy,
@@ -23,8 +29,6 @@ from strategy.models import (
     StrategyMap,
     can_edit_all_pages,
 )
-from strategy.page import page_content
-from strategy.search import search
 
 
 def _render_map(request, strategy_map):
@@ -81,7 +85,7 @@ def strategy_detail(request, slug, *, review_form=None):
     editing = strategy.is_editable_by(request.user)
     if editing:
         # Its checklist is worked out from the whole page, and its copy is its own.
-        strategy = Strategy.objects.with_content().get(pk=strategy.pk)
+        strategy = with_page_content(Strategy.objects).get(pk=strategy.pk)
     return render(
         request,
         "strategy/strategy_detail.html",
@@ -92,6 +96,35 @@ def strategy_detail(request, slug, *, review_form=None):
             **review_panel(request, strategy, editing=editing, review_form=review_form),
         },
     )
+
+
+@require_POST
+@login_required
+def add_review(request, slug):
+    """A reviewer's dated comment, posted from the strategy page."""
+    strategy = get_object_or_404(
+        Strategy.objects.visible_to(request.user).prefetch_related("expert_assignments"),
+        slug=slug,
+    )
+    if not access.can_review(request.user, strategy):
+        return forbidden(request, review_services.MAY_NOT_REVIEW)
+    form = ReviewForm(request.POST, strategy=strategy)
+    if form.is_valid():
+        try:
+            review_services.add_review(
+                strategy=strategy,
+                reviewer=request.user,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                comments=form.cleaned_data["comments"],
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you: your review is on the page.")
+            return redirect(f"{strategy.get_absolute_url()}#reviews")
+    # The page again, with the form and its errors where the reviewer left it.
+    return strategy_detail(request, slug, review_form=form)
 
 
 @never_cache
