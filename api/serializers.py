@@ -22,8 +22,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
 
+from accounts.people import person_name
 from programs.models import EvidenceRating, Resource
-from reviews.models import person_name
 from scorecards.models import Action, Measure, Partner
 from scorecards.status import (
     Status,

@@ -24,8 +24,9 @@ from django.utils.text import capfirst
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from accounts.people import person_name
 from programs.models import Program
-from reviews.models import ExpertAssignment, person_name
+from reviews.models import ExpertAssignment
 from scorecards.models import Action, DataPoint, Measure, Objective
 from strategy.models import Band, Strategy, StrategyProgram, StrategyResource
 

@@ -1,3 +1,5 @@
+"""The public site's pages, each composed from the domain apps' rows and rules."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from reversion.models import Version
 
+from accounts.people import person_name
 from base.page_cache import cache_for_anonymous
 from public import history, services
 from public.page import page_content, review_panel
@@ -19,7 +22,6 @@ from public.selectors import with_page_content
 from reviews import access
 from reviews import services as review_services
 from reviews.forms import ReviewForm
-from reviews.models import person_name
 from reviews.views import forbidden
 from scorecards.rollups import rollups_for
 from strategy.diagram import layout

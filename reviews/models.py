@@ -4,15 +4,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
+from accounts.people import person_name
 from base.periods import check_date
-
-
-def person_name(user, fallback: str) -> str:
-    """How a person is shown: their full name, else their username, else the stored name."""
-    if user is None:
-        return fallback
-    return user.get_full_name() or user.get_username()
-
 
 COMMENTS_MAX_LENGTH = 5000
 REPLY_MAX_LENGTH = 1000

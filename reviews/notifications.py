@@ -11,7 +11,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from reviews.models import Review, person_name
+from accounts.people import person_name
+from reviews.models import Review
 
 
 @dataclass(frozen=True)

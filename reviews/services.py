@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
+from accounts.people import person_name
 from reviews import access, notifications
-from reviews.models import ExpertAssignment, Review, ReviewReminder, person_name
+from reviews.models import ExpertAssignment, Review, ReviewReminder
 from strategy.models import Strategy
 
 FUTURE_DATE = "A review date cannot be in the future."

@@ -31,9 +31,9 @@ from django.utils.safestring import SafeString
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from accounts.people import person_name
 from base.revisions import recorded_change
 from base.stamps import LOADED_VERSION, EditStamp, EditStampField, edit_stamp, lock_row
-from reviews.models import person_name
 from strategy.models import Strategy, can_edit_all_pages
 
 # Saves named one by one in a conflict message; more are summed up.
