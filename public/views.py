@@ -79,7 +79,11 @@ def map_detail(request, slug):
 
 
 @cache_for_anonymous
-def strategy_detail(request, slug, *, review_form=None):
+def strategy_detail(request, slug):
+    return _strategy_page(request, slug)
+
+
+def _strategy_page(request, slug, *, review_form=None):
     """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
     strategy = Strategy.objects.find_visible(slug, request.user)
     if strategy is None:
@@ -126,7 +130,7 @@ def add_review(request, slug):
             messages.success(request, "Thank you: your review is on the page.")
             return redirect(f"{strategy.get_absolute_url()}#reviews")
     # The page again, with the form and its errors where the reviewer left it.
-    return strategy_detail(request, slug, review_form=form)
+    return _strategy_page(request, slug, review_form=form)
 
 
 @never_cache
