@@ -1,4 +1,4 @@
-"""How people are named on the site."""
+"""How people are named on the site, in revisions, reviews and notices."""
 
 
 def person_name(user, fallback: str) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from api import serializers as s
 from base.page_cache import cache_for_anonymous
 from programs.models import Program
+from public.selectors import with_page_content
 from scorecards.models import scorecard_prefetches
 from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyProgram
 
@@ -198,7 +199,7 @@ def strategy_list(request):
     )
 )
 def strategy_detail(request, slug):
-    strategy = get_object_or_404(_public_strategies().with_content(), slug=slug)
+    strategy = get_object_or_404(with_page_content(_public_strategies()), slug=slug)
     strategy.cited_resources = strategy.number_footnotes()
     return answer(request, s.STRATEGY, strategy)
 

@@ -52,8 +52,10 @@ INSTALLED_APPS = [
     "programs",
     "scorecards",
     "reviews",
+    "public",
     "api",
     "mediawiki",
+    "demo",
 ]
 
 MIDDLEWARE = [

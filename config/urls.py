@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from public.urls import review_urlpatterns
+from reviews.urls import urlpatterns as review_app_urlpatterns
+
 admin.site.site_header = "Strategy map authoring"
 admin.site.site_title = "Strategy map authoring"
 admin.site.index_title = "Pages, programs and scorecards"
@@ -13,6 +16,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("embed/", include("api.embed_urls")),
     path("", include("scorecards.urls")),
-    path("", include("reviews.urls")),
-    path("", include("strategy.urls")),
+    # The review form is posted from the strategy page, which the public site composes.
+    path("", include((review_app_urlpatterns + review_urlpatterns, "reviews"))),
+    path("", include("public.urls")),
 ]

@@ -1,6 +1,6 @@
 """What a strategy page still lacks: the checklist page managers work through.
 
-Computed from the page's data (as loaded by ``Strategy.objects.with_content()``,
+Computed from the page's data (as loaded by ``public.selectors.with_page_content()``,
 so it costs no queries of its own), never ticked by hand.
 """
 

@@ -1,4 +1,5 @@
-"""Reads for the review dashboard, each in a fixed number of queries."""
+"""Reads for the review dashboard, each in a fixed number of queries, and what the strategy
+page reads of its reviews (composed in ``public/selectors.py``)."""
 
 import datetime
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from reviews.completeness import Checklist, checklist
-from reviews.models import Review
+from reviews.models import ExpertAssignment, Review
 from scorecards.models import Measure
 from strategy.models import Strategy
 
@@ -18,6 +19,16 @@ NEWEST_COMMENTS = 20
 class ManagedPage:
     strategy: Strategy
     checklist: Checklist
+
+
+def page_review_prefetches(path: str = "") -> list:
+    """A page's experts and reviews with their people, for pages at ``path``."""
+    return [
+        Prefetch(
+            f"{path}expert_assignments", queryset=ExpertAssignment.objects.select_related("expert")
+        ),
+        Prefetch(f"{path}reviews", queryset=Review.objects.select_related("reviewer")),
+    ]
 
 
 def _with_checklist_data(pages):

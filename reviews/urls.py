@@ -7,5 +7,4 @@ app_name = "reviews"
 urlpatterns = [
     path("reviews/", views.dashboard, name="dashboard"),
     path("reviews/<int:pk>/address/", views.address, name="address"),
-    path("strategies/<slug:slug>/reviews/", views.add, name="add"),
 ]

@@ -13,9 +13,6 @@ from django.utils import timezone
 from accounts.rules import is_editor, is_signed_in, may_read_drafts
 from base.markup import MARKDOWN_HELP
 from base.periods import add_months, check_date
-from programs.models import evidence_prefetches
-from reviews.models import ExpertAssignment, Review
-from scorecards.models import scorecard_prefetches
 
 MAX_REVIEW_INTERVAL_MONTHS = 120
 
@@ -157,30 +154,6 @@ class StrategyQuerySet(models.QuerySet):
             return self.all()
         return self.public()
 
-    def with_content(self):
-        """Everything the strategy page shows, in a fixed number of queries."""
-        return self.select_related(
-            # Two levels of parents cover the breadcrumb of a page on a zoom map of a zoom map.
-            "map__parent__parent",
-            "band",
-            "page_manager",
-            "zoom_map",
-        ).prefetch_related(
-            models.Prefetch(
-                "program_links", queryset=StrategyProgram.objects.select_related("program")
-            ),
-            *evidence_prefetches("program_links__program__"),
-            models.Prefetch(
-                "resource_links", queryset=StrategyResource.objects.select_related("resource")
-            ),
-            "objectives",
-            *scorecard_prefetches("objectives__"),
-            models.Prefetch(
-                "expert_assignments", queryset=ExpertAssignment.objects.select_related("expert")
-            ),
-            models.Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
-        )
-
 
 _SLUG = "\x00slug"  # stands for the slug in the compiled lookup
 
@@ -318,7 +291,7 @@ class Strategy(models.Model):
         """Number the sources cited by this page's program outcomes, in order of first citation.
 
         Sets ``footnote`` on each outcome and returns the cited resources. Works
-        on the prefetched data of ``StrategyQuerySet.with_content()``.
+        on the prefetched data of ``public.selectors.with_page_content()``.
         """
         references = []
         for link in self.program_links.all():

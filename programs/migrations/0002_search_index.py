@@ -1,8 +1,8 @@
 """The full-text search indexes of programs and resources, on PostgreSQL only.
 
-Their expressions must stay equal to ``strategy.search.PROGRAM_FIELDS.vector()``
+Their expressions must stay equal to ``public.search.PROGRAM_FIELDS.vector()``
 and ``RESOURCE_FIELDS.vector()``, or the planner cannot use them;
-tests/strategy/test_search.py checks that it does. They are not in
+tests/public/test_search.py checks that it does. They are not in
 ``Meta.indexes`` because SQLite cannot build them.
 """
 

@@ -2,12 +2,12 @@
 
 A ``search_document`` column in each table holds each row's tsvector; the
 models do not declare it, so only search, in SQL, ever reads it
-(strategy/search.py). A BEFORE INSERT OR UPDATE trigger per table computes it from the
+(public/search.py). A BEFORE INSERT OR UPDATE trigger per table computes it from the
 name or title (weight A) and the other searched fields (weight B) with the
 "english" configuration, so every way of writing a row keeps it current:
 ``save()``, ``bulk_create()``, ``QuerySet.update()`` and raw SQL alike. The
-expressions must stay equal to ``strategy.search.PROGRAM_FIELDS.vector()`` and
-``RESOURCE_FIELDS.vector()``; tests/strategy/test_search.py compares them.
+expressions must stay equal to ``public.search.PROGRAM_FIELDS.vector()`` and
+``RESOURCE_FIELDS.vector()``; tests/public/test_search.py compares them.
 
 A GIN index on each column serves the search. Their fast-update pending lists
 are off: each write goes straight into the index, so a search never reads

@@ -5,7 +5,7 @@ As for strategy pages, programs and resources (their 0003 migrations): a
 INSERT OR UPDATE trigger from the measure's name (weight A) and unit (weight
 B) with the "english" configuration, and a GIN index with its fast-update
 pending list off. The expression must stay equal to
-``strategy.search.MEASURE_FIELDS.vector()``; tests/strategy/test_search.py
+``public.search.MEASURE_FIELDS.vector()``; tests/public/test_search.py
 compares them. SQLite gets nothing: search there matches words in the fields.
 """
 

@@ -1,7 +1,7 @@
 """The full-text search index of strategy pages, on PostgreSQL only.
 
-Its expression must stay equal to ``strategy.search.STRATEGY_FIELDS.vector()``,
-or the planner cannot use it; tests/strategy/test_search.py checks that it does.
+Its expression must stay equal to ``public.search.STRATEGY_FIELDS.vector()``,
+or the planner cannot use it; tests/public/test_search.py checks that it does.
 It is not in ``Meta.indexes`` because SQLite cannot build it.
 """
 

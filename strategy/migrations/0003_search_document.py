@@ -1,12 +1,12 @@
 """A stored full-text search document for strategy pages, on PostgreSQL.
 
 A ``search_document`` column holds each page's tsvector; the model does not
-declare it, so only search, in SQL, ever reads it (strategy/search.py). A BEFORE INSERT OR
+declare it, so only search, in SQL, ever reads it (public/search.py). A BEFORE INSERT OR
 UPDATE trigger computes it from the title (weight A) and the introduction
 (weight B) with the "english" configuration, so every way of writing a page
 keeps it current: ``save()``, ``bulk_create()``, ``QuerySet.update()`` and raw
 SQL alike. The expression must stay equal to
-``strategy.search.STRATEGY_FIELDS.vector()``; tests/strategy/test_search.py
+``public.search.STRATEGY_FIELDS.vector()``; tests/public/test_search.py
 compares the two.
 
 A GIN index on the column serves the search. Its fast-update pending list is

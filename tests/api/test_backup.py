@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from strategy.demo import FEATURED_SLUG
+from demo.data import FEATURED_SLUG
 from strategy.models import Strategy
 from tests.scorecards.factories import DataPointFactory
 from tests.strategy.factories import UserFactory

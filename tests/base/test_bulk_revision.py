@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from reversion.models import Revision, Version
 
 from base.revisions import INSERT_BATCH, insert_rows, record_page_revision, recorded_change
+from public import history
 from scorecards.models import Action, DataPoint
-from strategy import history
 from tests.reviews.factories import ExpertAssignmentFactory
 from tests.scorecards.factories import (
     ActionFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from strategy.demo import FEATURED_SLUG
+from demo.data import FEATURED_SLUG
 from tests.browser.conftest import screenshot
 
 pytestmark = [

@@ -29,9 +29,9 @@ from mediawiki.dump import WikiDump
 from mediawiki.importer import FALLBACK_BAND, ImportFailed, PageNote, import_dump
 from mediawiki.reader import WikitextError, breadcrumb, parse_strategy_page
 from programs.models import Program, Resource
+from public import history
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
-from strategy import history
 from strategy.models import Band, Strategy, StrategyMap, StrategyProgram, StrategyResource
 from tests.revisions import page_change
 from tests.strategy.factories import UserFactory

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from public.selectors import with_page_content
 from reviews.completeness import checklist
 from strategy.models import Strategy
 from tests.reviews.factories import ExpertAssignmentFactory
@@ -15,7 +16,7 @@ TODAY = datetime.date(2026, 11, 28)
 
 
 def check_of(page):
-    result = checklist(Strategy.objects.with_content().get(pk=page.pk), today=TODAY)
+    result = checklist(with_page_content(Strategy.objects).get(pk=page.pk), today=TODAY)
     return {check.label: check.done for check in result.checks}, result
 
 
@@ -62,7 +63,7 @@ def test_old_data_and_a_measure_without_a_source_are_flagged():
 def test_checklist_costs_no_queries_on_a_loaded_page(django_assert_num_queries):
     page = StrategyFactory()
     DataPointFactory(measure__objective__strategy=page, period="2026-Q2")
-    loaded = Strategy.objects.with_content().get(pk=page.pk)
+    loaded = with_page_content(Strategy.objects).get(pk=page.pk)
     with django_assert_num_queries(0):
         checklist(loaded, today=TODAY)
 

@@ -1,6 +1,14 @@
+"""The public site's addresses.
+
+They keep the namespaces they had before the site's pages were composed here:
+``strategy:`` for the maps, pages, history, search and health check, and
+``reviews:add`` for the review form posted from a strategy page, which
+``config/urls.py`` adds to the review app's own addresses.
+"""
+
 from django.urls import path
 
-from strategy import views
+from public import views
 
 app_name = "strategy"
 
@@ -16,4 +24,9 @@ urlpatterns = [
     ),
     path("search/", views.search_page, name="search"),
     path("healthz", views.healthz, name="healthz"),
+]
+
+# In the ``reviews`` namespace, beside reviews/urls.py.
+review_urlpatterns = [
+    path("strategies/<slug:slug>/reviews/", views.add_review, name="add"),
 ]

@@ -9,10 +9,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from programs.models import Program, Resource
-from scorecards.models import Measure
-from strategy import search as site_search
-from strategy.models import Strategy, StrategyResource
-from strategy.search import (
+from public import search as site_search
+from public.search import (
     EMPTY_QUERY,
     LONG_QUERY,
     MAX_QUERY_LENGTH,
@@ -28,6 +26,8 @@ from strategy.search import (
     search,
     stored_document,
 )
+from scorecards.models import Measure
+from strategy.models import Strategy, StrategyResource
 from tests.programs.factories import ProgramFactory, ResourceFactory
 from tests.scorecards.factories import MeasureFactory
 from tests.strategy.factories import BandFactory, StrategyFactory, StrategyResourceFactory

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reviews.models import Review
-from tests.strategy.test_public_pages import fill_page
+from tests.public.test_public_pages import fill_page
 
 pytestmark = pytest.mark.django_db
 

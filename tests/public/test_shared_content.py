@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from base.page_cache import shared_fragment
-from strategy.page import shared_name
+from public.page import shared_name
+from tests.public.test_public_pages import fill_page
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import ReviewerFactory
-from tests.strategy.test_public_pages import fill_page
 
 pytestmark = pytest.mark.django_db
 

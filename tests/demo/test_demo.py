@@ -4,8 +4,8 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from demo.data import FEATURED_SLUG, TOP_LEVEL_SLUG
 from programs.models import Program
-from strategy.demo import FEATURED_SLUG, TOP_LEVEL_SLUG
 from strategy.models import Strategy, StrategyMap
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.utils.html import strip_tags
 from reversion.models import Version
 
 from base.revisions import recorded_change
+from public import history
 from scorecards.models import Action, Measure
-from strategy import history
 from strategy.models import Strategy, StrategyProgram
 from tests.admin_forms import admin_form_data
 from tests.programs.factories import ProgramFactory

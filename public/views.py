@@ -1,3 +1,6 @@
+"""The public site's pages, each composed from the domain apps' rows and rules."""
+
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +16,16 @@ from reversion.models import Version
 
 from accounts.people import person_name
 from base.page_cache import cache_for_anonymous
-from reviews.page import review_panel
+from public import history, services
+from public.page import page_content, review_panel
+from public.search import search
+from public.selectors import with_page_content
+from reviews import services as review_services
+from reviews.forms import ReviewForm
+from reviews.views import forbidden
 from scorecards.rollups import rollups_for
-from strategy import history, services
 from strategy.diagram import layout
 from strategy.models import Strategy, StrategyLink, StrategyMap
-from strategy.page import page_content
-from strategy.search import search
 
 
 def _render_map(request, strategy_map):
@@ -68,7 +74,11 @@ def map_detail(request, slug):
 
 
 @cache_for_anonymous
-def strategy_detail(request, slug, *, review_form=None):
+def strategy_detail(request, slug):
+    return _strategy_page(request, slug)
+
+
+def _strategy_page(request, slug, *, review_form=None):
     """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
     strategy = Strategy.objects.find_visible(slug, request.user)
     if strategy is None:
@@ -76,7 +86,7 @@ def strategy_detail(request, slug, *, review_form=None):
     editing = request.user.has_perm("strategy.change_strategy", strategy)
     if editing:
         # Its checklist is worked out from the whole page, and its copy is its own.
-        strategy = Strategy.objects.with_content().get(pk=strategy.pk)
+        strategy = with_page_content(Strategy.objects).get(pk=strategy.pk)
     return render(
         request,
         "strategy/strategy_detail.html",
@@ -87,6 +97,36 @@ def strategy_detail(request, slug, *, review_form=None):
             **review_panel(request, strategy, editing=editing, review_form=review_form),
         },
     )
+
+
+@require_POST
+@login_required
+def add_review(request, slug):
+    """A reviewer's dated comment, posted from the strategy page."""
+    strategy = get_object_or_404(
+        Strategy.objects.visible_to(request.user).prefetch_related("expert_assignments"),
+        slug=slug,
+    )
+    # The rule itself, not user.has_perm: that says yes to every superuser.
+    if not rules.has_perm("reviews.add_review", request.user, strategy):
+        return forbidden(request, review_services.MAY_NOT_REVIEW)
+    form = ReviewForm(request.POST, strategy=strategy)
+    if form.is_valid():
+        try:
+            review_services.add_review(
+                strategy=strategy,
+                reviewer=request.user,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+                comments=form.cleaned_data["comments"],
+                site_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Thank you: your review is on the page.")
+            return redirect(f"{strategy.get_absolute_url()}#reviews")
+    # The page again, with the form and its errors where the reviewer left it.
+    return _strategy_page(request, slug, review_form=form)
 
 
 @never_cache

@@ -1,4 +1,5 @@
-"""The strategy page's content, rendered once per content version and shared by its readers.
+"""The strategy page, composed: its content, rendered once per content version and shared by
+its readers, and the review parts that are each reader's own.
 
 Everything the page shows from its own rows (breadcrumb, header, programs,
 scorecard, people, reviews, references) is the same for every reader, so it
@@ -9,15 +10,23 @@ sign-in prompt. The parts are rendered without the request, so no name, CSRF
 token or form of one reader can reach them; the page's manager and editors get
 the reviews part, which carries a form on each review to answer it, rendered
 for them alone.
+
+A reader's own review parts (the review form; for the page's manager and
+editors the completeness checklist and the forms that answer reviews) are
+worked out per request. For an anonymous reader they cost no query; a
+signed-in reader at most two (the page's experts, then their groups).
 """
 
+import rules
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 
 from base.page_cache import shared_fragment
-from reviews.page import give_answer_forms, last_review
+from public.selectors import with_page_content
+from reviews.completeness import checklist
+from reviews.forms import AddressForm, ReviewForm
 from strategy.models import Strategy, StrategyResource
 
 PARTS = {
@@ -33,7 +42,7 @@ def page_content(request, strategy: Strategy, *, editing: bool) -> dict[str, Saf
     """The parts of ``strategy``'s page, by name.
 
     ``editing``: the reader may answer reviews, and ``strategy`` was loaded
-    ``with_content()``; their reviews part, which carries a form to answer
+    ``with_page_content()``; their reviews part, which carries a form to answer
     each review, is rendered for them alone. Otherwise ``strategy`` may be its
     row alone; its content is fetched only when the shared parts must be
     rendered again.
@@ -45,7 +54,7 @@ def page_content(request, strategy: Strategy, *, editing: bool) -> dict[str, Saf
             return _render(strategy, site=site)
         # Read again with the reader's rights: the page may have been unpublished
         # or deleted since its row was read.
-        loaded = Strategy.objects.visible_to(request.user).with_content().filter(pk=strategy.pk)
+        loaded = with_page_content(Strategy.objects.visible_to(request.user)).filter(pk=strategy.pk)
         if not loaded:
             raise Http404
         return _render(loaded[0], site=site)
@@ -77,3 +86,43 @@ def _render(strategy: Strategy, *, site: str) -> dict[str, SafeString]:
         "to_investigate": strategy.resource_links_in(StrategyResource.Section.INVESTIGATE),
     }
     return {name: render_to_string(template, context) for name, template in PARTS.items()}
+
+
+def last_review(strategy) -> dict | None:
+    """Who reviewed the page last and when, from its prefetched reviews."""
+    reviews = strategy.reviews.all()
+    newest = reviews[0] if reviews else None
+    if newest is not None and (
+        strategy.last_reviewed is None or newest.reviewed_on >= strategy.last_reviewed
+    ):
+        return {"by": newest.reviewer_display, "on": newest.reviewed_on}
+    if strategy.last_reviewed is not None:
+        # Marked reviewed in the admin without a comment on the site.
+        return {"by": None, "on": strategy.last_reviewed}
+    return None
+
+
+def review_panel(
+    request, strategy, *, editing: bool, review_form: ReviewForm | None = None
+) -> dict:
+    """Context for the page: the review form, and the checklist when ``editing``.
+
+    ``editing``: the reader may edit the page (``strategy.change_strategy``, checked
+    by the caller), which was loaded ``with_page_content()``. ``review_form`` is a
+    rejected form to show again with its errors.
+    """
+    user = request.user
+    context = {"review_form": None, "checklist": None}
+    # The rule itself, not user.has_perm: that says yes to every superuser.
+    if review_form is not None or rules.has_perm("reviews.add_review", user, strategy):
+        context["review_form"] = review_form or ReviewForm(strategy=strategy)
+    if editing:
+        context["checklist"] = checklist(strategy)
+    return context
+
+
+def give_answer_forms(reviews) -> None:
+    """Give each unanswered review the form its page's manager or an editor answers it with."""
+    for review in reviews:
+        if not review.is_addressed:
+            review.address_form = AddressForm(instance=review)

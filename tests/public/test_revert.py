@@ -11,8 +11,8 @@ from reversion.models import Revision, Version
 
 from base.revisions import recorded_change
 from programs.models import Program
+from public import history, services
 from scorecards.models import Action, DataPoint, Objective
-from strategy import history, services
 from strategy.models import Strategy, StrategyProgram
 from tests.admin_forms import admin_form_data
 from tests.revisions import page_change

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from strategy.demo import load_demo
+from demo.data import load_demo
 from strategy.models import StrategyMap
 
 
