@@ -58,6 +58,10 @@ class ApiSchema(AutoSchema):
     def get_operation_id(self):
         return _url_names()[self.path]
 
+    def get_tags(self):
+        # Grouped by the path's first segment (maps, strategies…); the index by itself.
+        return [tag for tag in super().get_tags() if tag] or ["index"]
+
 
 def _plain_references(node) -> None:
     """Say references as OpenAPI 3.1 lets them be said, throughout the document.
@@ -72,6 +76,7 @@ def _plain_references(node) -> None:
         wrapped = node.get("allOf")
         if isinstance(wrapped, list) and len(wrapped) == 1 and set(wrapped[0]) == {"$ref"}:
             node["$ref"] = node.pop("allOf")[0]["$ref"]
+        node.pop("x-spec-enum-id", None)  # drf-spectacular's own bookkeeping
         choices = node.get("oneOf")
         if isinstance(choices, list) and {"type": "null"} in choices:
             node["anyOf"] = node.pop("oneOf")

@@ -182,8 +182,10 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "SCHEMA_PATH_PREFIX": "/api/",
     "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
-    # Choices stay with their fields rather than becoming components of their own.
+    # Choices stay with their fields rather than becoming components of their own;
+    # their words are fields of their own (`status_label`).
     "POSTPROCESSING_HOOKS": ["api.schema.finish_document"],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

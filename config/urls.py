@@ -6,6 +6,9 @@ admin.site.site_header = "Strategy map authoring"
 admin.site.site_title = "Strategy map authoring"
 admin.site.index_title = "Pages, programs and scorecards"
 
+# The site's 500 page, and the API's JSON error under /api/.
+handler500 = "api.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("accounts/", include("accounts.urls")),
