@@ -10,9 +10,10 @@ whatever the size of the data.
 
 from django.db.models import F, Prefetch
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import resolve, reverse
 from django.views import defaults
+from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -332,3 +333,11 @@ class NoSuchEndpoint(Endpoint):
                     headers={"Location": with_slash},
                 )
         raise exceptions.NotFound(NO_SUCH_ENDPOINT_DETAIL)
+
+
+@cache_for_anonymous
+@require_safe
+def reference(request):
+    """The interactive reference: Swagger UI, from vendored static files, reading the
+    description at /api/schema/. It lives outside /api/, where every address answers JSON."""
+    return render(request, "api/reference.html")

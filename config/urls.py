@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("api/", include("api.urls")),
+    path("api-reference/", include("api.reference_urls")),
     path("embed/", include("api.embed_urls")),
     path("", include("scorecards.urls")),
     path("", include("reviews.urls")),
