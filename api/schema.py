@@ -31,6 +31,9 @@ whoever asks; they answer 404 like pages that do not exist.
 * Rich texts (introductions, notes, descriptions) are Markdown as written.
 * Field names are stable: new fields may be added, none will be renamed or
   removed without a new version of this API.
+
+An interactive reference, where each request can be tried, is at
+[/api-reference/](/api-reference/).
 """
 
 
