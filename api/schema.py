@@ -1,15 +1,18 @@
-"""The OpenAPI 3.1 description of the API, built from what the code declares.
+"""The OpenAPI 3.1 description of the API, produced by drf-spectacular.
 
-Paths come from ``api/urls.py`` and each view's ``@endpoint`` ``Doc``; schemas
-from the shapes in ``api/serializers.py`` that the views serialize with. Nothing
-here is written twice, so the description follows the code.
+Paths come from ``api/urls.py``, each operation from its view's ``documented``
+declaration (``api/views.py``), and the components from the serializers in
+``api/serializers.py`` that the views answer with. Nothing is written twice, so
+the description follows the code. ``SPECTACULAR_SETTINGS`` in the settings
+names the version (3.1.0) and the hook below.
 """
 
+import functools
 import re
 
 from django.urls import URLPattern, reverse
-
-from api import serializers, urls
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
 
 INFO_DESCRIPTION = """\
 Read-only access to the published strategy maps, strategy pages, scorecards
@@ -28,14 +31,10 @@ whoever asks; they answer 404 like pages that do not exist.
 * Rich texts (introductions, notes, descriptions) are Markdown as written.
 * Field names are stable: new fields may be added, none will be renamed or
   removed without a new version of this API.
-"""
 
-# Path converters of api/urls.py as JSON Schema.
-CONVERTERS = {
-    "slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
-    "int": {"type": "integer", "minimum": 0},
-    "str": {"type": "string"},
-}
+An interactive reference, where each request can be tried, is at
+[/api-reference/](/api-reference/).
+"""
 
 
 def openapi_path(pattern: URLPattern, prefix: str) -> str:
@@ -43,89 +42,70 @@ def openapi_path(pattern: URLPattern, prefix: str) -> str:
     return prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern.pattern))
 
 
-def _converter_name(converter) -> str:
-    return type(converter).__name__.removesuffix("Converter").lower()
+@functools.cache
+def _url_names() -> dict[str, str]:
+    from api import urls  # the URLconf imports the views, which this module serves
+
+    prefix = reverse("api:index")
+    return {openapi_path(pattern, prefix): pattern.name for pattern in urls.urlpatterns}
 
 
-def _error(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": serializers.ERROR.json_schema()}},
-    }
+class ApiSchema(AutoSchema):
+    """drf-spectacular's description of a view, with the URL's name as its operation id.
+
+    The ids (``map-list``, ``strategy-detail``) are what clients generated from
+    the description name their methods after, so they stay as the API has
+    always had them.
+    """
+
+    def get_operation_id(self):
+        return _url_names()[self.path]
+
+    def get_tags(self):
+        # Grouped by the path's first segment (maps, strategies…); the index by itself.
+        return [tag for tag in super().get_tags() if tag] or ["index"]
 
 
-def _operation(pattern: URLPattern) -> dict:
-    doc = pattern.callback.api_doc
-    parameters = [
-        {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "schema": CONVERTERS[_converter_name(converter)],
-        }
-        for name, converter in pattern.pattern.converters.items()
-    ]
-    responses = {
-        "200": {
-            "description": doc.summary,
-            "content": {"application/json": {"schema": doc.response.json_schema()}},
-        }
-    }
-    if doc.paginated:
-        parameters.append(
-            {
-                "name": "page",
-                "in": "query",
-                "required": False,
-                "description": "The page to answer, from 1 (the default).",
-                "schema": {"type": "integer", "minimum": 1, "default": 1},
-            }
-        )
-    if parameters:
-        responses["404"] = {"$ref": "#/components/responses/NotFound"}
-    responses["405"] = {"$ref": "#/components/responses/MethodNotAllowed"}
-    operation = {"operationId": pattern.name, "summary": doc.summary, "responses": responses}
-    if doc.description:
-        operation["description"] = doc.description
-    if parameters:
-        operation["parameters"] = parameters
-    return operation
+def _plain_references(node) -> None:
+    """Say references as OpenAPI 3.1 lets them be said, throughout the document.
+
+    drf-spectacular writes for OpenAPI 3.0 too: a reference with a description
+    beside it as ``allOf: [{$ref}]``, and a nullable object as ``oneOf`` its
+    reference and null. In 3.1 a ``$ref`` may have siblings, and for a value
+    that cannot be both, ``anyOf`` means the same as ``oneOf``; these are how
+    this description has always said it, and what tools walking it expect.
+    """
+    if isinstance(node, dict):
+        wrapped = node.get("allOf")
+        if isinstance(wrapped, list) and len(wrapped) == 1 and set(wrapped[0]) == {"$ref"}:
+            node["$ref"] = node.pop("allOf")[0]["$ref"]
+        node.pop("x-spec-enum-id", None)  # drf-spectacular's own bookkeeping
+        choices = node.get("oneOf")
+        if isinstance(choices, list) and {"type": "null"} in choices:
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _plain_references(value)
+    elif isinstance(node, list):
+        for value in node:
+            _plain_references(value)
 
 
-def documented_patterns() -> list[URLPattern]:
-    return [
-        pattern
-        for pattern in urls.urlpatterns
-        if getattr(pattern.callback, "api_doc", None) is not None
-    ]
+def finish_document(result: dict, generator, request, public) -> dict:
+    """drf-spectacular's postprocessing hook: the API's description, closed objects.
+
+    Every component lists all its fields as required (the serializers send them
+    all), and says that no other field is sent.
+    """
+    result["info"]["description"] = INFO_DESCRIPTION
+    for component in result["components"]["schemas"].values():
+        component["additionalProperties"] = False
+    _plain_references(result)
+    return result
 
 
 def openapi(request=None) -> dict:
     """The OpenAPI document; with a request, its server is the address the request came to."""
-    prefix = reverse("api:index")
-    document = {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Strategy maps and scorecards API",
-            "version": "1.0.0",
-            "description": INFO_DESCRIPTION,
-        },
-        "paths": {
-            openapi_path(pattern, prefix): {"get": _operation(pattern)}
-            for pattern in documented_patterns()
-        },
-        "components": {
-            "schemas": {
-                name: shape.component() for name, shape in sorted(serializers.SHAPES.items())
-            },
-            "responses": {
-                "NotFound": _error(
-                    "No such published object, or no such page of the list (`?page=`)."
-                ),
-                "MethodNotAllowed": _error("The API is read-only: GET and HEAD only."),
-            },
-        },
-    }
+    document = SchemaGenerator().get_schema(request=request, public=True)
     if request is not None:
         document["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/")}]
     return document

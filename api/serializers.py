@@ -1,220 +1,148 @@
-"""The API's JSON shapes, each declared once.
+"""The API's JSON objects, as Django REST framework serializers.
 
-A ``Shape`` is a list of ``Field``s: a name, a type, a description and where the
-value comes from. The views serialize with ``Shape.dump`` and ``api/schema.py``
-describes the same shapes in OpenAPI with ``Shape.json_schema``, so the
-documented fields and the sent fields cannot drift apart. Every field is always
-present (``null`` or ``[]`` when there is nothing), which the schema states by
-listing them all as required.
+Each serializer is one object of the API and one component of its OpenAPI
+description: drf-spectacular names the component after the class (without
+``Serializer``) and describes each field from its type and ``help_text``, so
+the documented fields and the sent fields cannot drift apart. Every field is
+always present (``null`` or ``[]`` when there is nothing), which the schema
+states by listing them all as required.
 
-Serializing never queries: the views load what each shape reads (see
+Serializing never queries: the views load what each serializer reads (see
 ``api/views.py``) with ``select_related``/``prefetch_related``.
 """
 
 import datetime
-from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from accounts.people import person_name
 from programs.models import EvidenceRating, Resource
 from scorecards.models import Action, Measure, Partner
-from scorecards.status import (
-    Status,
-    Trend,
-    change_from_baseline,
-    newest_judgeable,
-    status_reason,
-)
+from scorecards.status import Status, Trend, change_from_baseline, newest_judgeable, status_reason
 from strategy.models import Strategy, StrategyResource
 
-
-@dataclass(frozen=True)
-class Context:
-    """What serializing needs besides the objects: the request, for absolute URLs."""
-
-    request: Any
-
-    def absolute(self, path: str) -> str:
-        return self.request.build_absolute_uri(path)
-
-    def api(self, name: str, *args) -> str:
-        return self.absolute(reverse(f"api:{name}", args=args))
+# --- Field types -----------------------------------------------------------------------
 
 
-class Type(ABC):
-    """A field's type: how it is described in the schema and written in a response."""
-
-    @abstractmethod
-    def json_schema(self) -> dict: ...
-
-    def dump(self, value, ctx: Context):
-        return value
+@extend_schema_field({"type": "string", "contentMediaType": "text/markdown"})
+class MarkdownField(serializers.CharField):
+    """A rich text, sent as the Markdown it was written in."""
 
 
-@dataclass(frozen=True)
-class Scalar(Type):
-    json_type: str
-    format: str | None = None
-    media_type: str | None = None
+@extend_schema_field(OpenApiTypes.NUMBER)
+class NumberField(serializers.Field):
+    """A stored decimal as a JSON number.
 
-    def json_schema(self) -> dict:
-        schema = {"type": self.json_type}
-        if self.format:
-            schema["format"] = self.format
-        if self.media_type:
-            schema["contentMediaType"] = self.media_type
-        return schema
+    Stored values have at most 14 digits, which a double holds exactly. JSON has
+    no NaN, which PostgreSQL's numeric can hold when written past the site's
+    checks: such a value is sent as null.
+    """
 
-    def dump(self, value, ctx):
+    def to_representation(self, value):
         if isinstance(value, Decimal):
-            # Stored values have at most 14 digits, which a double holds exactly. JSON has no
-            # NaN, which PostgreSQL's numeric can hold when written past the site's checks.
             return float(value) if value.is_finite() else None
-        if isinstance(value, datetime.date | datetime.datetime):
-            return value.isoformat()
         return value
 
 
-STRING = Scalar("string")
-MARKDOWN = Scalar("string", media_type="text/markdown")
-INTEGER = Scalar("integer")
-NUMBER = Scalar("number")
-BOOLEAN = Scalar("boolean")
-DATE = Scalar("string", "date")
-DATETIME = Scalar("string", "date-time")
-URI = Scalar("string", "uri")
+class UtcDateTimeField(serializers.DateTimeField):
+    """A moment in ISO 8601, in UTC with its offset (``+00:00``), as stored."""
+
+    def to_representation(self, value):
+        return value.astimezone(datetime.UTC).isoformat()
 
 
-@dataclass(frozen=True)
-class Opaque(Type):
-    """A value described by its JSON Schema alone, such as the OpenAPI document itself."""
+@extend_schema_field(OpenApiTypes.URI)
+class AbsoluteUrlField(serializers.Field):
+    """An absolute address: ``path_of`` gives the path, the request the scheme and host."""
 
-    schema: tuple[tuple[str, str], ...]
+    def __init__(self, path_of: Callable[..., str], **kwargs):
+        self.path_of = path_of
+        kwargs.setdefault("source", "*")
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
 
-    def json_schema(self) -> dict:
-        return dict(self.schema)
-
-
-OPENAPI_DOCUMENT = Opaque((("type", "object"), ("description", "An OpenAPI 3.1 document.")))
-
-
-@dataclass(frozen=True)
-class Choice(Type):
-    """One of a fixed set of codes, e.g. a model field's choices."""
-
-    codes: tuple[str, ...]
-
-    def json_schema(self) -> dict:
-        return {"type": "string", "enum": list(self.codes)}
+    def to_representation(self, value):
+        return self.context["request"].build_absolute_uri(self.path_of(value))
 
 
-def choice_of(choices) -> Choice:
-    """A ``Choice`` from a model's TextChoices or from a status Enum of (code, label) pairs."""
-    if issubclass(choices, models.Choices):
-        return Choice(tuple(choices.values))
-    return Choice(tuple(member.code for member in choices))
+def html_url(help_text: str) -> AbsoluteUrlField:
+    return AbsoluteUrlField(lambda obj: obj.get_absolute_url(), help_text=help_text)
 
 
-@dataclass(frozen=True)
-class Nullable(Type):
-    inner: Type
-
-    def json_schema(self) -> dict:
-        return {"anyOf": [self.inner.json_schema(), {"type": "null"}]}
-
-    def dump(self, value, ctx):
-        return None if value is None else self.inner.dump(value, ctx)
-
-
-@dataclass(frozen=True)
-class ListOf(Type):
-    inner: Type
-
-    def json_schema(self) -> dict:
-        return {"type": "array", "items": self.inner.json_schema()}
-
-    def dump(self, value, ctx):
-        return [self.inner.dump(item, ctx) for item in value]
-
-
-@dataclass(frozen=True)
-class Field:
-    """One JSON member. ``source`` is an attribute name, or a function of (object, context)."""
-
-    name: str
-    type: Type
-    description: str
-    source: str | Callable[[Any, Context], Any] | None = None
-
-    def value(self, obj, ctx: Context):
-        if callable(self.source):
-            return self.source(obj, ctx)
-        return getattr(obj, self.source or self.name)
-
-
-# Every shape by name: api/schema.py lists them all under components.schemas.
-SHAPES: dict[str, "Shape"] = {}
-
-
-class Shape(Type):
-    """A JSON object with named fields; in the schema, a component referenced by name."""
-
-    def __init__(self, name: str, description: str, fields: list[Field]):
-        names = [field.name for field in fields]
-        if len(set(names)) != len(names) or name in SHAPES:
-            raise ValueError(f"{name}: a shape's name and its field names must be unique")
-        self.name, self.description, self.fields = name, description, fields
-        SHAPES[name] = self
-
-    def __repr__(self):
-        return f"<Shape {self.name}>"
-
-    def json_schema(self) -> dict:
-        return {"$ref": f"#/components/schemas/{self.name}"}
-
-    def component(self) -> dict:
-        return {
-            "type": "object",
-            "description": self.description,
-            "properties": {
-                field.name: {**field.type.json_schema(), "description": field.description}
-                for field in self.fields
-            },
-            "required": [field.name for field in self.fields],
-            "additionalProperties": False,
-        }
-
-    def dump(self, obj, ctx: Context) -> dict:
-        return {field.name: field.type.dump(field.value(obj, ctx), ctx) for field in self.fields}
-
-
-def page_of(item: Shape) -> Shape:
-    """A page of ``item``s, as the list endpoints answer (see ``api.views.paginate``)."""
-    return Shape(
-        f"{item.name}Page",
-        f"One page of at most 50 {item.name} objects. Ask for another with `?page=N`.",
-        [
-            Field("count", INTEGER, "How many objects there are, on all pages."),
-            Field("next", Nullable(URI), "The next page, or null on the last one."),
-            Field("previous", Nullable(URI), "The previous page, or null on the first one."),
-            Field("results", ListOf(item), "The objects on this page.", source="object_list"),
-        ],
+def api_url(view_name: str, help_text: str) -> AbsoluteUrlField:
+    """The address of ``api:<view_name>`` for the object, by its slug."""
+    return AbsoluteUrlField(
+        lambda obj: reverse(f"api:{view_name}", args=[obj.slug]), help_text=help_text
     )
 
 
-def _label(code_field: str):
-    return lambda obj, ctx: getattr(obj, f"get_{code_field}_display")()
+def choice_of(choices, help_text: str, **kwargs) -> serializers.ChoiceField:
+    """A code from a model's TextChoices or from a status Enum of (code, label) pairs."""
+    if issubclass(choices, models.Choices):
+        codes = list(choices.values)
+    else:
+        codes = [member.code for member in choices]
+    return serializers.ChoiceField(codes, help_text=help_text, **kwargs)
 
 
-def _html_url(obj, ctx):
-    return ctx.absolute(obj.get_absolute_url())
+# Every serializer by its component name: each names one JSON object of the API, once.
+SHAPES: dict[str, type["Shape"]] = {}
+
+
+class Shape(serializers.Serializer):
+    """A JSON object of the API; an ``abstract`` one only lends its fields to others.
+
+    ``read_through`` names an attribute through which every field but
+    ``own_fields`` is read: a page's link to a program sends the program's
+    fields and the link's own note.
+    """
+
+    read_through: str | None = None
+    own_fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__name__.removesuffix("Serializer")
+        if vars(cls).get("abstract", False):  # not inherited: a subclass is a component
+            return
+        if name in SHAPES:
+            raise ValueError(f"{name}: two serializers would be one component of the schema")
+        SHAPES[name] = cls
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.read_through:
+            for name, field in fields.items():
+                if name not in self.own_fields:
+                    field.source = (
+                        self.read_through
+                        if field.source == "*"
+                        else f"{self.read_through}.{field.source or name}"
+                    )
+        return fields
+
+
+def page_of(item: type[Shape]) -> type[Shape]:
+    """A page of ``item``s, as the list endpoints answer (see ``api.views.Pagination``)."""
+    name = item.__name__.removesuffix("Serializer")
+    fields = {
+        "__doc__": f"One page of at most 50 {name} objects. Ask for another with `?page=N`.",
+        "count": serializers.IntegerField(help_text="How many objects there are, on all pages."),
+        "next": serializers.URLField(
+            allow_null=True, help_text="The next page, or null on the last one."
+        ),
+        "previous": serializers.URLField(
+            allow_null=True, help_text="The previous page, or null on the first one."
+        ),
+        "results": item(many=True, help_text="The objects on this page."),
+    }
+    return type(f"{name}PageSerializer", (Shape,), fields)
 
 
 def _public(strategy: Strategy | None) -> Strategy | None:
@@ -222,597 +150,553 @@ def _public(strategy: Strategy | None) -> Strategy | None:
     return strategy if strategy is not None and strategy.is_public else None
 
 
-def _zoom_map(strategy: Strategy):
-    try:
-        return strategy.zoom_map
-    except ObjectDoesNotExist:
-        return None
-
-
-def retarget(fields: list[Field], related: Callable[[Any], Any]) -> list[Field]:
-    """The same fields, read from a related object (e.g. a page's link -> its program)."""
-    return [
-        Field(f.name, f.type, f.description, lambda obj, ctx, f=f: f.value(related(obj), ctx))
-        for f in fields
-    ]
-
-
 # --- Maps and strategies, as referenced from elsewhere -------------------------------------
 
-ERROR = Shape(
-    "Error",
-    "What went wrong, for any answer that is not 200.",
-    [Field("detail", STRING, 'A sentence saying what went wrong, e.g. "Not found."')],
-)
 
-MAP_REF = Shape(
-    "MapRef",
-    "A strategy map, as referenced from another object.",
-    [
-        Field("id", INTEGER, "The map's id."),
-        Field("slug", STRING, "The map's slug, its key in the API's URLs."),
-        Field("title", STRING, "The map's title."),
-        Field("api_url", URI, "This map in the API.", lambda m, ctx: ctx.api("map-detail", m.slug)),
-        Field("html_url", URI, "This map on the site.", _html_url),
-    ],
-)
+class ErrorSerializer(Shape):
+    """What went wrong, for any answer that is not 200."""
 
-STRATEGY_REF = Shape(
-    "StrategyRef",
-    "A published strategy page, as referenced from another object.",
-    [
-        Field("id", INTEGER, "The page's id."),
-        Field("slug", STRING, "The page's slug, its key in the API's URLs."),
-        Field("title", STRING, "The strategy's title."),
-        Field(
-            "status",
-            Choice(tuple(status.value for status in Strategy.PUBLIC_STATUSES)),
-            "Publication status: the API shows only published pages and pages under construction.",
-        ),
-        Field("status_label", STRING, "The status in words.", _label("status")),
-        Field(
-            "api_url",
-            URI,
-            "This page in the API.",
-            lambda s, ctx: ctx.api("strategy-detail", s.slug),
-        ),
-        Field("html_url", URI, "This page on the site.", _html_url),
-    ],
-)
+    detail = serializers.CharField(help_text='A sentence saying what went wrong, e.g. "Not found."')
 
-BAND_REF = Shape(
-    "BandRef",
-    "A band: a labelled row of a map.",
-    [
-        Field("id", INTEGER, "The band's id."),
-        Field("title", STRING, 'The band\'s title, e.g. "Community Results".'),
-        Field("order", INTEGER, "Its place on the map, top first."),
-    ],
-)
+
+class MapRefSerializer(Shape):
+    """A strategy map, as referenced from another object."""
+
+    id = serializers.IntegerField(help_text="The map's id.")
+    slug = serializers.CharField(help_text="The map's slug, its key in the API's URLs.")
+    title = serializers.CharField(help_text="The map's title.")
+    api_url = api_url("map-detail", "This map in the API.")
+    html_url = html_url("This map on the site.")
+
+
+class StrategyRefSerializer(Shape):
+    """A published strategy page, as referenced from another object."""
+
+    id = serializers.IntegerField(help_text="The page's id.")
+    slug = serializers.CharField(help_text="The page's slug, its key in the API's URLs.")
+    title = serializers.CharField(help_text="The strategy's title.")
+    status = serializers.ChoiceField(
+        [status.value for status in Strategy.PUBLIC_STATUSES],
+        help_text="Publication status: the API shows only published pages and pages "
+        "under construction.",
+    )
+    status_label = serializers.CharField(
+        source="get_status_display", help_text="The status in words."
+    )
+    api_url = api_url("strategy-detail", "This page in the API.")
+    html_url = html_url("This page on the site.")
+
+
+class BandRefSerializer(Shape):
+    """A band: a labelled row of a map."""
+
+    id = serializers.IntegerField(help_text="The band's id.")
+    title = serializers.CharField(help_text='The band\'s title, e.g. "Community Results".')
+    order = serializers.IntegerField(help_text="Its place on the map, top first.")
+
 
 # --- Programs and resources --------------------------------------------------------------
 
-RESOURCE_FIELDS = [
-    Field("id", INTEGER, "The resource's id."),
-    Field("title", STRING, "The resource's title."),
-    Field("url", STRING, "Where to read it (empty when unknown)."),
-    Field("publisher", STRING, "Who published it (empty when unknown)."),
-    Field("year", Nullable(INTEGER), "The year it was published."),
-    Field("kind", choice_of(Resource.Kind), "What kind of source it is."),
-    Field("description", MARKDOWN, "About the resource, in Markdown."),
-]
 
-RESOURCE = Shape("Resource", "A toolkit, guide, report or other source.", RESOURCE_FIELDS)
+class ResourceSerializer(Shape):
+    """A toolkit, guide, report or other source."""
 
-RESOURCE_LINK = Shape(
-    "ResourceLink",
-    "A resource listed on a strategy page, with the page's note about it.",
-    [
-        *retarget(RESOURCE_FIELDS, lambda link: link.resource),
-        Field("note", STRING, "Why the page lists it (empty when there is no note)."),
-    ],
-)
-
-REFERENCE = Shape(
-    "Reference",
-    "A source cited by the page's program outcomes, numbered in order of first citation.",
-    [
-        Field("number", INTEGER, "The footnote number the outcomes' `footnote` refers to."),
-        Field("citation", STRING, 'The reference line: "Publisher. Title. Year".'),
-        Field("resource", RESOURCE, "The cited resource."),
-    ],
-)
+    id = serializers.IntegerField(help_text="The resource's id.")
+    title = serializers.CharField(help_text="The resource's title.")
+    url = serializers.CharField(help_text="Where to read it (empty when unknown).")
+    publisher = serializers.CharField(help_text="Who published it (empty when unknown).")
+    year = serializers.IntegerField(allow_null=True, help_text="The year it was published.")
+    kind = choice_of(Resource.Kind, "What kind of source it is.")
+    description = MarkdownField(help_text="About the resource, in Markdown.")
 
 
-EVIDENCE_RATING = Shape(
-    "EvidenceRating",
-    "One source's verdict on a program; sources may disagree, so each is listed.",
-    [
-        Field("source", STRING, 'Who rated it, e.g. "CrimeSolutions".'),
-        Field("rating", choice_of(EvidenceRating.Rating), "The verdict."),
-        Field("rating_label", STRING, 'The verdict in words, e.g. "Promising".', _label("rating")),
-        Field("outcome_rated", STRING, "What was rated (empty when not said)."),
-        Field("rated_on", Nullable(DATE), "When it was rated."),
-        Field("url", STRING, "The rating's page at its source (empty when unknown)."),
-    ],
-)
+class ResourceLinkSerializer(ResourceSerializer):
+    """A resource listed on a strategy page, with the page's note about it."""
 
-OUTCOME = Shape(
-    "Outcome",
-    "A change seen where a program was implemented, e.g. burglaries -53 % since 2013.",
-    [
-        Field("id", INTEGER, "The outcome's id."),
-        Field("indicator", STRING, 'What changed, e.g. "Burglaries".'),
-        Field("change_percent", NUMBER, "The change in per cent; negative for a fall."),
-        Field("change_display", STRING, 'The change as the site shows it, e.g. "-53 %".'),
-        Field("period", STRING, 'Over what time, e.g. "since 2013" (empty when not said).'),
-        Field("source", Nullable(RESOURCE), "The resource that reports it."),
-        Field(
-            "footnote",
-            Nullable(INTEGER),
-            "On a strategy page, the number of its source in the page's `references`; "
-            "null elsewhere and when the outcome cites no source.",
-            lambda outcome, ctx: getattr(outcome, "footnote", None),
-        ),
-    ],
-)
+    read_through = "resource"
+    own_fields = ("note",)
 
-IMPLEMENTATION = Shape(
-    "Implementation",
-    "A place that put a program into practice, and what changed there.",
-    [
-        Field("id", INTEGER, "The implementation's id."),
-        Field("place", STRING, 'Where, e.g. "Rutland, VT".'),
-        Field("start_year", Nullable(INTEGER), "The year it started."),
-        Field("notes", MARKDOWN, "Notes, in Markdown."),
-        Field("outcomes", ListOf(OUTCOME), "What changed.", lambda i, ctx: i.outcomes.all()),
-    ],
-)
+    note = serializers.CharField(help_text="Why the page lists it (empty when there is no note).")
 
-PROGRAM_FIELDS = [
-    Field("id", INTEGER, "The program's id."),
-    Field("slug", STRING, "The program's slug, its key in the API's URLs."),
-    Field("name", STRING, 'The program\'s name, e.g. "Drug Market Intervention".'),
-    Field("summary", STRING, "One line about it (empty when not written)."),
-    Field("first_implemented_place", STRING, "Where it started (empty when unknown)."),
-    Field("first_implemented_year", Nullable(INTEGER), "When it started."),
-    Field("origin", STRING, 'Place and year together, e.g. "High Point, NC, 2004".'),
-    Field("website", STRING, "The program's own website (empty when unknown)."),
-    Field(
-        "api_url", URI, "This program in the API.", lambda p, ctx: ctx.api("program-detail", p.slug)
-    ),
-    Field("html_url", URI, "This program on the site.", _html_url),
-]
-_RATINGS = Field(
-    "ratings", ListOf(EVIDENCE_RATING), "Evidence ratings.", lambda p, ctx: p.ratings.all()
-)
-_IMPLEMENTATIONS = Field(
-    "implementations",
-    ListOf(IMPLEMENTATION),
-    "Where it was implemented, with outcomes.",
-    lambda p, ctx: p.implementations.all(),
-)
 
-PROGRAM_SUMMARY = Shape(
-    "ProgramSummary", "A program in the library, as listed.", [*PROGRAM_FIELDS, _RATINGS]
-)
+class ReferenceSerializer(Shape):
+    """A source cited by the page's program outcomes, numbered in order of first citation."""
 
-PROGRAM = Shape(
-    "Program",
-    "A program with its evidence, and the published strategy pages that list it.",
-    [
-        *PROGRAM_FIELDS,
-        Field("description", MARKDOWN, "About the program, in Markdown."),
-        _RATINGS,
-        _IMPLEMENTATIONS,
-        Field(
-            "strategies",
-            ListOf(STRATEGY_REF),
-            "The published strategy pages that list this program.",
-            lambda p, ctx: [link.strategy for link in p.public_links],
-        ),
-    ],
-)
+    number = serializers.IntegerField(
+        help_text="The footnote number the outcomes' `footnote` refers to."
+    )
+    citation = serializers.CharField(
+        source="resource.citation", help_text='The reference line: "Publisher. Title. Year".'
+    )
+    resource = ResourceSerializer(help_text="The cited resource.")
 
-PAGE_PROGRAM = Shape(
-    "PageProgram",
-    "A promising program as a strategy page lists it: the program, the page's note, "
-    "its ratings, implementations and outcomes (with footnote numbers).",
-    [
-        *retarget(PROGRAM_FIELDS, lambda link: link.program),
-        Field("note", MARKDOWN, "Why the program fits this page, in Markdown (may be empty)."),
-        *retarget([_RATINGS, _IMPLEMENTATIONS], lambda link: link.program),
-    ],
-)
+
+class EvidenceRatingSerializer(Shape):
+    """One source's verdict on a program; sources may disagree, so each is listed."""
+
+    source = serializers.CharField(help_text='Who rated it, e.g. "CrimeSolutions".')
+    rating = choice_of(EvidenceRating.Rating, "The verdict.")
+    rating_label = serializers.CharField(
+        source="get_rating_display", help_text='The verdict in words, e.g. "Promising".'
+    )
+    outcome_rated = serializers.CharField(help_text="What was rated (empty when not said).")
+    rated_on = serializers.DateField(allow_null=True, help_text="When it was rated.")
+    url = serializers.CharField(help_text="The rating's page at its source (empty when unknown).")
+
+
+class OutcomeSerializer(Shape):
+    """A change seen where a program was implemented, e.g. burglaries -53 % since 2013."""
+
+    id = serializers.IntegerField(help_text="The outcome's id.")
+    indicator = serializers.CharField(help_text='What changed, e.g. "Burglaries".')
+    change_percent = NumberField(help_text="The change in per cent; negative for a fall.")
+    change_display = serializers.CharField(
+        help_text='The change as the site shows it, e.g. "-53 %".'
+    )
+    period = serializers.CharField(
+        help_text='Over what time, e.g. "since 2013" (empty when not said).'
+    )
+    source = ResourceSerializer(allow_null=True, help_text="The resource that reports it.")
+    footnote = serializers.SerializerMethodField(
+        allow_null=True,
+        help_text="On a strategy page, the number of its source in the page's `references`; "
+        "null elsewhere and when the outcome cites no source.",
+    )
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_footnote(self, outcome) -> int | None:
+        # Numbered by the strategy page's view (Strategy.number_footnotes); not elsewhere.
+        return getattr(outcome, "footnote", None)
+
+
+class ImplementationSerializer(Shape):
+    """A place that put a program into practice, and what changed there."""
+
+    id = serializers.IntegerField(help_text="The implementation's id.")
+    place = serializers.CharField(help_text='Where, e.g. "Rutland, VT".')
+    start_year = serializers.IntegerField(allow_null=True, help_text="The year it started.")
+    notes = MarkdownField(help_text="Notes, in Markdown.")
+    outcomes = OutcomeSerializer(many=True, help_text="What changed.")
+
+
+class ProgramFieldsSerializer(Shape):
+    """What every shape of a program sends."""
+
+    abstract = True
+
+    id = serializers.IntegerField(help_text="The program's id.")
+    slug = serializers.CharField(help_text="The program's slug, its key in the API's URLs.")
+    name = serializers.CharField(help_text='The program\'s name, e.g. "Drug Market Intervention".')
+    summary = serializers.CharField(help_text="One line about it (empty when not written).")
+    first_implemented_place = serializers.CharField(
+        help_text="Where it started (empty when unknown)."
+    )
+    first_implemented_year = serializers.IntegerField(allow_null=True, help_text="When it started.")
+    origin = serializers.CharField(
+        help_text='Place and year together, e.g. "High Point, NC, 2004".'
+    )
+    website = serializers.CharField(help_text="The program's own website (empty when unknown).")
+    api_url = api_url("program-detail", "This program in the API.")
+    html_url = html_url("This program on the site.")
+
+
+def _ratings():
+    return EvidenceRatingSerializer(many=True, help_text="Evidence ratings.")
+
+
+def _implementations():
+    return ImplementationSerializer(many=True, help_text="Where it was implemented, with outcomes.")
+
+
+class ProgramSummarySerializer(ProgramFieldsSerializer):
+    """A program in the library, as listed."""
+
+    ratings = _ratings()
+
+
+class ProgramSerializer(ProgramFieldsSerializer):
+    """A program with its evidence, and the published strategy pages that list it."""
+
+    description = MarkdownField(help_text="About the program, in Markdown.")
+    ratings = _ratings()
+    implementations = _implementations()
+    strategies = serializers.SerializerMethodField(
+        help_text="The published strategy pages that list this program."
+    )
+
+    @extend_schema_field(StrategyRefSerializer(many=True))
+    def get_strategies(self, program):
+        strategies = [link.strategy for link in program.public_links]
+        return StrategyRefSerializer(strategies, many=True, context=self.context).data
+
+
+class PageProgramSerializer(ProgramFieldsSerializer):
+    """A promising program as a strategy page lists it: the program, the page's note, its
+    ratings, implementations and outcomes (with footnote numbers)."""
+
+    read_through = "program"
+    own_fields = ("note",)
+
+    note = MarkdownField(help_text="Why the program fits this page, in Markdown (may be empty).")
+    ratings = _ratings()
+    implementations = _implementations()
+
 
 # --- Scorecards ------------------------------------------------------------------------
 
-DATA_SOURCE = Shape(
-    "DataSource",
-    "Where a measure's numbers come from.",
-    [
-        Field("name", STRING, "The data source's name."),
-        Field("publisher", STRING, "Who publishes it (empty when unknown)."),
-        Field("url", STRING, "Where to find it (empty when unknown)."),
-    ],
-)
 
-DATA_POINT = Shape(
-    "DataPoint",
-    "One value of a measure for one period.",
-    [
-        Field("period", STRING, 'The period: "2025", "2025-Q3", "2025-09" or "2025-09-30".'),
-        Field("period_start", DATE, "The period's first day, to place it on a time line.", "start"),
-        Field("value", NUMBER, "The value (at most two decimal places)."),
-    ],
-)
+class DataSourceSerializer(Shape):
+    """Where a measure's numbers come from."""
 
-MEASURE = Shape(
-    "Measure",
-    "How an objective is measured: its data over time, baseline, target, status and trend.",
-    [
-        Field("id", INTEGER, "The measure's id."),
-        Field("name", STRING, "What is measured."),
-        Field("unit", STRING, 'The unit, e.g. "incidents" or "%" (empty when not set).'),
-        Field("kind", choice_of(Measure.Kind), "A population indicator or a performance measure."),
-        Field("kind_label", STRING, "The kind in words.", _label("kind")),
-        Field("polarity", choice_of(Measure.Polarity), "Whether higher or lower is better."),
-        Field("data_source", Nullable(DATA_SOURCE), "Where the numbers come from."),
-        Field("baseline_value", Nullable(NUMBER), "The value at the start."),
-        Field("baseline_period", STRING, "The baseline's period (empty when not set)."),
-        Field("target_value", Nullable(NUMBER), "The value aimed for."),
-        Field("target_period", STRING, "When the target should be met (empty when not set)."),
-        Field(
-            "stale_after_months",
-            INTEGER,
-            "The latest value counts as stale once it is older than this.",
-        ),
-        Field(
-            "status",
-            choice_of(Status),
-            "Computed from the latest value, the target and the polarity; until the target "
-            "period ends, also `on_track` when the latest value is on the straight path from "
-            "the baseline to the target (`expected_at_latest`); `stale` when the latest value "
-            "is too old.",
-            lambda m, ctx: m.status.code,
-        ),
-        Field("status_label", STRING, "The status in words.", lambda m, ctx: m.status.label),
-        Field(
-            "status_reason",
-            Nullable(STRING),
-            "Why the measure is `cannot_judge`: a stored value or period is outside the ranges "
-            "the site accepts, and the sentence names them; null for every other status.",
-            lambda m, ctx: status_reason(m.status),
-        ),
-        Field(
-            "expected_at_latest",
-            Nullable(NUMBER),
-            "Where the straight path from the baseline (at the end of its period) to the "
-            "target (by the end of its period) stands at the end of the latest value's "
-            "period; null without both periods, or once the target period has ended.",
-            lambda m, ctx: m.expected_at_latest,
-        ),
-        Field(
-            "trend",
-            choice_of(Trend),
-            "The newest value against the mean of the two before it (within 2 % is flat); "
-            "values that cannot be judged (see `status_reason`) are left out.",
-            lambda m, ctx: m.trend.code,
-        ),
-        Field("trend_label", STRING, "The trend in words.", lambda m, ctx: m.trend.label),
-        Field(
-            "latest",
-            Nullable(DATA_POINT),
-            "The newest value that can be judged: one whose period or value is outside the "
-            "ranges the site accepts is left out.",
-            lambda m, ctx: newest_judgeable(m.series),
-        ),
-        Field(
-            "change_from_baseline",
-            Nullable(NUMBER),
-            "The latest value's change against the baseline, in per cent.",
-            lambda m, ctx: change_from_baseline(newest_judgeable(m.series), m.baseline_value),
-        ),
-        Field(
-            "data_points",
-            ListOf(DATA_POINT),
-            "Every stored value, oldest first, also those that cannot be judged.",
-            "series",
-        ),
-    ],
-)
-
-PARTNER_REF = Shape(
-    "PartnerRef",
-    "An organisation that leads or joins actions.",
-    [
-        Field("name", STRING, "The partner's name."),
-        Field("slug", STRING, "The partner's slug."),
-        Field("sector", choice_of(Partner.Sector), "The partner's sector."),
-        Field("sector_label", STRING, "The sector in words.", _label("sector")),
-        Field("html_url", URI, "What this partner does, on the site.", _html_url),
-    ],
-)
-
-ACTION = Shape(
-    "Action",
-    "An initiative that moves an objective, with the partners who carry it out.",
-    [
-        Field("id", INTEGER, "The action's id."),
-        Field("title", STRING, "The action."),
-        Field("description", MARKDOWN, "More about it, in Markdown (may be empty)."),
-        Field("status", choice_of(Action.Status), "Where the action stands."),
-        Field("status_label", STRING, "The status in words.", _label("status")),
-        Field("overdue", BOOLEAN, "Past its due date and not done.", "is_overdue"),
-        Field("lead", Nullable(PARTNER_REF), "The partner who leads it."),
-        Field("partners", ListOf(PARTNER_REF), "Who joins it.", lambda a, ctx: a.partners.all()),
-        Field("start_date", Nullable(DATE), "When it starts."),
-        Field("due_date", Nullable(DATE), "When it is due."),
-    ],
-)
-
-OBJECTIVE = Shape(
-    "Objective",
-    "A scorecard objective with its measures and actions.",
-    [
-        Field("id", INTEGER, "The objective's id."),
-        Field("title", STRING, "The objective."),
-        Field("details", MARKDOWN, "More about it, in Markdown (may be empty)."),
-        Field("measures", ListOf(MEASURE), "Its measures.", lambda o, ctx: o.measures.all()),
-        Field("actions", ListOf(ACTION), "Its actions.", lambda o, ctx: o.actions.all()),
-    ],
-)
-
-# --- People ------------------------------------------------------------------------------
-
-EXPERT = Shape(
-    "Expert",
-    "A subject-matter expert named on a page.",
-    [
-        Field("name", STRING, "The expert's name.", "expert_display"),
-        Field("area", STRING, "What they know about (empty when not said)."),
-    ],
-)
-
-REVIEW = Shape(
-    "Review",
-    "A dated comment by a reviewer (the page's Reviewer | Date | Comments table), newest first.",
-    [
-        Field("id", INTEGER, "The review's id."),
-        Field("reviewer", STRING, "The reviewer's name.", "reviewer_display"),
-        Field("date", DATE, "The review's date.", "reviewed_on"),
-        Field("comments", STRING, "The comments, as plain text."),
-    ],
-)
-
-# --- Maps --------------------------------------------------------------------------------
-
-MAP_FIELDS = [
-    *MAP_REF.fields[:3],
-    Field("summary", MARKDOWN, "About the map, in Markdown (may be empty)."),
-    Field("parent", Nullable(MAP_REF), "The map this one zooms out of; null for the top level."),
-    Field(
-        "zooms_into",
-        Nullable(STRATEGY_REF),
-        "The strategy on the parent map that this zoom map details (null for the top level, "
-        "or when that page is not published).",
-        lambda m, ctx: _public(m.zooms_into),
-    ),
-    *MAP_REF.fields[3:],
-]
-
-MAP_SUMMARY = Shape("MapSummary", "A strategy map, as listed.", MAP_FIELDS)
-
-BAND_STRATEGY = Shape(
-    "BandStrategy",
-    "A published strategy in a band of a map.",
-    [
-        *STRATEGY_REF.fields,
-        Field("position", INTEGER, "Its order within the band."),
-        Field(
-            "zoom_map",
-            Nullable(MAP_REF),
-            "The zoom map that details this strategy, if there is one.",
-            lambda s, ctx: _zoom_map(s),
-        ),
-    ],
-)
-
-BAND = Shape(
-    "Band",
-    'A labelled row of a map (a perspective such as "Community Results"), with its strategies.',
-    [
-        *BAND_REF.fields,
-        Field(
-            "strategies",
-            ListOf(BAND_STRATEGY),
-            "The band's published strategies, in order.",
-            "public_strategies",
-        ),
-    ],
-)
-
-STRATEGY_LINK = Shape(
-    "StrategyLink",
-    "A cause-and-effect arrow between two published strategies on a map.",
-    [
-        Field("cause", STRATEGY_REF, "The strategy that leads to the other."),
-        Field("effect", STRATEGY_REF, "The strategy it leads to."),
-        Field("note", STRING, "What the link means (empty when not said)."),
-    ],
-)
-
-MAP = Shape(
-    "Map",
-    "A strategy map with its bands, their published strategies, and cause-and-effect links.",
-    [
-        *MAP_FIELDS,
-        Field("bands", ListOf(BAND), "The map's rows, top first.", "public_bands"),
-        Field(
-            "links",
-            ListOf(STRATEGY_LINK),
-            "Cause-and-effect links between the map's published strategies.",
-            "public_links",
-        ),
-    ],
-)
-
-# --- Strategy pages ----------------------------------------------------------------------
-
-STRATEGY_SUMMARY = Shape(
-    "StrategySummary",
-    "A published strategy page, as listed.",
-    [
-        *STRATEGY_REF.fields,
-        Field("map", MAP_REF, "The map the strategy is on."),
-        Field("band", BAND_REF, "The band of that map it sits in."),
-        Field("last_reviewed", Nullable(DATE), "When the page was last reviewed."),
-        Field("updated_at", DATETIME, "When the page was last changed."),
-    ],
-)
+    name = serializers.CharField(help_text="The data source's name.")
+    publisher = serializers.CharField(help_text="Who publishes it (empty when unknown).")
+    url = serializers.CharField(help_text="Where to find it (empty when unknown).")
 
 
-@dataclass(frozen=True)
-class Cited:
-    number: int
-    resource: Any
+class DataPointSerializer(Shape):
+    """One value of a measure for one period."""
 
-    @property
-    def citation(self) -> str:
-        return self.resource.citation
-
-
-def _scorecard_links(strategy_of: Callable[[Any], Strategy]) -> list[Field]:
-    return [
-        Field(
-            "scorecard_api_url",
-            URI,
-            "The page's scorecard in the API.",
-            lambda obj, ctx: ctx.api("strategy-scorecard", strategy_of(obj).slug),
-        ),
-        Field(
-            "scorecard_html_url",
-            URI,
-            "The full scorecard page on the site.",
-            lambda obj, ctx: ctx.absolute(
-                reverse("scorecards:scorecard", args=[strategy_of(obj).slug])
-            ),
-        ),
-        Field(
-            "scorecard_csv_url",
-            URI,
-            "The scorecard's data as CSV.",
-            lambda obj, ctx: ctx.absolute(
-                reverse("scorecards:scorecard-csv", args=[strategy_of(obj).slug])
-            ),
-        ),
-        Field(
-            "embed_url",
-            URI,
-            "The embeddable scorecard, for an iframe on another site.",
-            lambda obj, ctx: ctx.absolute(reverse("embed:scorecard", args=[strategy_of(obj).slug])),
-        ),
-    ]
+    period = serializers.CharField(
+        help_text='The period: "2025", "2025-Q3", "2025-09" or "2025-09-30".'
+    )
+    period_start = serializers.DateField(
+        source="start", help_text="The period's first day, to place it on a time line."
+    )
+    value = NumberField(help_text="The value (at most two decimal places).")
 
 
-_OBJECTIVES_FIELD_DESCRIPTION = (
+class MeasureSerializer(Shape):
+    """How an objective is measured: its data over time, baseline, target, status and trend."""
+
+    id = serializers.IntegerField(help_text="The measure's id.")
+    name = serializers.CharField(help_text="What is measured.")
+    unit = serializers.CharField(
+        help_text='The unit, e.g. "incidents" or "%" (empty when not set).'
+    )
+    kind = choice_of(Measure.Kind, "A population indicator or a performance measure.")
+    kind_label = serializers.CharField(source="get_kind_display", help_text="The kind in words.")
+    polarity = choice_of(Measure.Polarity, "Whether higher or lower is better.")
+    data_source = DataSourceSerializer(allow_null=True, help_text="Where the numbers come from.")
+    baseline_value = NumberField(allow_null=True, help_text="The value at the start.")
+    baseline_period = serializers.CharField(help_text="The baseline's period (empty when not set).")
+    target_value = NumberField(allow_null=True, help_text="The value aimed for.")
+    target_period = serializers.CharField(
+        help_text="When the target should be met (empty when not set)."
+    )
+    stale_after_months = serializers.IntegerField(
+        help_text="The latest value counts as stale once it is older than this."
+    )
+    status = choice_of(
+        Status,
+        "Computed from the latest value, the target and the polarity; until the target "
+        "period ends, also `on_track` when the latest value is on the straight path from "
+        "the baseline to the target (`expected_at_latest`); `stale` when the latest value "
+        "is too old.",
+        source="status.code",
+    )
+    status_label = serializers.CharField(source="status.label", help_text="The status in words.")
+    status_reason = serializers.SerializerMethodField(
+        allow_null=True,
+        help_text="Why the measure is `cannot_judge`: a stored value or period is outside the "
+        "ranges the site accepts, and the sentence names them; null for every other status.",
+    )
+    expected_at_latest = NumberField(
+        allow_null=True,
+        help_text="Where the straight path from the baseline (at the end of its period) to the "
+        "target (by the end of its period) stands at the end of the latest value's "
+        "period; null without both periods, or once the target period has ended.",
+    )
+    trend = choice_of(
+        Trend,
+        "The newest value against the mean of the two before it (within 2 % is flat); "
+        "values that cannot be judged (see `status_reason`) are left out.",
+        source="trend.code",
+    )
+    trend_label = serializers.CharField(source="trend.label", help_text="The trend in words.")
+    latest = serializers.SerializerMethodField(
+        allow_null=True,
+        help_text="The newest value that can be judged: one whose period or value is outside "
+        "the ranges the site accepts is left out.",
+    )
+    change_from_baseline = serializers.SerializerMethodField(
+        allow_null=True,
+        help_text="The latest value's change against the baseline, in per cent.",
+    )
+    data_points = DataPointSerializer(
+        many=True,
+        source="series",
+        help_text="Every stored value, oldest first, also those that cannot be judged.",
+    )
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_status_reason(self, measure) -> str | None:
+        return status_reason(measure.status)
+
+    @extend_schema_field(DataPointSerializer)
+    def get_latest(self, measure):
+        latest = newest_judgeable(measure.series)
+        return None if latest is None else DataPointSerializer(latest, context=self.context).data
+
+    @extend_schema_field(OpenApiTypes.NUMBER)
+    def get_change_from_baseline(self, measure):
+        change = change_from_baseline(newest_judgeable(measure.series), measure.baseline_value)
+        return NumberField().to_representation(change)
+
+
+class PartnerRefSerializer(Shape):
+    """An organisation that leads or joins actions."""
+
+    name = serializers.CharField(help_text="The partner's name.")
+    slug = serializers.CharField(help_text="The partner's slug.")
+    sector = choice_of(Partner.Sector, "The partner's sector.")
+    sector_label = serializers.CharField(
+        source="get_sector_display", help_text="The sector in words."
+    )
+    html_url = html_url("What this partner does, on the site.")
+
+
+class ActionSerializer(Shape):
+    """An initiative that moves an objective, with the partners who carry it out."""
+
+    id = serializers.IntegerField(help_text="The action's id.")
+    title = serializers.CharField(help_text="The action.")
+    description = MarkdownField(help_text="More about it, in Markdown (may be empty).")
+    status = choice_of(Action.Status, "Where the action stands.")
+    status_label = serializers.CharField(
+        source="get_status_display", help_text="The status in words."
+    )
+    overdue = serializers.BooleanField(
+        source="is_overdue", help_text="Past its due date and not done."
+    )
+    lead = PartnerRefSerializer(allow_null=True, help_text="The partner who leads it.")
+    partners = PartnerRefSerializer(many=True, help_text="Who joins it.")
+    start_date = serializers.DateField(allow_null=True, help_text="When it starts.")
+    due_date = serializers.DateField(allow_null=True, help_text="When it is due.")
+
+
+_OBJECTIVES_HELP = (
     "The scorecard: objectives, each with its measures (status, trend, data points) "
     "and actions (status, lead, partners, dates)."
 )
 
-STRATEGY = Shape(
-    "Strategy",
-    "A published strategy page with every section, in the page's order.",
-    [
-        *STRATEGY_REF.fields,
-        Field("intro", MARKDOWN, "The introduction, in Markdown (may be empty)."),
-        Field("map", MAP_REF, "The map the strategy is on."),
-        Field("band", BAND_REF, "The band of that map it sits in."),
-        Field(
-            "breadcrumb",
-            ListOf(MAP_REF),
-            "The maps above the page, top-level first.",
-            lambda s, ctx: s.breadcrumb(),
-        ),
-        Field(
-            "zoom_map",
-            Nullable(MAP_REF),
-            "The zoom map that details this strategy, if there is one.",
-            lambda s, ctx: _zoom_map(s),
-        ),
-        Field(
-            "programs",
-            ListOf(PAGE_PROGRAM),
-            "Promising Programs.",
-            lambda s, ctx: s.program_links.all(),
-        ),
-        Field(
-            "tools",
-            ListOf(RESOURCE_LINK),
-            "Tools & Resources.",
-            lambda s, ctx: s.resource_links_in(StrategyResource.Section.TOOLS),
-        ),
-        Field(
-            "resources_to_investigate",
-            ListOf(RESOURCE_LINK),
-            "Resources to Investigate.",
-            lambda s, ctx: s.resource_links_in(StrategyResource.Section.INVESTIGATE),
-        ),
-        Field(
-            "objectives",
-            ListOf(OBJECTIVE),
-            _OBJECTIVES_FIELD_DESCRIPTION,
-            lambda s, ctx: s.objectives.all(),
-        ),
-        *_scorecard_links(lambda s: s),
-        Field(
-            "page_manager",
-            Nullable(STRING),
-            "The page manager's name, or null when none is assigned.",
-            lambda s, ctx: person_name(s.page_manager, "") or None,
-        ),
-        Field(
-            "experts",
-            ListOf(EXPERT),
-            "Subject-matter experts.",
-            lambda s, ctx: s.expert_assignments.all(),
-        ),
-        Field("reviews", ListOf(REVIEW), "Reviews, newest first.", lambda s, ctx: s.reviews.all()),
-        Field(
-            "references",
-            ListOf(REFERENCE),
-            "The sources the programs' outcomes cite, numbered as their `footnote`s.",
-            lambda s, ctx: [Cited(n, r) for n, r in enumerate(s.cited_resources, start=1)],
-        ),
-        Field("last_reviewed", Nullable(DATE), "When the page was last reviewed."),
-        Field("review_interval_months", INTEGER, "How often the page should be reviewed."),
-        Field("review_due", Nullable(DATE), "When the next review is due."),
-        Field("created_at", DATETIME, "When the page was created."),
-        Field("updated_at", DATETIME, "When the page was last changed."),
-    ],
-)
 
-SCORECARD = Shape(
-    "Scorecard",
-    "A published page's scorecard: objectives, measures with every data point, and actions.",
-    [
-        Field("strategy", STRATEGY_REF, "The strategy page."),
-        Field("objectives", ListOf(OBJECTIVE), _OBJECTIVES_FIELD_DESCRIPTION),
-        *_scorecard_links(lambda card: card.strategy),
-    ],
-)
+class ObjectiveSerializer(Shape):
+    """A scorecard objective with its measures and actions."""
 
-INDEX = Shape(
-    "Index",
-    "Where the API's lists and its description are.",
-    [
-        Field("maps", URI, "Strategy maps.", lambda _, ctx: ctx.api("map-list")),
-        Field(
-            "strategies", URI, "Published strategy pages.", lambda _, ctx: ctx.api("strategy-list")
-        ),
-        Field("programs", URI, "The program library.", lambda _, ctx: ctx.api("program-list")),
-        Field(
-            "schema", URI, "This API's OpenAPI 3.1 description.", lambda _, ctx: ctx.api("schema")
-        ),
-    ],
-)
+    id = serializers.IntegerField(help_text="The objective's id.")
+    title = serializers.CharField(help_text="The objective.")
+    details = MarkdownField(help_text="More about it, in Markdown (may be empty).")
+    measures = MeasureSerializer(many=True, help_text="Its measures.")
+    actions = ActionSerializer(many=True, help_text="Its actions.")
+
+
+# --- People ------------------------------------------------------------------------------
+
+
+class ExpertSerializer(Shape):
+    """A subject-matter expert named on a page."""
+
+    name = serializers.CharField(source="expert_display", help_text="The expert's name.")
+    area = serializers.CharField(help_text="What they know about (empty when not said).")
+
+
+class ReviewSerializer(Shape):
+    """A dated comment by a reviewer (the page's Reviewer | Date | Comments table), newest
+    first."""
+
+    id = serializers.IntegerField(help_text="The review's id.")
+    reviewer = serializers.CharField(source="reviewer_display", help_text="The reviewer's name.")
+    date = serializers.DateField(source="reviewed_on", help_text="The review's date.")
+    comments = serializers.CharField(help_text="The comments, as plain text.")
+
+
+# --- Maps --------------------------------------------------------------------------------
+
+
+class MapSummarySerializer(MapRefSerializer):
+    """A strategy map, as listed."""
+
+    summary = MarkdownField(help_text="About the map, in Markdown (may be empty).")
+    parent = MapRefSerializer(
+        allow_null=True, help_text="The map this one zooms out of; null for the top level."
+    )
+    zooms_into = serializers.SerializerMethodField(
+        allow_null=True,
+        help_text="The strategy on the parent map that this zoom map details (null for the top "
+        "level, or when that page is not published).",
+    )
+
+    @extend_schema_field(StrategyRefSerializer)
+    def get_zooms_into(self, strategy_map):
+        strategy = _public(strategy_map.zooms_into)
+        return (
+            None if strategy is None else StrategyRefSerializer(strategy, context=self.context).data
+        )
+
+
+class BandStrategySerializer(StrategyRefSerializer):
+    """A published strategy in a band of a map."""
+
+    position = serializers.IntegerField(help_text="Its order within the band.")
+    zoom_map = MapRefSerializer(
+        allow_null=True, help_text="The zoom map that details this strategy, if there is one."
+    )
+
+
+class BandSerializer(BandRefSerializer):
+    """A labelled row of a map (a perspective such as "Community Results"), with its
+    strategies."""
+
+    strategies = BandStrategySerializer(
+        many=True,
+        source="public_strategies",
+        help_text="The band's published strategies, in order.",
+    )
+
+
+class StrategyLinkSerializer(Shape):
+    """A cause-and-effect arrow between two published strategies on a map."""
+
+    cause = StrategyRefSerializer(help_text="The strategy that leads to the other.")
+    effect = StrategyRefSerializer(help_text="The strategy it leads to.")
+    note = serializers.CharField(help_text="What the link means (empty when not said).")
+
+
+class MapSerializer(MapSummarySerializer):
+    """A strategy map with its bands, their published strategies, and cause-and-effect links."""
+
+    bands = BandSerializer(many=True, source="public_bands", help_text="The map's rows, top first.")
+    links = StrategyLinkSerializer(
+        many=True,
+        source="public_links",
+        help_text="Cause-and-effect links between the map's published strategies.",
+    )
+
+
+# --- Strategy pages ----------------------------------------------------------------------
+
+
+class StrategySummarySerializer(StrategyRefSerializer):
+    """A published strategy page, as listed."""
+
+    map = MapRefSerializer(help_text="The map the strategy is on.")
+    band = BandRefSerializer(help_text="The band of that map it sits in.")
+    last_reviewed = serializers.DateField(
+        allow_null=True, help_text="When the page was last reviewed."
+    )
+    updated_at = UtcDateTimeField(help_text="When the page was last changed.")
+
+
+class ScorecardLinksSerializer(Shape):
+    """Where a page's scorecard is, in the API, on the site, as CSV and to embed."""
+
+    abstract = True
+
+    scorecard_api_url = AbsoluteUrlField(
+        lambda page: reverse("api:strategy-scorecard", args=[page.slug]),
+        help_text="The page's scorecard in the API.",
+    )
+    scorecard_html_url = AbsoluteUrlField(
+        lambda page: reverse("scorecards:scorecard", args=[page.slug]),
+        help_text="The full scorecard page on the site.",
+    )
+    scorecard_csv_url = AbsoluteUrlField(
+        lambda page: reverse("scorecards:scorecard-csv", args=[page.slug]),
+        help_text="The scorecard's data as CSV.",
+    )
+    embed_url = AbsoluteUrlField(
+        lambda page: reverse("embed:scorecard", args=[page.slug]),
+        help_text="The embeddable scorecard, for an iframe on another site.",
+    )
+
+
+class StrategySerializer(StrategyRefSerializer, ScorecardLinksSerializer):
+    """A published strategy page with every section, in the page's order."""
+
+    intro = MarkdownField(help_text="The introduction, in Markdown (may be empty).")
+    map = MapRefSerializer(help_text="The map the strategy is on.")
+    band = BandRefSerializer(help_text="The band of that map it sits in.")
+    breadcrumb = MapRefSerializer(many=True, help_text="The maps above the page, top-level first.")
+    zoom_map = MapRefSerializer(
+        allow_null=True, help_text="The zoom map that details this strategy, if there is one."
+    )
+    programs = PageProgramSerializer(
+        many=True, source="program_links", help_text="Promising Programs."
+    )
+    tools = serializers.SerializerMethodField(help_text="Tools & Resources.")
+    resources_to_investigate = serializers.SerializerMethodField(
+        help_text="Resources to Investigate."
+    )
+    objectives = ObjectiveSerializer(many=True, help_text=_OBJECTIVES_HELP)
+    page_manager = serializers.SerializerMethodField(
+        allow_null=True, help_text="The page manager's name, or null when none is assigned."
+    )
+    experts = ExpertSerializer(
+        many=True, source="expert_assignments", help_text="Subject-matter experts."
+    )
+    reviews = ReviewSerializer(many=True, help_text="Reviews, newest first.")
+    references = serializers.SerializerMethodField(
+        help_text="The sources the programs' outcomes cite, numbered as their `footnote`s."
+    )
+    last_reviewed = serializers.DateField(
+        allow_null=True, help_text="When the page was last reviewed."
+    )
+    review_interval_months = serializers.IntegerField(
+        help_text="How often the page should be reviewed."
+    )
+    review_due = serializers.DateField(allow_null=True, help_text="When the next review is due.")
+    created_at = UtcDateTimeField(help_text="When the page was created.")
+    updated_at = UtcDateTimeField(help_text="When the page was last changed.")
+
+    def _resource_links(self, page, section):
+        links = page.resource_links_in(section)
+        return ResourceLinkSerializer(links, many=True, context=self.context).data
+
+    @extend_schema_field(ResourceLinkSerializer(many=True))
+    def get_tools(self, page):
+        return self._resource_links(page, StrategyResource.Section.TOOLS)
+
+    @extend_schema_field(ResourceLinkSerializer(many=True))
+    def get_resources_to_investigate(self, page):
+        return self._resource_links(page, StrategyResource.Section.INVESTIGATE)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_page_manager(self, page) -> str | None:
+        return person_name(page.page_manager, "") or None
+
+    @extend_schema_field(ReferenceSerializer(many=True))
+    def get_references(self, page):
+        # The view numbers the cited resources (Strategy.number_footnotes) as `cited_resources`.
+        cited = [
+            {"number": number, "resource": resource}
+            for number, resource in enumerate(page.cited_resources, start=1)
+        ]
+        return ReferenceSerializer(cited, many=True, context=self.context).data
+
+
+class ScorecardSerializer(ScorecardLinksSerializer):
+    """A published page's scorecard: objectives, measures with every data point, and actions."""
+
+    read_through = "strategy"
+    own_fields = ("strategy", "objectives")
+
+    strategy = StrategyRefSerializer(help_text="The strategy page.")
+    objectives = ObjectiveSerializer(many=True, help_text=_OBJECTIVES_HELP)
+
+
+def _api_list(view_name: str, help_text: str) -> AbsoluteUrlField:
+    return AbsoluteUrlField(lambda _: reverse(f"api:{view_name}"), help_text=help_text)
+
+
+class IndexSerializer(Shape):
+    """Where the API's lists and its description are."""
+
+    maps = _api_list("map-list", "Strategy maps.")
+    strategies = _api_list("strategy-list", "Published strategy pages.")
+    programs = _api_list("program-list", "The program library.")
+    schema = _api_list("schema", "This API's OpenAPI 3.1 description.")
+
+
+MapSummaryPageSerializer = page_of(MapSummarySerializer)
+StrategySummaryPageSerializer = page_of(StrategySummarySerializer)
+ProgramSummaryPageSerializer = page_of(ProgramSummarySerializer)

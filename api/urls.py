@@ -5,15 +5,20 @@ from api import views
 app_name = "api"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("schema/", views.schema, name="schema"),
-    path("maps/", views.map_list, name="map-list"),
-    path("maps/<slug:slug>/", views.map_detail, name="map-detail"),
-    path("strategies/", views.strategy_list, name="strategy-list"),
-    path("strategies/<slug:slug>/", views.strategy_detail, name="strategy-detail"),
-    path("strategies/<slug:slug>/scorecard/", views.strategy_scorecard, name="strategy-scorecard"),
-    path("programs/", views.program_list, name="program-list"),
-    path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
-    # Last: any other path ending in a slash answers a JSON 404 rather than the site's page.
-    re_path(r"^(?P<rest>.*/)$", views.not_found, name="not-found"),
+    path("", views.Index.as_view(), name="index"),
+    path("schema/", views.Schema.as_view(), name="schema"),
+    path("maps/", views.MapList.as_view(), name="map-list"),
+    path("maps/<slug:slug>/", views.MapDetail.as_view(), name="map-detail"),
+    path("strategies/", views.StrategyList.as_view(), name="strategy-list"),
+    path("strategies/<slug:slug>/", views.StrategyDetail.as_view(), name="strategy-detail"),
+    path(
+        "strategies/<slug:slug>/scorecard/",
+        views.StrategyScorecard.as_view(),
+        name="strategy-scorecard",
+    ),
+    path("programs/", views.ProgramList.as_view(), name="program-list"),
+    path("programs/<slug:slug>/", views.ProgramDetail.as_view(), name="program-detail"),
+    # Last: any other address under /api/, line breaks included, answers a JSON 404
+    # rather than the site's page.
+    re_path(r"^(?P<rest>[\s\S]*)\Z", views.NoSuchEndpoint.as_view(), name="not-found"),
 ]

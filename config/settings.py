@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "rules",
+    "rest_framework",
+    "drf_spectacular",
     "base",
     "accounts",
     "strategy",
@@ -168,6 +170,30 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+}
+
+# The read-only JSON API (api/): public, so no sign-in is read and nothing is parsed;
+# every answer is JSON (api.views.Endpoint also ignores the Accept header).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "URL_FORMAT_OVERRIDE": None,
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+}
+# The API's OpenAPI description (api/schema.py), served at /api/schema/.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Strategy maps and scorecards API",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
+    # Choices stay with their fields rather than becoming components of their own;
+    # their words are fields of their own (`status_label`).
+    "POSTPROCESSING_HOOKS": ["api.schema.finish_document"],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

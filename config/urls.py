@@ -9,11 +9,15 @@ admin.site.site_header = "Strategy map authoring"
 admin.site.site_title = "Strategy map authoring"
 admin.site.index_title = "Pages, programs and scorecards"
 
+# The site's 500 page, and the API's JSON error under /api/.
+handler500 = "api.views.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("api/", include("api.urls")),
+    path("api-reference/", include("api.reference_urls")),
     path("embed/", include("api.embed_urls")),
     path("", include("scorecards.urls")),
     # The review form is posted from the strategy page, which the public site composes.

@@ -233,6 +233,7 @@ SITE_URLS: dict[str, Build] = {
     "api:program-list": lambda w: (reverse("api:program-list"), {}),
     "api:program-detail": lambda w: (reverse("api:program-detail", args=[w.program.slug]), {}),
     "api:not-found": lambda w: (reverse("api:not-found", args=["no-such-endpoint/"]), {}),
+    "api-reference:index": lambda w: (reverse("api-reference:index"), {}),
 }
 
 # The admin site's own views, by name ("" for the unnamed catch-all).
