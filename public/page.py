@@ -24,8 +24,8 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 
 from base.page_cache import shared_fragment
+from public.completeness import checklist
 from public.selectors import with_page_content
-from reviews.completeness import checklist
 from reviews.forms import AddressForm, ReviewForm
 from strategy.models import Strategy, StrategyResource
 

@@ -2,7 +2,8 @@
 
 They keep the namespaces they had before the site's pages were composed here:
 ``strategy:`` for the maps, pages, history, search and health check, and
-``reviews:add`` for the review form posted from a strategy page, which
+``reviews:add`` and ``reviews:dashboard`` for the review form posted from a
+strategy page and the review dashboard (with its completeness checklists), which
 ``config/urls.py`` adds to the review app's own addresses.
 """
 
@@ -28,5 +29,6 @@ urlpatterns = [
 
 # In the ``reviews`` namespace, beside reviews/urls.py.
 review_urlpatterns = [
+    path("reviews/", views.review_dashboard, name="dashboard"),
     path("strategies/<slug:slug>/reviews/", views.add_review, name="add"),
 ]

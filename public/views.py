@@ -16,7 +16,7 @@ from reversion.models import Version
 
 from accounts.people import person_name
 from base.page_cache import cache_for_anonymous
-from public import history, services
+from public import dashboard, history, services
 from public.page import page_content, review_panel
 from public.search import search
 from public.selectors import with_page_content
@@ -26,6 +26,8 @@ from reviews.views import forbidden
 from scorecards.rollups import rollups_for
 from strategy.diagram import layout
 from strategy.models import Strategy, StrategyLink, StrategyMap
+
+NOT_FOR_YOU = "The review dashboard is for reviewers, experts, page managers and editors."
 
 
 def _render_map(request, strategy_map):
@@ -197,3 +199,15 @@ def strategy_revert(request, slug, version_id):
         "The restore is recorded in the page's history and can be undone from there.",
     )
     return redirect(restored)
+
+
+@login_required
+def review_dashboard(request):
+    """Pages due for review, the newest comments, and a manager's pages with their scores."""
+    if not request.user.has_perm("reviews.view_dashboard"):
+        return forbidden(request, NOT_FOR_YOU)
+    return render(
+        request,
+        "reviews/dashboard.html",
+        dashboard.review_dashboard(request.user, today=timezone.localdate()),
+    )

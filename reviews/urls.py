@@ -5,6 +5,5 @@ from reviews import views
 app_name = "reviews"
 
 urlpatterns = [
-    path("reviews/", views.dashboard, name="dashboard"),
     path("reviews/<int:pk>/address/", views.address, name="address"),
 ]

@@ -1,15 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from reviews import selectors, services
+from reviews import services
 from reviews.forms import AddressForm
 from reviews.models import Review
 from strategy.models import Strategy
-
-NOT_FOR_YOU = "The review dashboard is for reviewers, experts, page managers and editors."
 
 
 def forbidden(request, message: str):
@@ -35,15 +32,3 @@ def address(request, pk):
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect(review.get_absolute_url())
-
-
-@login_required
-def dashboard(request):
-    """Pages due for review, the newest comments, and a manager's pages with their scores."""
-    if not request.user.has_perm("reviews.view_dashboard"):
-        return forbidden(request, NOT_FOR_YOU)
-    return render(
-        request,
-        "reviews/dashboard.html",
-        selectors.dashboard(request.user, today=timezone.localdate()),
-    )

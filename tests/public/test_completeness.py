@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from public.completeness import checklist
 from public.selectors import with_page_content
-from reviews.completeness import checklist
 from strategy.models import Strategy
 from tests.reviews.factories import ExpertAssignmentFactory
 from tests.scorecards.factories import DataPointFactory, MeasureFactory

@@ -1,0 +1,122 @@
+"""The apps import one another only as docs/architecture.md, "Layers", allows.
+
+Every import statement of every application module is read with ``ast``,
+at module level and inside functions alike: a function-level import is
+still a dependency.
+"""
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = {"base"}
+DOMAIN = {"accounts", "strategy", "programs", "scorecards", "reviews"}
+FEATURES = {"public", "api", "mediawiki", "demo"}
+# A feature may use another only here: the API gives a strategy page's content
+# as the public site composes it (public/selectors.py).
+FEATURE_USES = {("api", "public")}
+PROJECT = {"config"}
+APPS = BASE | DOMAIN | FEATURES | PROJECT
+
+
+def imported_apps(module: Path) -> set[str]:
+    """The project apps ``module`` imports, wherever in the module the import is."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(), filename=str(module))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        found.update(name.split(".")[0] for name in names)
+    return found & APPS
+
+
+def app_imports() -> dict[str, dict[str, list[str]]]:
+    """For each app: each other app it imports, with the modules that do."""
+    graph: dict[str, dict[str, list[str]]] = {}
+    for app in sorted(APPS):
+        imports = graph[app] = defaultdict(list)
+        for module in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in module.parts:
+                continue
+            for imported in imported_apps(module) - {app}:
+                imports[imported].append(str(module.relative_to(ROOT)))
+    return graph
+
+
+def test_every_app_of_the_layers_exists():
+    assert {app for app in APPS if not (ROOT / app / "__init__.py").exists()} == set()
+
+
+def test_no_two_apps_import_each_other():
+    graph = app_imports()
+
+    two_way = {
+        (app, other): (graph[app][other], graph[other][app])
+        for app in graph
+        for other in graph[app]
+        if app < other and app in graph[other]
+    }
+
+    assert two_way == {}
+
+
+def test_no_domain_app_imports_a_feature_or_the_project():
+    graph = app_imports()
+
+    wrong = {
+        (app, other): modules
+        for app in DOMAIN | BASE
+        for other, modules in graph[app].items()
+        if other in FEATURES | PROJECT
+    }
+
+    assert wrong == {}
+
+
+def test_the_base_imports_no_app():
+    assert dict(app_imports()["base"]) == {}
+
+
+def test_accounts_imports_only_the_base():
+    assert set(app_imports()["accounts"]) <= BASE
+
+
+def test_strategy_imports_no_other_domain_app_but_accounts():
+    assert set(app_imports()["strategy"]) <= BASE | {"accounts"}
+
+
+def test_a_domain_app_imports_only_the_base_accounts_and_strategy():
+    graph = app_imports()
+
+    wrong = {
+        (app, other): modules
+        for app in DOMAIN
+        for other, modules in graph[app].items()
+        if other not in BASE | {"accounts", "strategy"}
+    }
+
+    assert wrong == {}
+
+
+def test_a_feature_imports_no_other_feature_but_the_public_composition():
+    graph = app_imports()
+
+    crossing = {
+        (app, other): modules
+        for app in FEATURES
+        for other, modules in graph[app].items()
+        if other in FEATURES and (app, other) not in FEATURE_USES
+    }
+
+    assert crossing == {}
+
+
+def test_the_reader_finds_imports_inside_functions(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text("import os\n\ndef later():\n    from strategy.models import Strategy\n")
+
+    assert imported_apps(module) == {"strategy"}
