@@ -17,7 +17,7 @@ def client_address(request) -> str | None:
     peer = request.META.get("REMOTE_ADDR")
     if settings.PROXY_COUNT == 0:
         return peer
-    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [entry.strip() for entry in request.headers.get("x-forwarded-for", "").split(",")]
     forwarded = [entry for entry in forwarded if entry]
     if len(forwarded) < settings.PROXY_COUNT:
         return peer  # not through the proxies: the peer itself is the reader
