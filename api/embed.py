@@ -6,7 +6,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from base.page_cache import cache_for_anonymous
-from scorecards.models import scorecard_prefetches
+from scorecards.selectors import scorecard_prefetches
 from strategy.models import Strategy
 
 

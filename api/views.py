@@ -26,7 +26,7 @@ from api import serializers as s
 from base.page_cache import cache_for_anonymous
 from programs.models import Program
 from public.selectors import with_page_content
-from scorecards.models import scorecard_prefetches
+from scorecards.selectors import scorecard_prefetches
 from strategy.models import Strategy, StrategyLink, StrategyMap, StrategyProgram
 
 PAGE_SIZE = 50

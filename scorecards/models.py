@@ -369,19 +369,3 @@ class Action(models.Model):
             and self.status != self.Status.DONE
             and self.due_date < timezone.localdate()
         )
-
-
-def scorecard_prefetches(path: str = "", *, actions: bool = True) -> list:
-    """Objectives' measures (with their points as one aggregate) and, with ``actions``,
-    their actions with lead and partners, for objectives at ``path``."""
-    prefetches = [
-        models.Prefetch(
-            f"{path}measures", queryset=Measure.objects.select_related("data_source").with_points()
-        )
-    ]
-    if actions:
-        prefetches += [
-            models.Prefetch(f"{path}actions", queryset=Action.objects.select_related("lead")),
-            f"{path}actions__partners",
-        ]
-    return prefetches

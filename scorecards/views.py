@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, render
 
 from base.page_cache import cache_for_anonymous
 from scorecards.exports import scorecard_csv_chunks
-from scorecards.models import Action, Measure, Partner, scorecard_prefetches
+from scorecards.models import Action, Measure, Partner
+from scorecards.selectors import scorecard_prefetches
 from strategy.models import Strategy
 
 
