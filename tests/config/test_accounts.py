@@ -184,3 +184,11 @@ def test_forms_refuse_posts_without_a_csrf_token(person):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(reverse("login"), {"username": "lcarter", "password": PASSWORD})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ["login", "password_reset"])
+def test_the_sign_in_pages_are_titled_with_the_sites_name_not_its_host(client, name):
+    response = client.get(reverse(name))
+
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+    assert title.endswith("· Opioid Coalition Strategy Map")

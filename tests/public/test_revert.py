@@ -144,6 +144,16 @@ def test_only_editors_may_restore(client, request, who, revised):
     assert Strategy.objects.get(pk=revised.page.pk).title == "New title"
 
 
+def test_a_refused_restore_answers_the_sites_page_saying_so(client, owner, revised):
+    client.force_login(owner)
+
+    response = client.post(revert_url(revised.page, revised.first))
+
+    assert response.status_code == 403
+    assert "Your account may not do this here." in response.content.decode()
+    assert 'href="/"' in response.content.decode()
+
+
 def test_anonymous_visitors_are_sent_to_sign_in(client, revised):
     response = client.post(revert_url(revised.page, revised.first))
 

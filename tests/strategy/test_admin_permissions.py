@@ -239,3 +239,11 @@ def test_the_page_form_lists_its_parts_in_the_order_the_page_shows_them(client, 
         "Resources to investigate",
         "Subject-matter experts",
     ]
+
+
+def test_the_admin_names_the_sites_icon_so_browsers_do_not_ask_for_favicon_ico(client, owner):
+    client.force_login(owner)
+
+    response = client.get(reverse("admin:index"))
+
+    assert 'rel="icon" href="/static/favicon.svg"' in response.content.decode()
