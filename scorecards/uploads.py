@@ -9,6 +9,12 @@ writes the whole file in one transaction and one revision of the page, or
 nothing at all. The file is decoded once: a preview keeps its text, which is
 what the confirmation passes back.
 
+The site's own scorecard downloads (``scorecards/exports.py``) upload back as
+they are. Their other columns describe the measure and are not read, except
+``strategy``: rows for another page (a site-wide download) are skipped. A row
+naming a measure with no period and no value, as a download lists a measure
+without data, is skipped too. Both are counted in the preview.
+
 A file up to the size limit (about 100,000 rows) previews and applies in
 seconds: rows are written with multi-row inserts and the page's revision is
 written in bulk (``base.revisions``); see docs/performance.md, "Uploads".
@@ -26,7 +32,7 @@ from django.db import IntegrityError, transaction
 
 from base.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
 from base.revisions import insert_rows, record_page_revision, recorded_change
-from scorecards.exports import FORMULA_STARTS
+from scorecards.exports import FORMULA_STARTS, HEADER
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
 from scorecards.values import VALUE_LIMIT
 from strategy.models import Strategy
@@ -35,6 +41,8 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_LABEL = "2 MB"
 REQUIRED_COLUMNS = ("measure", "period", "value")
 COLUMNS = (*REQUIRED_COLUMNS, "note")
+# The downloads' columns that describe a measure: accepted, and not read.
+DESCRIPTIVE_COLUMNS = tuple(name for name in HEADER if name not in COLUMNS)
 # Digits, optionally grouped in threes by commas ("1,234.5"), and a decimal part.
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NOTE_LENGTH = DataPoint._meta.get_field("note").max_length
@@ -96,6 +104,9 @@ class UploadPreview:
     changed: list[PlannedRow] = field(default_factory=list)
     unchanged: list[PlannedRow] = field(default_factory=list)
     has_note_column: bool = False
+    # Rows not read: how many name each other page, and how many no period or value.
+    other_pages: dict[str, int] = field(default_factory=dict)
+    without_data: int = 0
 
     @property
     def can_apply(self) -> bool:
@@ -165,7 +176,17 @@ def preview_upload(*, strategy: Strategy, data: bytes | str) -> UploadPreview:
     }
     seen: dict[tuple[int, str], int] = {}
     readings: dict[str, dict] = {"measure": {}, "period": {}, "value": {}}
+    this_page = _unescaped(strategy.title).casefold()
     for line, cells in records:
+        page_title = _unescaped(_cell(cells, columns, "strategy"))
+        if page_title and page_title.casefold() != this_page:
+            preview.other_pages[page_title] = preview.other_pages.get(page_title, 0) + 1
+            continue
+        if _cell(cells, columns, "measure") and not (
+            _cell(cells, columns, "period") or _cell(cells, columns, "value")
+        ):
+            preview.without_data += 1
+            continue
         row = _read_record(line, cells, columns, measures, seen, readings, preview.errors)
         if row is None:
             continue
@@ -334,7 +355,7 @@ def _check_header(header: list[str], errors: list[RowError]) -> dict[str, int] |
         return None
     problems = []
     for name in dict.fromkeys(names):
-        if name not in COLUMNS:
+        if name not in COLUMNS + DESCRIPTIVE_COLUMNS:
             problems.append(f"unknown column “{name}”" if name else "a column without a name")
         elif names.count(name) > 1:
             problems.append(f"“{name}” appears {names.count(name)} times")
@@ -352,13 +373,24 @@ def _check_header(header: list[str], errors: list[RowError]) -> dict[str, int] |
     return None
 
 
+def _unescaped(text: str) -> str:
+    """``text`` as written, without the apostrophe the downloads put before a formula."""
+    text = text.strip()
+    # Our CSV downloads put an apostrophe before a text a spreadsheet would run
+    # as a formula; such a text still means what follows it.
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text.strip()
+
+
+def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
+    """The row's text in column ``name``; empty when the file has no such column or cell."""
+    index = columns.get(name)
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
 def _measure_key(name: str) -> str:
-    name = name.strip()
-    # Our CSV downloads put an apostrophe before a name a spreadsheet would run
-    # as a formula; such a name still means the measure.
-    if name.startswith("'") and name[1:].startswith(FORMULA_STARTS):
-        name = name[1:]
-    return name.strip().casefold()
+    return _unescaped(name).casefold()
 
 
 def _measures_by_name(strategy: Strategy) -> dict[str, list[Measure]]:
@@ -383,8 +415,7 @@ def _read_record(line, cells, columns, measures, seen, readings, errors) -> tupl
             )
         )
         return None
-    width = len(cells)
-    texts = {name: cells[index].strip() if index < width else "" for name, index in columns.items()}
+    texts = {name: _cell(cells, columns, name) for name in COLUMNS if name in columns}
 
     problems: list[str] = []
     measure = _remembered(
@@ -396,6 +427,8 @@ def _read_record(line, cells, columns, measures, seen, readings, errors) -> tupl
     period = _remembered(readings["period"], _read_period, texts["period"], problems)
     value = _remembered(readings["value"], _read_value, texts["value"], problems)
     note = texts.get("note")
+    if note is not None:
+        note = _unescaped(note)
     if note is not None and len(note) > _NOTE_LENGTH:
         problems.append(f"the note is longer than {_NOTE_LENGTH} characters")
     if measure and period:
