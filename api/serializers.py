@@ -383,6 +383,12 @@ class MeasureSerializer(Shape):
     target_period = serializers.CharField(
         help_text="When the target should be met (empty when not set)."
     )
+    tolerance = NumberField(
+        allow_null=True,
+        help_text="How far short of its goal a value may be and count as `at_risk` rather "
+        "than `off_track`, in the measure's unit; null: 5 % of the distance from the "
+        "baseline to the target.",
+    )
     stale_after_months = serializers.IntegerField(
         help_text="The latest value counts as stale once it is older than this."
     )
@@ -390,8 +396,8 @@ class MeasureSerializer(Shape):
         Status,
         "Computed from the latest value, the target and the polarity; until the target "
         "period ends, also `on_track` when the latest value is on the straight path from "
-        "the baseline to the target (`expected_at_latest`); `stale` when the latest value "
-        "is too old.",
+        "the baseline to the target (`expected_at_latest`); `at_risk` when it misses that "
+        "goal by no more than `tolerance`; `stale` when the latest value is too old.",
         source="status.code",
     )
     status_label = serializers.CharField(source="status.label", help_text="The status in words.")

@@ -17,6 +17,7 @@ class MeasureInline(admin.StackedInline):
         ("name", "unit", "order"),
         ("polarity", "kind", "data_source", "stale_after_months"),
         ("baseline_value", "baseline_period", "target_value", "target_period"),
+        "tolerance",
     )
     autocomplete_fields = ("data_source",)
     extra = 0
@@ -78,6 +79,7 @@ class MeasureAdmin(PageContentAdminMixin, ContentVersionAdmin):
                 "fields": (
                     ("baseline_value", "baseline_period"),
                     ("target_value", "target_period"),
+                    "tolerance",
                 )
             },
         ),

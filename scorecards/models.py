@@ -201,6 +201,16 @@ class Measure(models.Model):
         max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, null=True, blank=True
     )
     target_period = PeriodField(blank=True)
+    tolerance = models.DecimalField(
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="How far short of its goal (the target, or the path to it) a value may be "
+        "and count as at risk rather than off track, in the measure's unit. Empty: 5 % of "
+        "the distance from the baseline to the target.",
+    )
     stale_after_months = models.PositiveSmallIntegerField(
         default=13,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
@@ -268,6 +278,7 @@ class Measure(models.Model):
             lower_is_better=self.lower_is_better,
             stale_after_months=self.stale_after_months,
             today=timezone.localdate(),
+            tolerance=self.tolerance,
         )
 
     @property

@@ -11,6 +11,7 @@ from scorecards.status import Status, measure_status
 
 SHOWN = [
     Status.ON_TRACK,
+    Status.AT_RISK,
     Status.OFF_TRACK,
     Status.STALE,
     Status.NO_TARGET,
@@ -67,6 +68,7 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
             "target_period",
             "polarity",
             "stale_after_months",
+            "tolerance",
             "latest_period",
             "latest_start",
             "latest_value",
@@ -75,7 +77,7 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     today = timezone.localdate()
     rollups = {pk: Rollup() for pk in ids}
     for page_id, zoomed_from_id, baseline, baseline_period, target, target_period, *rest in rows:
-        polarity, stale_after, *latest = rest
+        polarity, stale_after, tolerance, *latest = rest
         judged = measure_status(
             latest=latest_point(*latest),
             baseline=baseline,
@@ -85,6 +87,7 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
             lower_is_better=polarity == Measure.Polarity.LOWER_IS_BETTER,
             stale_after_months=stale_after,
             today=today,
+            tolerance=tolerance,
         )
         for owner in (page_id, zoomed_from_id):
             if owner in rollups:

@@ -20,11 +20,15 @@ from scorecards.values import VALUE_LIMIT, in_range
 
 # A change smaller than this share of the earlier value counts as flat.
 FLAT_TOLERANCE = Decimal("0.02")
+# Without a tolerance of its own, a measure short of its goal by at most this share
+# of the distance from its baseline to its target is at risk rather than off track.
+DEFAULT_TOLERANCE_SHARE = Decimal("0.05")
 TREND_POINTS = 3
 
 
 class Status(Enum):
     ON_TRACK = ("on_track", "On track")
+    AT_RISK = ("at_risk", "At risk")
     OFF_TRACK = ("off_track", "Off track")
     STALE = ("stale", "Stale")
     NO_DATA = ("no_data", "No data")
@@ -144,11 +148,15 @@ def measure_status(
     lower_is_better: bool,
     stale_after_months: int,
     today: datetime.date,
+    tolerance: Decimal | None = None,
 ) -> Status:
     """A measure's status from its stored fields: ``status`` with the path from the baseline
-    to the target, or CANNOT_JUDGE when one of them is out of range."""
+    to the target and the measure's tolerance (``measure_tolerance``), or CANNOT_JUDGE when
+    one of them is out of range."""
     if (
         not in_range(baseline)
+        or not in_range(tolerance)
+        or (tolerance is not None and tolerance < 0)
         or (baseline_period and stored_period(baseline_period) is None)
         or (target_period and stored_period(target_period) is None)
     ):
@@ -159,8 +167,9 @@ def measure_status(
         lower_is_better=lower_is_better,
         stale_after_months=stale_after_months,
         today=today,
+        tolerance=measure_tolerance(tolerance, baseline=baseline, target=target),
     )
-    if judged is not Status.OFF_TRACK:
+    if judged not in (Status.OFF_TRACK, Status.AT_RISK):
         return judged
     # The path to the target only matters short of it: a map's roll-up skips it for most.
     path = trajectory_to_target(
@@ -178,7 +187,21 @@ def measure_status(
         stale_after_months=stale_after_months,
         today=today,
         path=path,
+        tolerance=measure_tolerance(tolerance, baseline=baseline, target=target),
     )
+
+
+def measure_tolerance(
+    tolerance: Decimal | None, *, baseline: Decimal | None, target: Decimal | None
+) -> Decimal:
+    """The margin, in the measure's unit, by which a value may fall short of its goal and be
+    at risk rather than off track: the measure's own, else ``DEFAULT_TOLERANCE_SHARE`` of the
+    distance from its baseline to its target (none without both)."""
+    if tolerance is not None:
+        return tolerance
+    if baseline is None or target is None or not (in_range(baseline) and in_range(target)):
+        return Decimal(0)
+    return (abs(target - baseline) * DEFAULT_TOLERANCE_SHARE).quantize(Decimal("0.01"))
 
 
 def status(
@@ -189,12 +212,14 @@ def status(
     stale_after_months: int,
     today: datetime.date,
     path: Trajectory | None = None,
+    tolerance: Decimal = Decimal(0),
 ) -> Status:
-    """On track or off track; stale when the newest value is too old.
+    """On track, at risk or off track; stale when the newest value is too old.
 
-    On track when the newest value meets the target, or, until the target
-    period ends, the point where ``path`` (from the baseline to the target)
-    stands at the end of the newest value's period. CANNOT_JUDGE when the newest
+    On track when the newest value meets its goal: the target, or, until the
+    target period ends, the point where ``path`` (from the baseline to the
+    target) stands at the end of the newest value's period. At risk when it
+    misses the goal by no more than ``tolerance``. CANNOT_JUDGE when the newest
     value or the target is out of range.
     """
     if not in_range(target) or (latest is not None and not latest.can_be_judged):
@@ -212,7 +237,10 @@ def status(
     if meets(target):
         return Status.ON_TRACK
     expected = expected_at(path, latest, today=today)
-    return Status.ON_TRACK if expected is not None and meets(expected) else Status.OFF_TRACK
+    goal = target if expected is None else expected
+    if meets(goal):
+        return Status.ON_TRACK
+    return Status.AT_RISK if abs(latest.value - goal) <= tolerance else Status.OFF_TRACK
 
 
 def status_reason(judged: Status) -> str | None:

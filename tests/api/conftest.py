@@ -46,7 +46,7 @@ def fill_page(page: Strategy, size: int):
         EvidenceRatingFactory(program=program, rated_on=datetime.date(2024, 5, 1))
         for section in StrategyResource.Section.values:
             StrategyResourceFactory(strategy=page, section=section, note="Start here.")
-        measure = MeasureFactory(objective__strategy=page, target_period="2030")
+        measure = MeasureFactory(objective__strategy=page, target_period="2030", tolerance=2)
         for period, value in (("2025-Q4", 90), ("2026-Q1", 80), ("2026-Q2", 70)):
             DataPointFactory(measure=measure, period=period, value=value)
         action = ActionFactory(objective=measure.objective)
