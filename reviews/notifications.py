@@ -1,4 +1,5 @@
-"""E-mail about reviews: a new comment for the page manager, reminders of due reviews.
+"""E-mail about reviews: a new comment for the page manager, the answer for its
+reviewer, reminders of due reviews.
 
 Messages are plain text, rendered from ``templates/reviews/email/``, and sent
 with Django's e-mail framework (``EMAIL_URL`` chooses the console or SMTP).
@@ -10,9 +11,13 @@ from dataclasses import dataclass
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from accounts.people import person_name
 from reviews.models import Review
+
+# How much of the reviewer's own comment the answer quotes back to them.
+QUOTED_COMMENT_LENGTH = 600
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,48 @@ def send_review_added(*, review: Review, site_url: str) -> int:
     )
     subject = f"New review of “{strategy.title}” by {review.reviewer_display}"
     return EmailMessage(subject, body, to=[manager.email]).send()
+
+
+def _quoted(text: str) -> str:
+    """The text as an e-mail quote ("> " before each line), cut after QUOTED_COMMENT_LENGTH."""
+    short = Truncator(text).chars(QUOTED_COMMENT_LENGTH)
+    return "\n".join(f"> {line}".rstrip() for line in short.splitlines())
+
+
+def send_review_answered(*, review: Review, site_url: str, reply_changed: bool = False) -> int:
+    """Tell the reviewer their comment was addressed, with the reply. Returns 0 or 1.
+
+    ``reply_changed`` says the comment was addressed before and this is a new
+    reply. Nothing is sent when the review names no account (an imported
+    review), the account is inactive or has no address, the reviewer answered
+    their own comment, or the reviewer can no longer read the page.
+    """
+    reviewer = review.reviewer
+    strategy = review.strategy
+    if (
+        not _reachable(reviewer)
+        or reviewer.pk == review.addressed_by_id
+        or not strategy.is_visible_to(reviewer)
+    ):
+        return 0
+    body = render_to_string(
+        "reviews/email/review_answered.txt",
+        {
+            "review": review,
+            "strategy": strategy,
+            "reviewer_name": person_name(reviewer, ""),
+            "reply_changed": reply_changed,
+            "quoted_comments": _quoted(review.comments),
+            "review_url": _absolute(site_url, review.get_absolute_url()),
+        },
+    )
+    if reply_changed:
+        subject = (
+            f"{review.addressed_by_name} changed the reply to your review of “{strategy.title}”"
+        )
+    else:
+        subject = f"Your review of “{strategy.title}” was addressed by {review.addressed_by_name}"
+    return EmailMessage(subject, body, to=[reviewer.email]).send()
 
 
 def reminder_recipients(strategy) -> list[Recipient]:

@@ -1,8 +1,8 @@
 """Writes for reviews: adding a comment, answering it, reminding people of due reviews.
 
 Like the strategy services, each takes keyword-only arguments, validates
-before writing and runs in one transaction; e-mail about a new review goes
-out only once that transaction has committed.
+before writing and runs in one transaction; e-mail about a new review or an
+answer goes out only once that transaction has committed.
 """
 
 import datetime
@@ -98,10 +98,14 @@ def add_review(
     return review
 
 
-def mark_addressed(*, review: Review, user, reply: str = "") -> Review:
+def mark_addressed(*, review: Review, user, reply: str = "", site_url: str | None = None) -> Review:
     """The page's manager (or an editor) marks a comment addressed, with an optional reply.
 
-    Marking it again replaces the reply.
+    Marking it again replaces the reply. The reviewer is e-mailed the answer
+    once the transaction commits: the first time the comment is addressed,
+    and again only when a later marking brings a new, non-empty reply (marking
+    it again with the same reply, or clearing the reply, sends nothing).
+    ``site_url`` roots the link in that e-mail, as for ``add_review``.
     """
     if not user.has_perm("strategy.change_strategy", review.strategy):
         raise PermissionDenied(MAY_NOT_ANSWER)
@@ -111,7 +115,20 @@ def mark_addressed(*, review: Review, user, reply: str = "") -> Review:
     review.addressed_by_name = person_name(user, "")
     review.full_clean()
     with transaction.atomic():
+        # The stored answer, not the instance's: a bound form has already set
+        # the new reply on it. Locked so that two answers at once mail once.
+        before = Review.objects.select_for_update().only("addressed_at", "reply").get(pk=review.pk)
         review.save(update_fields=["reply", "addressed_at", "addressed_by", "addressed_by_name"])
+        answered_before = before.addressed_at is not None
+        if not answered_before or (review.reply and review.reply != before.reply):
+            transaction.on_commit(
+                partial(
+                    notifications.send_review_answered,
+                    review=review,
+                    reply_changed=answered_before,
+                    site_url=site_url or settings.SITE_URL,
+                )
+            )
     return review
 
 

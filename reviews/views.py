@@ -27,7 +27,12 @@ def address(request, pk):
         return forbidden(request, services.MAY_NOT_ANSWER)
     form = AddressForm(request.POST, instance=review)
     if form.is_valid():
-        services.mark_addressed(review=review, user=request.user, reply=form.cleaned_data["reply"])
+        services.mark_addressed(
+            review=review,
+            user=request.user,
+            reply=form.cleaned_data["reply"],
+            site_url=request.build_absolute_uri("/"),
+        )
         messages.success(request, "The comment is marked addressed.")
     else:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))

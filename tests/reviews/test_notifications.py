@@ -1,18 +1,22 @@
-"""E-mail: the page manager hears of each new comment; due pages get one reminder a day."""
+"""E-mail: the page manager hears of each new comment, its reviewer of the answer; due pages
+get one reminder a day."""
 
 import datetime
 from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews import services
 from reviews.models import ReviewReminder
 from reviews.services import send_review_reminders
 from strategy.models import Strategy
-from tests.reviews.factories import ExpertAssignmentFactory
+from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
 from tests.strategy.factories import StrategyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +95,175 @@ def test_manager_reviewing_their_own_page_gets_no_email(
         assert post_review(client, page, "Checked my own page.").status_code == 302
 
     assert mail.outbox == []
+
+
+# An answer
+
+
+@pytest.fixture
+def reviewed(page, reviewer):
+    reviewer.first_name, reviewer.last_name = "Sam", "Okafor"
+    reviewer.save()
+    return ReviewFactory(
+        strategy=page,
+        reviewer=reviewer,
+        comments="The outcome table needs the 2025 figures.\n\nAnd the toolkit link is broken.",
+    )
+
+
+def answer(client, review, reply="Added the 2025 figures; the link is fixed."):
+    return client.post(reverse("reviews:address", args=[review.pk]), {"reply": reply})
+
+
+def test_reviewer_gets_the_answer_with_a_link_to_their_review(
+    client, owner, reviewer, reviewed, django_capture_on_commit_callbacks
+):
+    owner.first_name, owner.last_name = "Maria", "Lopez"
+    owner.save()
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(client, reviewed).status_code == 302
+
+    [message] = mail.outbox
+    assert message.to == [reviewer.email]
+    assert message.subject == (
+        f"Your review of “{reviewed.strategy.title}” was addressed by Maria Lopez"
+    )
+    assert message.body.startswith("Hello Sam Okafor,\n")
+    assert (
+        f"Maria Lopez marked your review of “{reviewed.strategy.title}” addressed"
+        f" on {TODAY:%b} {TODAY.day}, {TODAY.year}.\n"
+    ) in message.body
+    assert "Reply:\nAdded the 2025 figures; the link is fixed.\n" in message.body
+    assert "Your review of Mar 4, 2026:\n" in message.body
+    assert (
+        "> The outcome table needs the 2025 figures.\n>\n> And the toolkit link is broken."
+        in message.body
+    )
+    url = f"http://testserver{reviewed.strategy.get_absolute_url()}#review-{reviewed.pk}"
+    assert url in message.body
+    assert f'id="review-{reviewed.pk}"' in client.get(url).content.decode(), "the anchor exists"
+
+
+def test_an_answer_without_reply_says_so_and_a_long_comment_is_cut(
+    client, editor, reviewer, page, django_capture_on_commit_callbacks
+):
+    review = ReviewFactory(strategy=page, reviewer=reviewer, comments="word " * 1000)
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, review, reply="")
+
+    [message] = mail.outbox
+    assert "There is no reply." in message.body
+    quote = message.body[message.body.index("> ") :].split("\n")[0]
+    assert len(quote) <= len("> ") + 600
+    assert quote.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "account",
+    [
+        pytest.param(lambda: None, id="imported-review-without-an-account"),
+        pytest.param(lambda: UserFactory(email=""), id="no-email"),
+        pytest.param(lambda: UserFactory(is_active=False), id="inactive"),
+    ],
+)
+def test_no_email_when_the_reviewer_cannot_be_reached(
+    client, owner, page, account, django_capture_on_commit_callbacks
+):
+    review = ReviewFactory(strategy=page, reviewer=account(), reviewer_name="Dr. Imported")
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(client, review).status_code == 302
+
+    review.refresh_from_db()
+    assert review.is_addressed
+    assert mail.outbox == []
+
+
+def test_no_email_to_a_reviewer_answering_their_own_review(
+    client, owner, page, django_capture_on_commit_callbacks
+):
+    review = ReviewFactory(strategy=page, reviewer=owner)
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(client, review).status_code == 302
+
+    review.refresh_from_db()
+    assert review.is_addressed
+    assert mail.outbox == []
+
+
+def test_no_email_about_a_page_the_reviewer_can_no_longer_read(
+    client, editor, reviewed, django_capture_on_commit_callbacks
+):
+    Strategy.objects.filter(pk=reviewed.strategy_id).update(status=Strategy.Status.ARCHIVED)
+    client.force_login(editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(client, reviewed).status_code == 302
+
+    assert mail.outbox == []
+
+
+def test_no_email_when_the_answer_is_rolled_back(
+    owner, reviewed, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.mark_addressed(review=reviewed, user=owner, reply="Done.")
+        raise RuntimeError("the request failed after the answer")
+
+    assert callbacks == []
+    assert mail.outbox == []
+    reviewed.refresh_from_db()
+    assert not reviewed.is_addressed
+
+
+def test_no_email_when_the_answer_is_refused(
+    client, outsider, reviewed, django_capture_on_commit_callbacks
+):
+    client.force_login(outsider)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert answer(client, reviewed).status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.mark_addressed(review=reviewed, user=outsider, reply="Done.")
+
+    assert callbacks == []
+    assert mail.outbox == []
+    reviewed.refresh_from_db()
+    assert not reviewed.is_addressed
+
+
+def test_answering_again_mails_only_a_new_reply(
+    client, owner, reviewed, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(client, reviewed, reply="")
+        answer(client, reviewed, reply="")
+        answer(client, reviewed, reply="Added the 2025 figures.")
+        answer(client, reviewed, reply="  Added the 2025 figures. ")
+        answer(client, reviewed, reply="Added the 2025 figures and fixed the link.")
+        answer(client, reviewed, reply="")
+
+    first, added, changed = mail.outbox
+    assert "There is no reply." in first.body
+    assert "Reply:\nAdded the 2025 figures.\n" in added.body
+    assert "changed the reply to your review" in added.subject
+    assert "changed the reply to your review" in added.body
+    assert "Reply:\nAdded the 2025 figures and fixed the link.\n" in changed.body
+    reviewed.refresh_from_db()
+    assert reviewed.reply == "", "clearing the reply is kept, and not mailed"
 
 
 # Reminders
