@@ -1,9 +1,14 @@
 """Page managers add partners and data sources; only editors change or delete them."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from reversion.models import Version
 
+from accounts import roles
 from scorecards.models import DataSource, Partner
 from tests.admin_forms import admin_form_data, change_url
 from tests.scorecards.factories import (
@@ -181,3 +186,32 @@ def test_page_manager_still_finds_them_through_the_autocomplete(
 
     assert response.status_code == 200
     assert [result["id"] for result in response.json()["results"]] == [str(wanted.pk)]
+
+
+# What page managers hold on partners and data sources after the migrations.
+ADD_AND_VIEW = {"add_partner", "view_partner", "add_datasource", "view_datasource"}
+
+
+def _role_migration():
+    return importlib.import_module("reviews.migrations.0006_page_managers_add_partners")
+
+
+def _page_manager_codenames():
+    return set(
+        Group.objects.get(name=roles.PAGE_MANAGERS)
+        .permissions.filter(content_type__app_label="scorecards")
+        .filter(content_type__model__in=["partner", "datasource"])
+        .values_list("codename", flat=True)
+    )
+
+
+def test_the_role_migration_runs_twice_and_back():
+    migration = _role_migration()
+    assert _page_manager_codenames() == ADD_AND_VIEW
+
+    migration.give_page_managers_add(django_apps, None)
+    assert _page_manager_codenames() == ADD_AND_VIEW
+
+    migration.take_page_managers_add(django_apps, None)
+    assert _page_manager_codenames() == {"view_partner", "view_datasource"}
+    assert Group.objects.get(name=roles.EDITORS).permissions.filter(codename="add_partner").exists()
