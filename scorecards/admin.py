@@ -25,8 +25,8 @@ class DistinctNameForm(forms.ModelForm):
     def clean_name(self):
         name = self.cleaned_data["name"]  # The form field strips surrounding spaces.
         model = self._meta.model
-        existing = model._default_manager.filter(name__iexact=name).exclude(pk=self.instance.pk)
-        existing = existing.first()
+        others = model._default_manager.exclude(pk=self.instance.pk)
+        existing = others.filter(name__iexact=name).first()
         if existing is not None:
             opts = model._meta
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[existing.pk])
