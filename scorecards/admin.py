@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from base.formsets import DistinctRowsFormSet
 from scorecards import admin_upload
@@ -9,6 +12,35 @@ from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
 class DataPointFormSet(DistinctRowsFormSet):
     distinct_field = "period"
+
+
+class DistinctNameForm(forms.ModelForm):
+    """Refuse a name another row already has, whatever its case or surrounding spaces.
+
+    Partners and data sources are shared by every page and added by page
+    managers, who may not rename or delete them: a second "Westside Coalition"
+    would split one organisation's actions across two partner pages.
+    """
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]  # The form field strips surrounding spaces.
+        model = self._meta.model
+        others = model._default_manager.exclude(pk=self.instance.pk)
+        existing = others.filter(name__iexact=name).first()
+        if existing is not None:
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[existing.pk])
+            raise forms.ValidationError(
+                format_html(
+                    '{} “<a href="{}">{}</a>” already exists: choose it rather than add '
+                    "another of the same name.",
+                    opts.verbose_name.capitalize(),
+                    url,
+                    existing.name,
+                ),
+                code="duplicate_name",
+            )
+        return name
 
 
 class MeasureInline(admin.StackedInline):
@@ -89,6 +121,10 @@ class MeasureAdmin(PageContentAdminMixin, ContentVersionAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(ContentVersionAdmin):
+    # Page managers add partners (their actions name them) but, as a partner is
+    # shared by every page, only editors change or delete one: the groups'
+    # model permissions, as for the data sources below.
+    form = DistinctNameForm
     list_display = ("name", "sector", "url")
     list_filter = ("sector",)
     search_fields = ("name",)
@@ -97,6 +133,7 @@ class PartnerAdmin(ContentVersionAdmin):
 
 @admin.register(DataSource)
 class DataSourceAdmin(ContentVersionAdmin):
+    form = DistinctNameForm
     list_display = ("name", "publisher", "url")
     search_fields = ("name", "publisher")
 

@@ -1,11 +1,10 @@
-import importlib
 import os
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache, caches
 from redis import ConnectionError as RedisConnectionError
 
+from tests.roles import create_role_groups
 from tests.strategy.factories import (
     EditorFactory,
     PageManagerFactory,
@@ -40,8 +39,7 @@ def role_groups(request):
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
-        create_roles = importlib.import_module("reviews.migrations.0002_roles").create_roles
-        create_roles(apps, None)
+        create_role_groups()
 
 
 @pytest.fixture(autouse=True)

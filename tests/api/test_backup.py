@@ -1,6 +1,5 @@
 """Backup and restore: the documented dumpdata command round-trips the whole site."""
 
-import importlib
 import json
 import re
 from io import StringIO
@@ -15,6 +14,7 @@ from django.urls import reverse
 
 from demo.data import FEATURED_SLUG
 from strategy.models import Strategy
+from tests.roles import create_role_groups
 from tests.scorecards.factories import DataPointFactory
 from tests.strategy.factories import UserFactory
 
@@ -45,8 +45,7 @@ def empty_the_database():
     connection.check_constraints()
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()
-    roles = importlib.import_module("reviews.migrations.0002_roles")
-    roles.create_roles(apps, None)
+    create_role_groups()
 
 
 def restore(path):

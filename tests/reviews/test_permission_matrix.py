@@ -7,12 +7,15 @@ add a review                  -       yes     yes     -        -          -     
 mark a review addressed       -        -       -     yes       -         yes     yes
 edit the page                 -        -       -     yes       -         yes     yes
 enter measure data            -        -       -     yes       -         yes     yes
+add a partner                 -        -       -     yes      yes        yes     yes
+rename a partner              -        -       -      -        -         yes     yes
 publish                       -        -       -     yes       -         yes     yes
 revert                        -        -       -      -        -         yes     yes
 manage users                  -        -       -      -        -         yes     yes
 
 "expert" is an account named as subject-matter expert on the page and in no group;
 "other_manager" manages another page. Signed-in staff read drafts to preview them.
+Partners are shared by every page: any page manager adds one, only editors rename it.
 
 Each cell is asserted twice: by doing the action on the site, and by asking the
 permission the site asks for it (accounts/rules.py), which must give the same answer.
@@ -29,12 +32,12 @@ from reversion.models import Version
 
 from base.revisions import recorded_change
 from reviews.models import Review
-from scorecards.models import DataPoint
+from scorecards.models import DataPoint, Partner
 from strategy import services
 from strategy.models import Strategy
 from tests.admin_forms import admin_form_data
 from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
-from tests.scorecards.factories import MeasureFactory
+from tests.scorecards.factories import MeasureFactory, PartnerFactory
 from tests.strategy.factories import (
     EditorFactory,
     PageManagerFactory,
@@ -86,6 +89,7 @@ def world():
         "first_version": first_version,
         "review": ReviewFactory(strategy=page),
         "measure": MeasureFactory(objective__strategy=page),
+        "partner": PartnerFactory(name="County Health Department"),
     }
 
 
@@ -143,6 +147,25 @@ def enter_measure_data(client, world):
     return DataPoint.objects.filter(measure=measure, period="2026-Q1").exists()
 
 
+def add_partner(client, world):
+    client.post(
+        reverse("admin:scorecards_partner_add"),
+        {"name": "Westside Coalition", "slug": "westside-coalition", "sector": "faith"},
+    )
+    return Partner.objects.filter(name="Westside Coalition").exists()
+
+
+def rename_partner(client, world):
+    partner = world["partner"]
+    url = reverse("admin:scorecards_partner_change", args=[partner.pk])
+    response = client.get(url)
+    if response.status_code != 200:
+        return False
+    client.post(url, admin_form_data(response, name="County Health Dept."))
+    partner.refresh_from_db()
+    return partner.name == "County Health Dept."
+
+
 def publish(client, world):
     draft = world["draft"]
     client.post(
@@ -179,6 +202,8 @@ ACTIONS = {
     "mark a review addressed": mark_addressed,
     "edit the page": edit_page,
     "enter measure data": enter_measure_data,
+    "add a partner": add_partner,
+    "rename a partner": rename_partner,
     "publish": publish,
     "revert": revert,
     "manage users": manage_users,
@@ -219,6 +244,8 @@ PERMISSIONS = {
     "enter measure data": lambda user, world: admin_may_change(
         user, "scorecards.change_measure", world["measure"].objective.strategy
     ),
+    "add a partner": lambda user, world: user.has_perm("scorecards.add_partner"),
+    "rename a partner": lambda user, world: user.has_perm("scorecards.change_partner"),
     "publish": lambda user, world: admin_may_change(
         user, "strategy.change_strategy", world["draft"]
     ),
