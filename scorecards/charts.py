@@ -61,9 +61,12 @@ class Chart:
         return self.height - BOTTOM
 
 
-def number(value: Decimal) -> str:
-    """A value as the site prints it: whole numbers bare, others with two decimals, both with
-    thousands separators ("1,234.50")."""
+def number(value: Decimal, places: int | None = None) -> str:
+    """A value as the site prints it, with thousands separators: rounded to ``places``
+    decimals when given ("36" for a count), else whole numbers bare and others with two
+    decimals ("1,234.50")."""
+    if places is not None:
+        return f"{value:,.{places}f}"
     return f"{value.normalize():,f}" if value == value.to_integral() else f"{value:,.2f}"
 
 

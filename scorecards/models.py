@@ -19,11 +19,18 @@ from scorecards.status import (
     Trend,
     change_from_baseline,
     expected_at,
+    judgeable,
     measure_status,
     trajectory_to_target,
     trend,
 )
-from scorecards.values import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, VALUE_PLACES, in_range
+from scorecards.values import (
+    VALUE_DECIMAL_PLACES,
+    VALUE_MAX_DIGITS,
+    VALUE_PLACES,
+    decimal_places,
+    in_range,
+)
 
 
 class PartnerQuerySet(models.QuerySet):
@@ -248,6 +255,24 @@ class Measure(models.Model):
                 for point in self.data_points.all()
             ]
         return sorted(points, key=lambda point: (point.start, point.period))
+
+    @cached_property
+    def precision(self) -> int:
+        """The decimal places the measure's own numbers use: 0 for a count, at most two.
+
+        Read from its values that can be judged, its baseline and its target, so that
+        a figure worked out from them (where the path stands) prints as they do.
+        """
+        numbers = [point.value for point in judgeable(self.series)]
+        for level in (self.baseline_value, self.target_value):
+            if level is not None and in_range(level):
+                numbers.append(level)
+        return max((decimal_places(number) for number in numbers), default=0)
+
+    @property
+    def is_percentage(self) -> bool:
+        """Measured in per cent: its changes read in percentage points."""
+        return self.unit.strip() == "%"
 
     @property
     def latest(self) -> Point | None:

@@ -21,3 +21,8 @@ def in_range(value: Decimal | int | None) -> bool:
         return False
     except TypeError:
         return value is None
+
+
+def decimal_places(value: Decimal) -> int:
+    """The decimal places ``value`` (a value in range) needs: 0 for 48.00, 1 for 12.50."""
+    return min(max(-Decimal(value).normalize().as_tuple().exponent, 0), VALUE_DECIMAL_PLACES)

@@ -16,16 +16,23 @@ def measure_reading(measure) -> dict:
     change since the baseline; a point stored out of range is judged by none of them."""
     status = measure.status
     latest = newest_judgeable(measure.series)
+    change = change_from_baseline(latest, measure.baseline_value)
     return {
         "status": status,
         "reason": status_reason(status),
         "latest": latest,
         "trend": measure.trend,
-        "change": change_from_baseline(latest, measure.baseline_value),
+        "change": change,
+        # A measure in per cent changes by percentage points: 10 % to 17 % is 7 points.
+        "change_in_points": (
+            latest.value - measure.baseline_value
+            if change is not None and measure.is_percentage
+            else None
+        ),
     }
 
 
 @register.filter
-def number(value: Decimal) -> str:
-    """A value as the charts print it: "1,234.50", "48"."""
-    return charts.number(value)
+def number(value: Decimal, places: int | None = None) -> str:
+    """A value as the charts print it ("1,234.50", "48"), or to ``places`` decimals."""
+    return charts.number(value, places)

@@ -224,4 +224,5 @@ def test_a_measure_on_its_way_to_a_later_target_says_where_it_should_be(client):
     for url in (page.get_absolute_url(), reverse("scorecards:scorecard", args=[page.slug])):
         html = client.get(url).content.decode()
         assert "On track" in html and "Off track" not in html
-        assert f"{expected} expected by the end of {this_year}-Q1" in html
+        # A count's figures, baseline, target and values alike, print as whole numbers.
+        assert f"{expected:.0f} expected by the end of {this_year}-Q1" in html
