@@ -6,6 +6,7 @@ from django import template
 
 from scorecards import charts
 from scorecards.status import change_from_baseline, newest_judgeable, status_reason
+from scorecards.values import in_range
 
 register = template.Library()
 
@@ -26,7 +27,10 @@ def measure_reading(measure) -> dict:
         # A measure in per cent changes by percentage points: 10 % to 17 % is 7 points.
         "change_in_points": (
             latest.value - measure.baseline_value
-            if change is not None and measure.is_percentage
+            if measure.is_percentage
+            and latest is not None
+            and measure.baseline_value is not None
+            and in_range(measure.baseline_value)
             else None
         ),
     }

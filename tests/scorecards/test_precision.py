@@ -56,15 +56,18 @@ def test_a_count_on_its_way_prints_where_it_should_be_as_a_whole_number(client):
     assert f"{measure.expected_at_latest} expected" not in html
 
 
-def test_a_measure_in_per_cent_reads_its_change_in_percentage_points(client):
+@pytest.mark.parametrize("baseline, value, change", [(10, 17, "+7"), (0, 5, "+5"), (20, 19, "-1")])
+def test_a_measure_in_per_cent_reads_its_change_in_percentage_points(
+    client, baseline, value, change
+):
     page = StrategyFactory()
-    measure = MeasureFactory(objective__strategy=page, unit="%", baseline_value=10)
-    DataPointFactory(measure=measure, period=str(timezone.localdate().year), value=17)
+    measure = MeasureFactory(objective__strategy=page, unit="%", baseline_value=baseline)
+    DataPointFactory(measure=measure, period=str(timezone.localdate().year), value=value)
 
     html = client.get(page.get_absolute_url()).content.decode()
 
-    assert "+7 percentage points" in html
-    assert "+70.0 %" not in html
+    assert f"Since baseline</dt><dd>{change} percentage point" in html
+    assert " %</dd>" not in html
 
 
 def test_other_measures_still_read_their_change_in_per_cent(client):
