@@ -161,7 +161,8 @@ def measure_status(
         or (target_period and stored_period(target_period) is None)
     ):
         return Status.CANNOT_JUDGE
-    judged = status(
+    judge = functools.partial(
+        status,
         latest=latest,
         target=target,
         lower_is_better=lower_is_better,
@@ -169,6 +170,7 @@ def measure_status(
         today=today,
         tolerance=measure_tolerance(tolerance, baseline=baseline, target=target),
     )
+    judged = judge()
     if judged not in (Status.OFF_TRACK, Status.AT_RISK):
         return judged
     # The path to the target only matters short of it: a map's roll-up skips it for most.
@@ -178,17 +180,7 @@ def measure_status(
         target=target,
         target_period=target_period,
     )
-    if path is None:
-        return judged
-    return status(
-        latest=latest,
-        target=target,
-        lower_is_better=lower_is_better,
-        stale_after_months=stale_after_months,
-        today=today,
-        path=path,
-        tolerance=measure_tolerance(tolerance, baseline=baseline, target=target),
-    )
+    return judged if path is None else judge(path=path)
 
 
 def measure_tolerance(
