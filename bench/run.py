@@ -215,8 +215,11 @@ def empty_database() -> None:
     """What `migrate` leaves in a new database: content types, permissions and the roles."""
     call_command("flush", interactive=False, verbosity=0)
     ContentType.objects.clear_cache()
-    # The flush removes the role groups that a migration created.
+    # The flush removes the role groups that migrations created and extended.
     importlib.import_module("reviews.migrations.0002_roles").create_roles(apps, None)
+    importlib.import_module(
+        "reviews.migrations.0006_page_managers_add_partners"
+    ).give_page_managers_add(apps, None)
 
 
 def fresh_site(strategies: int) -> tuple[dict, float]:
