@@ -42,6 +42,12 @@ class DistinctNameForm(forms.ModelForm):
             )
         return name
 
+    def validate_unique(self):
+        # The slug is made from the name, so it clashes too; the name's message
+        # already links the row to choose instead.
+        if not self.has_error("name", code="duplicate_name"):
+            super().validate_unique()
+
 
 class MeasureInline(admin.StackedInline):
     model = Measure

@@ -109,6 +109,20 @@ def test_a_name_that_exists_in_another_case_is_refused(client, owner, model, typ
     assert not Version.objects.get_for_model(model).exists()
 
 
+def test_a_duplicate_partner_name_is_the_only_error_though_its_slug_clashes_too(client, owner):
+    existing = FACTORIES[Partner](name="Westside Coalition", slug="westside-coalition")
+    client.force_login(owner)
+
+    response = client.post(
+        admin_url(Partner, "add"),
+        {**NEW[Partner], "name": "westside coalition", "slug": existing.slug},
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["name"]
+    assert Partner.objects.count() == 1
+
+
 def test_editor_keeps_a_name_while_changing_the_rest(client, editor):
     """The check leaves the row being changed out."""
     partner = PartnerFactory(name="Westside Coalition")
