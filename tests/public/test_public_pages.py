@@ -264,8 +264,8 @@ def test_map_diagram_lists_strategies_in_reading_order(client):
     html = client.get(reverse("strategy:home")).content.decode()
     diagram = html[html.index("<svg") : html.index("</svg>")]
 
-    assert [diagram.index(f">{title}</text>") for title in titles] == sorted(
-        diagram.index(f">{title}</text>") for title in titles
+    assert [diagram.index(f">{title}</tspan>") for title in titles] == sorted(
+        diagram.index(f">{title}</tspan>") for title in titles
     )
 
 
