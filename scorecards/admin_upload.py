@@ -1,4 +1,5 @@
-"""Uploading a CSV of a page's measure data from the admin: upload, check the preview, confirm.
+"""Uploading a page's measure data (CSV or .xlsx) from the admin: upload, check the preview,
+confirm.
 
 Three views beside the strategy page's change form (``urls`` gives their
 patterns to ``StrategyAdmin.page_views``; their names stay the strategy
@@ -122,7 +123,7 @@ def _upload_context(model_admin, request, strategy, **context):
 
 
 def upload_data_view(model_admin, request, object_id):
-    """Upload a CSV of measure data (POST) and preview what it would change."""
+    """Upload a CSV or .xlsx file of measure data (POST) and preview what it would change."""
     strategy = _upload_target(model_admin, request, object_id)
     if request.method == "POST":
         form = DataUploadForm(request.POST, request.FILES)
@@ -135,7 +136,7 @@ def upload_data_view(model_admin, request, object_id):
         model_admin,
         request,
         strategy,
-        title="Upload data (CSV)",
+        title="Upload data (CSV or Excel)",
         form=form,
         measures=list(Measure.objects.filter(objective__strategy=strategy)),
     )
