@@ -128,7 +128,11 @@ def upload_data_view(model_admin, request, object_id):
     if request.method == "POST":
         form = DataUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            preview = uploads.preview_upload(strategy=strategy, data=form.cleaned_data["file"])
+            preview = uploads.preview_upload(
+                strategy=strategy,
+                data=form.cleaned_data["file"],
+                name=request.FILES["file"].name,
+            )
             return _render_preview(model_admin, request, strategy, preview)
     else:
         form = DataUploadForm()

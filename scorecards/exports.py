@@ -183,6 +183,14 @@ NUMBER_COLUMNS = {"baseline", "target", "value"}
 PERIOD_COLUMNS = {"baseline_period", "target_period", "period"}
 # Excel's text format: a period typed into the cell ("2025-03") stays text, not a date.
 TEXT_FORMAT = "@"
+# The rows a workbook holds at most. openpyxl writes about 1,500 rows a second on a busy
+# server, and the upload reads as many (uploads.MAX_SHEET_CELLS), so that a downloaded
+# workbook uploads back. More data: the CSV, which streams any size.
+XLSX_MAX_ROWS = 14_000
+
+
+class WorkbookTooLarge(Exception):
+    """The data has more rows than a workbook is made of; the message says so, for people."""
 
 
 def number_format(places: int) -> str:
@@ -193,7 +201,10 @@ def number_format(places: int) -> str:
 def scorecard_xlsx(measures: QuerySet[Measure], *, sheet_title: str) -> bytes:
     """The same rows as the CSV as an Excel workbook of one sheet: header bold and frozen,
     numbers as numbers at the measure's precision, periods as text as the upload reads
-    them, and no text a spreadsheet would run as a formula. Two queries."""
+    them, and no text a spreadsheet would run as a formula. Two queries.
+
+    Raises ``WorkbookTooLarge`` past ``XLSX_MAX_ROWS`` rows.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     sheet.freeze_panes = "A2"
@@ -204,10 +215,28 @@ def scorecard_xlsx(measures: QuerySet[Measure], *, sheet_title: str) -> bytes:
             dimension.number_format = TEXT_FORMAT
     bold = Font(bold=True)
     sheet.append([_styled(sheet, name, font=bold) for name in HEADER])
+    out = io.BytesIO()
+    try:
+        _write_rows(sheet, measures)
+    finally:
+        # Saving closes the sheet and removes its temporary file, after an error too.
+        workbook.save(out)
+    return out.getvalue()
+
+
+def _write_rows(sheet, measures: QuerySet[Measure]) -> None:
     number_columns = [HEADER.index(name) for name in NUMBER_COLUMNS]
     period_columns = [HEADER.index(name) for name in PERIOD_COLUMNS]
+    written = 0
     for measure, rows in _scorecard_rows(measures):
         numbers = number_format(measure.precision)
+        written += len(rows)
+        if written > XLSX_MAX_ROWS:
+            raise WorkbookTooLarge(
+                f"This data has more than {XLSX_MAX_ROWS:,} rows, more than the Excel "
+                "download holds. Download the CSV instead: it has the same columns, and "
+                "Excel opens it."
+            )
         for row in rows:
             cells = [_text_cell(sheet, cell) for cell in row]
             for index in number_columns:
@@ -215,9 +244,6 @@ def scorecard_xlsx(measures: QuerySet[Measure], *, sheet_title: str) -> bytes:
             for index in period_columns:
                 cells[index] = _styled(sheet, row[index], number_format=TEXT_FORMAT)
             sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def _styled(sheet, value, **style) -> WriteOnlyCell:

@@ -49,10 +49,13 @@ MAX_UPLOAD_LABEL = "2 MB"
 # CSV, so its sheet is also limited in rows (as many as a CSV at the limit holds)
 # and in cells, which bound the time it takes to read.
 MAX_SHEET_ROWS = 100_000
-MAX_SHEET_CELLS = 400_000
+# openpyxl reads about 20,000 cells a second on a busy server. A downloaded workbook
+# (14 columns, at most exports.XLSX_MAX_ROWS rows) stays within this.
+MAX_SHEET_CELLS = 200_000
 # A workbook's rows, kept for the confirmation as JSON after this mark (no text file
 # holds a NUL: ``_decode`` refuses one).
 SHEET_ROWS_MARK = "\x00sheet rows\n"
+WORKBOOK_ENDINGS = (".xlsx", ".xlsm", ".xls")
 REQUIRED_COLUMNS = ("measure", "period", "value")
 COLUMNS = (*REQUIRED_COLUMNS, "note")
 # The downloads' columns that describe a measure: accepted, and not read.
@@ -162,14 +165,15 @@ class UploadRefused(ValidationError):
         self.preview = preview
 
 
-def preview_upload(*, strategy: Strategy, data: bytes | str) -> UploadPreview:
+def preview_upload(*, strategy: Strategy, data: bytes | str, name: str = "") -> UploadPreview:
     """Read a CSV file or a workbook against the page's measures and data. Two queries;
     writes nothing.
 
-    ``data`` is the file as uploaded, or the ``text`` of an earlier preview of it.
+    ``data`` is the file as uploaded, or the ``text`` of an earlier preview of it;
+    ``name``, the file's name if known: one named as a workbook must be one.
     """
     preview = UploadPreview()
-    rows = _read_file(data, preview)
+    rows = _read_file(data, name, preview)
     if rows is None:
         return preview
     header, records = rows
@@ -305,7 +309,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _read_file(data: bytes | str, preview: UploadPreview):
+def _read_file(data: bytes | str, name: str, preview: UploadPreview):
     """The header's cells and the non-blank rows after it (as ``_read_rows``) of a CSV file
     or a workbook, keeping in ``preview.text`` what a confirmation reads again; or None
     after adding the file's problem to ``preview.errors``."""
@@ -316,6 +320,21 @@ def _read_file(data: bytes | str, preview: UploadPreview):
         return rows[0][1], rows[1:]
     if isinstance(data, bytes) and len(data) > MAX_UPLOAD_BYTES:
         preview.errors.append(RowError(None, f"The file is larger than {MAX_UPLOAD_LABEL}."))
+        return None
+    if (
+        isinstance(data, bytes)
+        and not is_workbook(data)
+        and name.lower().endswith(WORKBOOK_ENDINGS)
+    ):
+        preview.errors.append(
+            RowError(
+                None,
+                f"“{name}” is named as an Excel workbook but is not one (a workbook is a zip "
+                "archive, and this file is not): it may be damaged, or another kind of file "
+                "renamed. Save it from your spreadsheet as “Excel Workbook (.xlsx)” or as "
+                "“CSV UTF-8”.",
+            )
+        )
         return None
     if isinstance(data, bytes) and is_workbook(data):
         try:

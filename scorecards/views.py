@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from base.page_cache import cache_for_anonymous
 from base.spreadsheets import XLSX_CONTENT_TYPE
-from scorecards.exports import scorecard_csv_chunks, scorecard_xlsx
+from scorecards.exports import WorkbookTooLarge, scorecard_csv_chunks, scorecard_xlsx
 from scorecards.models import Action, Measure, Partner
 from scorecards.selectors import scorecard_prefetches
 from strategy.models import Strategy
@@ -28,7 +28,12 @@ def _csv_response(response: HttpResponse, filename: str) -> HttpResponse:
     return _download(response, filename, "text/csv; charset=utf-8")
 
 
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+def _xlsx_response(measures, *, sheet_title: str, filename: str) -> HttpResponse:
+    try:
+        content = scorecard_xlsx(measures, sheet_title=sheet_title)
+    except WorkbookTooLarge as too_large:
+        # 406: the file asked for cannot be made; the CSV can.
+        return HttpResponse(str(too_large), status=406, content_type="text/plain; charset=utf-8")
     return _download(HttpResponse(content), filename, XLSX_CONTENT_TYPE)
 
 
@@ -54,10 +59,11 @@ def scorecard_download(request, slug):
 def scorecard_xlsx_download(request, slug):
     """The page's scorecard as the CSV has it, as an Excel workbook."""
     strategy = _page(request, slug)
-    content = scorecard_xlsx(
-        Measure.objects.filter(objective__strategy=strategy), sheet_title="Scorecard"
+    return _xlsx_response(
+        Measure.objects.filter(objective__strategy=strategy),
+        sheet_title="Scorecard",
+        filename=f"{strategy.slug}-scorecard.xlsx",
     )
-    return _xlsx_response(content, f"{strategy.slug}-scorecard.xlsx")
 
 
 def all_scorecards_download(request):
@@ -75,7 +81,7 @@ def all_scorecards_xlsx_download(request):
     before it is sent (the sheet's rows go through a temporary file, not memory).
     """
     measures = Measure.objects.filter(objective__strategy__in=Strategy.objects.public())
-    return _xlsx_response(scorecard_xlsx(measures, sheet_title="Scorecards"), "scorecards.xlsx")
+    return _xlsx_response(measures, sheet_title="Scorecards", filename="scorecards.xlsx")
 
 
 @cache_for_anonymous
