@@ -183,10 +183,11 @@ NUMBER_COLUMNS = {"baseline", "target", "value"}
 PERIOD_COLUMNS = {"baseline_period", "target_period", "period"}
 # Excel's text format: a period typed into the cell ("2025-03") stays text, not a date.
 TEXT_FORMAT = "@"
-# The rows a workbook holds at most. openpyxl writes about 1,500 rows a second on a busy
-# server, and the upload reads as many (uploads.MAX_SHEET_CELLS), so that a downloaded
-# workbook uploads back. More data: the CSV, which streams any size.
-XLSX_MAX_ROWS = 14_000
+# The rows a workbook holds at most: openpyxl writes about 700 of ours a second on a busy
+# two-core server (docs/performance.md, "Excel workbooks"), and the upload reads as many
+# (uploads.MAX_SHEET_CELLS), so that a downloaded workbook uploads back. More data: the
+# CSV, which streams any size.
+XLSX_MAX_ROWS = 10_000
 
 
 class WorkbookTooLarge(Exception):

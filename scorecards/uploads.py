@@ -49,9 +49,10 @@ MAX_UPLOAD_LABEL = "2 MB"
 # CSV, so its sheet is also limited in rows (as many as a CSV at the limit holds)
 # and in cells, which bound the time it takes to read.
 MAX_SHEET_ROWS = 100_000
-# openpyxl reads about 20,000 cells a second on a busy server. A downloaded workbook
-# (14 columns, at most exports.XLSX_MAX_ROWS rows) stays within this.
-MAX_SHEET_CELLS = 200_000
+# openpyxl reads about 7,500 cells a second on a busy two-core server (docs/performance.md,
+# "Excel workbooks"). A downloaded workbook (14 columns, at most exports.XLSX_MAX_ROWS
+# rows) stays within this.
+MAX_SHEET_CELLS = 150_000
 # A workbook's rows, kept for the confirmation as JSON after this mark (no text file
 # holds a NUL: ``_decode`` refuses one).
 SHEET_ROWS_MARK = "\x00sheet rows\n"
