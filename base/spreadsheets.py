@@ -86,8 +86,8 @@ def _open_archive(data: bytes) -> io.BytesIO:
             + _SAVE_AS
         )
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = archive.infolist()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise SheetRefused(
             f"The file is a damaged or incomplete zip archive, not a workbook that can be read. "
