@@ -1,4 +1,5 @@
-"""Uploading a CSV of a page's measure data from the admin: upload, check the preview, confirm.
+"""Uploading a page's measure data (CSV or .xlsx) from the admin: upload, check the preview,
+confirm.
 
 Three views beside the strategy page's change form (``urls`` gives their
 patterns to ``StrategyAdmin.page_views``; their names stay the strategy
@@ -122,12 +123,16 @@ def _upload_context(model_admin, request, strategy, **context):
 
 
 def upload_data_view(model_admin, request, object_id):
-    """Upload a CSV of measure data (POST) and preview what it would change."""
+    """Upload a CSV or .xlsx file of measure data (POST) and preview what it would change."""
     strategy = _upload_target(model_admin, request, object_id)
     if request.method == "POST":
         form = DataUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            preview = uploads.preview_upload(strategy=strategy, data=form.cleaned_data["file"])
+            preview = uploads.preview_upload(
+                strategy=strategy,
+                data=form.cleaned_data["file"],
+                name=request.FILES["file"].name,
+            )
             return _render_preview(model_admin, request, strategy, preview)
     else:
         form = DataUploadForm()
@@ -135,7 +140,7 @@ def upload_data_view(model_admin, request, object_id):
         model_admin,
         request,
         strategy,
-        title="Upload data (CSV)",
+        title="Upload data (CSV or Excel)",
         form=form,
         measures=list(Measure.objects.filter(objective__strategy=strategy)),
     )

@@ -1,17 +1,23 @@
-"""Forms for uploading a strategy page's measure data as CSV (shown in the admin)."""
+"""Forms for uploading a strategy page's measure data as CSV or .xlsx (shown in the admin)."""
 
 from django import forms
 
+from base.spreadsheets import XLSX_CONTENT_TYPE
 from scorecards.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL
 
 
 class DataUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
+        label="CSV or Excel file",
         # An empty file gets the upload's own message ("The file is empty.").
         allow_empty_file=True,
-        help_text=f"UTF-8 text with a header row, at most {MAX_UPLOAD_LABEL}.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        help_text=(
+            f"CSV (UTF-8 text) or an Excel workbook (.xlsx) of one sheet, with a header row, "
+            f"at most {MAX_UPLOAD_LABEL}."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": f".csv,text/csv,.xlsx,{XLSX_CONTENT_TYPE}"}
+        ),
     )
 
     def clean_file(self) -> bytes:

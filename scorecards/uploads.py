@@ -1,4 +1,5 @@
-"""Measure data uploaded as CSV for one strategy page: preview first, then apply.
+"""Measure data uploaded as CSV or as an Excel workbook (.xlsx) for one strategy page:
+preview first, then apply.
 
 A file has a header row naming the columns ``measure``, ``period``, ``value``
 and, optionally, ``note``, in any order. ``preview_upload`` reads it against
@@ -7,7 +8,10 @@ rows, or lists every problem with its line number (the header is line 1).
 ``apply_upload`` reads the file again against the database as it is then, and
 writes the whole file in one transaction and one revision of the page, or
 nothing at all. The file is decoded once: a preview keeps its text, which is
-what the confirmation passes back.
+what the confirmation passes back. A workbook of one sheet is read the same way,
+its cells as the text a CSV would hold and its row numbers as line numbers
+(``base.spreadsheets`` reads it, within ``MAX_SHEET_ROWS`` and
+``MAX_SHEET_CELLS``); its preview keeps the rows it read.
 
 The site's own scorecard downloads (``scorecards/exports.py``) upload back as
 they are. Their other columns describe the measure and are not read, except
@@ -23,6 +27,7 @@ written in bulk (``base.revisions``); see docs/performance.md, "Uploads".
 import csv
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +37,7 @@ from django.db import IntegrityError, transaction
 
 from base.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
 from base.revisions import insert_rows, record_page_revision, recorded_change
+from base.spreadsheets import SheetRefused, is_workbook, read_sheet
 from scorecards.exports import FORMULA_STARTS, HEADER
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
 from scorecards.values import VALUE_LIMIT
@@ -39,6 +45,18 @@ from strategy.models import Strategy
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_LABEL = "2 MB"
+# A workbook is compressed: within the same 2 MB it may hold many more rows than a
+# CSV, so its sheet is also limited in rows (as many as a CSV at the limit holds)
+# and in cells, which bound the time it takes to read.
+MAX_SHEET_ROWS = 100_000
+# openpyxl reads about 7,500 cells a second on a busy two-core server (docs/performance.md,
+# "Excel workbooks"). A downloaded workbook (14 columns, at most exports.XLSX_MAX_ROWS
+# rows) stays within this.
+MAX_SHEET_CELLS = 150_000
+# A workbook's rows, kept for the confirmation as JSON after this mark (no text file
+# holds a NUL: ``_decode`` refuses one).
+SHEET_ROWS_MARK = "\x00sheet rows\n"
+WORKBOOK_ENDINGS = (".xlsx", ".xlsm", ".xls")
 REQUIRED_COLUMNS = ("measure", "period", "value")
 COLUMNS = (*REQUIRED_COLUMNS, "note")
 # The downloads' columns that describe a measure: accepted, and not read.
@@ -98,7 +116,8 @@ class UploadPreview:
     """What applying a file would do; nothing may be applied while ``errors`` is not empty."""
 
     errors: list[RowError] = field(default_factory=list)
-    # The file's text once decoded: a confirmation reads it again as it is.
+    # The file's text once decoded (a workbook's rows, see SHEET_ROWS_MARK): a
+    # confirmation reads it again as it is.
     text: str = ""
     added: list[PlannedRow] = field(default_factory=list)
     changed: list[PlannedRow] = field(default_factory=list)
@@ -147,17 +166,15 @@ class UploadRefused(ValidationError):
         self.preview = preview
 
 
-def preview_upload(*, strategy: Strategy, data: bytes | str) -> UploadPreview:
-    """Read a CSV file against the page's measures and data. Two queries; writes nothing.
+def preview_upload(*, strategy: Strategy, data: bytes | str, name: str = "") -> UploadPreview:
+    """Read a CSV file or a workbook against the page's measures and data. Two queries;
+    writes nothing.
 
-    ``data`` is the file as uploaded, or the ``text`` of an earlier preview of it.
+    ``data`` is the file as uploaded, or the ``text`` of an earlier preview of it;
+    ``name``, the file's name if known: one named as a workbook must be one.
     """
     preview = UploadPreview()
-    text = _decode(data, preview.errors)
-    if text is None:
-        return preview
-    preview.text = text
-    rows = _read_rows(text, preview.errors)
+    rows = _read_file(data, name, preview)
     if rows is None:
         return preview
     header, records = rows
@@ -293,13 +310,55 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def _read_file(data: bytes | str, name: str, preview: UploadPreview):
+    """The header's cells and the non-blank rows after it (as ``_read_rows``) of a CSV file
+    or a workbook, keeping in ``preview.text`` what a confirmation reads again; or None
+    after adding the file's problem to ``preview.errors``."""
+    if isinstance(data, str) and data.startswith(SHEET_ROWS_MARK):
+        # Read and checked by an earlier preview.
+        preview.text = data
+        rows = [(line, cells) for line, cells in json.loads(data[len(SHEET_ROWS_MARK) :])]
+        return rows[0][1], rows[1:]
+    if isinstance(data, bytes) and len(data) > MAX_UPLOAD_BYTES:
+        preview.errors.append(RowError(None, f"The file is larger than {MAX_UPLOAD_LABEL}."))
+        return None
+    if (
+        isinstance(data, bytes)
+        and not is_workbook(data)
+        and name.lower().endswith(WORKBOOK_ENDINGS)
+    ):
+        preview.errors.append(
+            RowError(
+                None,
+                f"“{name}” is named as an Excel workbook but is not one (a workbook is a zip "
+                "archive, and this file is not): it may be damaged, or another kind of file "
+                "renamed. Save it from your spreadsheet as “Excel Workbook (.xlsx)” or as "
+                "“CSV UTF-8”.",
+            )
+        )
+        return None
+    if isinstance(data, bytes) and is_workbook(data):
+        try:
+            rows = read_sheet(data, max_rows=MAX_SHEET_ROWS, max_cells=MAX_SHEET_CELLS)
+        except SheetRefused as refused:
+            preview.errors.append(RowError(None, refused.message))
+            return None
+        if not any(cells for _line, cells in rows):
+            preview.errors.append(RowError(None, "The workbook's sheet is empty."))
+            return None
+        preview.text = SHEET_ROWS_MARK + json.dumps(rows, ensure_ascii=False)
+        return rows[0][1], rows[1:]
+    text = _decode(data, preview.errors)
+    if text is None:
+        return None
+    preview.text = text
+    return _read_rows(text, preview.errors)
+
+
 def _decode(data: bytes | str, errors: list[RowError]) -> str | None:
     if isinstance(data, str):
         # Decoded and checked by an earlier preview.
         return data
-    if len(data) > MAX_UPLOAD_BYTES:
-        errors.append(RowError(None, f"The file is larger than {MAX_UPLOAD_LABEL}."))
-        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -5,7 +5,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from base.page_cache import cache_for_anonymous
-from scorecards.exports import scorecard_csv_chunks
+from base.spreadsheets import XLSX_CONTENT_TYPE
+from scorecards.exports import WorkbookTooLarge, scorecard_csv_chunks, scorecard_xlsx
 from scorecards.models import Action, Measure, Partner
 from scorecards.selectors import scorecard_prefetches
 from strategy.models import Strategy
@@ -17,10 +18,23 @@ def _page(request, slug) -> Strategy:
     return get_object_or_404(pages, slug=slug)
 
 
-def _csv_response(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Type"] = "text/csv; charset=utf-8"
+def _download(response: HttpResponse, filename: str, content_type: str) -> HttpResponse:
+    response["Content-Type"] = content_type
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _csv_response(response: HttpResponse, filename: str) -> HttpResponse:
+    return _download(response, filename, "text/csv; charset=utf-8")
+
+
+def _xlsx_response(measures, *, sheet_title: str, filename: str) -> HttpResponse:
+    try:
+        content = scorecard_xlsx(measures, sheet_title=sheet_title)
+    except WorkbookTooLarge as too_large:
+        # 406: the file asked for cannot be made; the CSV can.
+        return HttpResponse(str(too_large), status=406, content_type="text/plain; charset=utf-8")
+    return _download(HttpResponse(content), filename, XLSX_CONTENT_TYPE)
 
 
 @cache_for_anonymous
@@ -41,12 +55,33 @@ def scorecard_download(request, slug):
     return _csv_response(HttpResponse("".join(chunks)), f"{strategy.slug}-scorecard.csv")
 
 
+@cache_for_anonymous
+def scorecard_xlsx_download(request, slug):
+    """The page's scorecard as the CSV has it, as an Excel workbook."""
+    strategy = _page(request, slug)
+    return _xlsx_response(
+        Measure.objects.filter(objective__strategy=strategy),
+        sheet_title="Scorecard",
+        filename=f"{strategy.slug}-scorecard.xlsx",
+    )
+
+
 def all_scorecards_download(request):
     """Every measure and value of the published pages (not drafts, whoever asks), streamed."""
     measures = Measure.objects.filter(objective__strategy__in=Strategy.objects.public())
     chunks = scorecard_csv_chunks(measures)
     header = next(chunks)  # runs the queries here, where a failure still gets an error page
     return _csv_response(StreamingHttpResponse(chain([header], chunks)), "scorecards.csv")
+
+
+def all_scorecards_xlsx_download(request):
+    """The site-wide CSV as an Excel workbook: published pages only, whoever asks.
+
+    A workbook is a zip whose table of contents comes last, so it is made whole
+    before it is sent (the sheet's rows go through a temporary file, not memory).
+    """
+    measures = Measure.objects.filter(objective__strategy__in=Strategy.objects.public())
+    return _xlsx_response(measures, sheet_title="Scorecards", filename="scorecards.xlsx")
 
 
 @cache_for_anonymous

@@ -204,6 +204,11 @@ SITE_URLS: dict[str, Build] = {
         {},
     ),
     "scorecards:all-csv": lambda w: (reverse("scorecards:all-csv"), {}),
+    "scorecards:scorecard-xlsx": lambda w: (
+        reverse("scorecards:scorecard-xlsx", args=[w.page.slug]),
+        {},
+    ),
+    "scorecards:all-xlsx": lambda w: (reverse("scorecards:all-xlsx"), {}),
     "scorecards:partner-list": lambda w: (reverse("scorecards:partner-list"), {}),
     "scorecards:partner-detail": lambda w: (
         reverse("scorecards:partner-detail", args=[w.partner.slug]),

@@ -81,9 +81,10 @@ def test_a_public_page_answers_503_while_the_database_is_down(client, page, capl
     assert record.exc_info[0] is OperationalError
 
 
-def test_the_streamed_scorecard_download_answers_503_rather_than_a_cut_off_file(client, measure):
+@pytest.mark.parametrize("route", ["scorecards:all-csv", "scorecards:all-xlsx"])
+def test_the_site_wide_downloads_answer_503_rather_than_a_cut_off_file(client, measure, route):
     with database_down():
-        response = client.get(reverse("scorecards:all-csv"))
+        response = client.get(reverse(route))
 
     assert_clean_503(response)
 

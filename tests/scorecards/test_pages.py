@@ -81,7 +81,7 @@ def test_csv_cells_that_spreadsheets_would_run_are_escaped(client, page, formula
 
     assert row["measure"] == f"'{formula}"
     assert row["note"] == f"'{formula}"
-    assert row["value"] == "-53.00", "a negative number is a value, not a formula"
+    assert row["value"] == "-53", "a negative number is a value, not a formula"
 
 
 def test_all_scorecards_csv_leaves_out_drafts(client):
@@ -113,10 +113,10 @@ def test_all_scorecards_csv_streams_every_value_beside_its_own_measure(client):
         (row["strategy"], row["measure"], row["period"], row["value"], row["status"])
         for row in rows(response)
     ] == [
-        ("Alpha", "Burglaries", older, "70.00", "On track"),
-        ("Alpha", "Burglaries", newer, "40.00", "On track"),
-        ("Alpha", "Calls", older, "800.00", "Off track"),
-        ("Alpha", "Calls", newer, "900.00", "Off track"),
+        ("Alpha", "Burglaries", older, "70", "On track"),
+        ("Alpha", "Burglaries", newer, "40", "On track"),
+        ("Alpha", "Calls", older, "800", "Off track"),
+        ("Alpha", "Calls", newer, "900", "Off track"),
         ("Beta", empty.name, "", "", "No data"),
     ]
 
@@ -143,8 +143,8 @@ def test_a_page_unpublished_while_the_file_is_read_leaves_the_other_measures_who
 
     assert unpublished
     assert [(row["measure"], row["period"], row["value"]) for row in data] == [
-        ("Beta measure", "2026-Q1", "10.00"),
-        ("Beta measure", "2026-Q2", "20.00"),
+        ("Beta measure", "2026-Q1", "10"),
+        ("Beta measure", "2026-Q2", "20"),
     ]
 
 

@@ -483,7 +483,7 @@ def test_page_manager_finds_the_upload_button_on_their_page(client, owner, page)
     response = client.get(reverse("admin:strategy_strategy_change", args=[page.pk]))
 
     assert response.status_code == 200
-    assert f'href="{upload_url(page)}">Upload data (CSV)</a>' in response.text
+    assert f'href="{upload_url(page)}">Upload data (CSV or Excel)</a>' in response.text
 
 
 def test_upload_page_explains_the_columns_and_offers_an_example(client, owner, page, calls):
@@ -715,7 +715,7 @@ def test_staff_who_may_only_view_the_page_get_403(client, page, burglaries):
 
     assert client.get(upload_url(page)).status_code == 403
     change = client.get(reverse("admin:strategy_strategy_change", args=[page.pk]))
-    assert "Upload data (CSV)" not in change.text
+    assert "Upload data (CSV or Excel)" not in change.text
 
 
 def test_editor_may_upload_to_any_page(client, editor, page, burglaries):
