@@ -72,6 +72,29 @@ def title_key(title: str) -> str:
     return normalize_title(title).casefold()
 
 
+_PROGRAM_SUFFIX = re.compile(r"\s+(?:strategy|program|programme|initiative|model)$")
+
+
+def program_key(name: str) -> str:
+    """A program's name as programs are matched: "Drug Market Intervention (DMI) Strategy"
+    and "drug market intervention" are one program.
+
+    Without case, punctuation or "&"/"and", an abbreviation in parentheses, or a
+    trailing "Strategy", "Program", "Initiative" or "Model"; a name that is only
+    such a word keeps it.
+    """
+    text = html.unescape(name).replace("&", " and ")
+    text = re.sub(r"\(\s*[^()]{1,15}\s*\)", " ", text)
+    text = re.sub(r"[^\w\s]", " ", text.casefold())
+    key = re.sub(r"\s+", " ", text).strip()
+    for _word in range(2):
+        shorter = _PROGRAM_SUFFIX.sub("", key)
+        if not shorter:
+            break
+        key = shorter
+    return key or re.sub(r"\s+", " ", name.casefold()).strip()
+
+
 def zoom_subject(title: str) -> str | None:
     """ "ZOOM MAP - Reduce Access to Opioids" → "Reduce Access to Opioids"."""
     match = ZOOM_TITLE.match(normalize_title(title))
