@@ -16,13 +16,19 @@ error naming it and leaves the database as it was, unless ``keep_going``, in
 which case that page alone is rolled back and reported. ``dry_run`` rolls
 everything back at the end and returns the same report.
 
-Matching makes a second run of the same file change nothing: maps, pages and
-programs by slug or name, resources by address (else title), the parts of a
-page by their name on that page. The dump wins for what it says (a page's
-title, place, introduction, program notes); what it does not say is kept
-(local pages, parts and links are never deleted, an empty section never
-clears a field). Shared library rows (programs, resources, partners, data
-sources) are created when missing and then left to the editors.
+Matching makes a second run of the same file change nothing: maps and pages
+by slug, programs by a normalised name (``program_key``), resources by
+address (else title), the parts of a page by their name on that page.
+
+The import merges; it never silently replaces local work. Each object it
+writes gets an ``ImportRecord`` (the wiki page, its revision, a digest per
+field), and a later import changes a field only while it still has the digest
+of what the import last wrote; content it did not write takes only what fills
+an empty field. Anything else it leaves as it is and reports, as a conflict or
+a difference, with both texts. A strategy the site has keeps its place on its
+map. Nothing is ever deleted, and an empty section never clears a field. The
+report lists every change, field by field, page by page (docs/architecture.md,
+"Importing from MediaWiki").
 """
 
 import datetime
@@ -280,8 +286,12 @@ class ImportReport:
             )
         pages = self.pages
         if pages:
-            verb = "would" if self.dry_run else "did"
-            out += ["", f"Page by page, what the import {verb} change and what it left as it is:"]
+            done = (
+                "would change and what it would leave as it is"
+                if self.dry_run
+                else "changed and what it left as it is"
+            )
+            out += ["", f"Page by page, what the import {done}:"]
             for page in pages:
                 out += ["", *_page_lines(page)]
         for heading, notes in (
@@ -1685,9 +1695,13 @@ class _PageRows:
             self.resource_links[link.resource_id, link.section] = link
         for objective in strategy.objectives.order_by("pk"):
             self.objectives.setdefault(objective.title.casefold(), objective)
-        for measure in Measure.objects.filter(objective__strategy=strategy).order_by("pk"):
+        measures = Measure.objects.filter(objective__strategy=strategy).select_related(
+            "data_source"
+        )
+        for measure in measures.order_by("pk"):
             self.measures.setdefault((measure.objective_id, measure.name.casefold()), measure)
-        actions = Action.objects.filter(objective__strategy=strategy).order_by("pk")
+        actions = Action.objects.filter(objective__strategy=strategy).select_related("lead")
+        actions = actions.order_by("pk")
         for action in actions.prefetch_related("partners"):
             self.actions.setdefault((action.objective_id, action.title.casefold()), action)
             self.action_partners[action.pk] = {partner.pk for partner in action.partners.all()}

@@ -40,6 +40,9 @@ from tests.programs.factories import ProgramFactory
 pytestmark = pytest.mark.django_db
 
 EXPORTS = Path(__file__).parent / "exports"
+# Re-importing the maps and a page with a scorecard onto what an import wrote: reading the
+# file's rows, the page's parts and their import records (one query a kind), no writes.
+QUERIES_TO_MERGE = 60
 SLUG = "close-open-air-drug-markets"
 TITLE = "Close Open-Air Drug Markets"
 PROGRAMS = """
@@ -539,3 +542,34 @@ def test_importing_the_sample_into_the_demo_replaces_no_curated_work_and_reports
     assert "which is not in the file; not imported as a resource" in text
     featured = Strategy.objects.get(slug=FEATURED_SLUG)
     assert featured.page_manager.username == "manager"
+
+
+# Queries ----------------------------------------------------------------------------------
+
+
+def scorecard_page(size: int):
+    measures = "\n".join(f"* Measure {n} — Police records" for n in range(size))
+    actions = "\n".join(
+        f"* Action {n} — City Police Department; Eastside Neighbors" for n in range(size)
+    )
+    return strategy_page(
+        "Words.\n== Scorecard Building ==\n=== Potential Objective Details ===\nClose it.\n"
+        f"=== Potential Measures & Data Sources ===\n{measures}\n"
+        f"=== Potential Actions & Partners ===\n{actions}\n"
+    )
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_merging_into_an_imported_page_reads_its_records_in_a_query_per_kind(
+    size, django_assert_num_queries
+):
+    data = export(TOP, ZOOM, scorecard_page(size))
+    run(data)
+    Strategy.objects.filter(slug=SLUG).update(intro="Changed here.")
+
+    # The same count at both sizes: records come with the page's parts, one query a kind.
+    with django_assert_num_queries(QUERIES_TO_MERGE):
+        report = run(data)
+
+    assert len(report.conflicts) == 1
+    assert Measure.objects.count() == size
