@@ -1210,6 +1210,10 @@ class _Importer:
             if obj is None and zooms_into is not None:
                 obj = StrategyMap.objects.filter(zooms_into=zooms_into).first()
             obj = obj or StrategyMap(slug=plan.slug)
+            if zooms_into is not None and zooms_into.map_id != parent.pk:
+                # The strategy kept its place on another map of the site's: a zoom map
+                # details a strategy of its parent map, so it goes under that one.
+                parent = zooms_into.map
             # Where a map sits in the tree is the site's once it has the map.
             initial = {"parent": parent, "zooms_into": zooms_into}
             if obj.pk is not None and (obj.parent_id, obj.zooms_into_id) != (

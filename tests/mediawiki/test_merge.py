@@ -573,3 +573,26 @@ def test_merging_into_an_imported_page_reads_its_records_in_a_query_per_kind(
 
     assert len(report.conflicts) == 1
     assert Measure.objects.count() == size
+
+
+def test_a_new_zoom_map_of_a_strategy_kept_on_another_map_goes_under_that_map():
+    import_dump(source=io.BytesIO(export(TOP)))
+    top = StrategyMap.objects.get(parent=None)
+    subject = Strategy.objects.get(slug="fewer-overdose-deaths")
+    local = StrategyMap.objects.create(
+        title="Fewer Overdose Deaths", slug="local-zoom", parent=top, zooms_into=subject
+    )
+    band = Band.objects.create(map=local, title="Supply", order=0)
+    kept = Strategy.objects.get(slug="cut-off-the-illegal-supply")
+    Strategy.objects.filter(pk=kept.pk).update(map=local, band=band, position=0)
+
+    report = run(export(TOP, ZOOM, strategy_page("Words.")))
+
+    zoom = StrategyMap.objects.get(zooms_into=kept)
+    assert zoom.parent == local
+    kept.refresh_from_db()
+    assert kept.map == local
+    assert any(
+        d.label == "Cut Off the Illegal Supply" and d.field.name == "Place on the map"
+        for d in report.differences
+    )
