@@ -337,6 +337,9 @@ def _page_lines(page: PageChanges) -> list[str]:
     for change in page.changes:
         out.append(f"  {change.action} {change.kind} “{change.label}”")
         for diff in change.fields:
+            if change.created:
+                out += _value_lines(f"{diff.name}:", diff.new, "    ")
+                continue
             out.append(f"    {diff.name}:")
             out += _diff_lines(diff, "      ")
     for heading, kept in (
