@@ -44,6 +44,8 @@ class DumpPage:
     text: str | None
     model: str
     position: int
+    revision_id: int | None = None  # the newest revision's <id>
+    timestamp: str = ""  # and its <timestamp>, as the file gives it (ISO 8601, UTC)
 
     @property
     def is_article(self) -> bool:
@@ -162,7 +164,7 @@ class _Position:
     def _reset(self):
         self.in_page = False
         self.title: str | None = None
-        self.best: tuple[str, str | None, str] | None = None
+        self.best: tuple[str, str | None, str, int | None] | None = None
 
     def keep_newest(self, revision: Element) -> None:
         # Exports list revisions oldest first; compare timestamps anyway, so a
@@ -173,8 +175,12 @@ class _Position:
             if _local(child.tag) == "text":
                 text = None if child.get("deleted") else (child.text or "")
         model = _child_text(revision, "model") or "wikitext"
+        number = (_child_text(revision, "id") or "").strip()
+        revision_id = (
+            int(number) if number.isascii() and number.isdigit() and len(number) < 19 else None
+        )
         if self.best is None or timestamp >= self.best[0]:
-            self.best = (timestamp, text, model)
+            self.best = (timestamp, text, model, revision_id)
 
     def finish_page(self, page: Element) -> DumpPage:
         self.count += 1
@@ -183,7 +189,7 @@ class _Position:
         for child in page:
             if _local(child.tag) == "redirect":
                 redirect = (child.get("title") or "").strip() or None
-        _timestamp, text, model = self.best or ("", None, "wikitext")
+        timestamp, text, model, revision_id = self.best or ("", None, "wikitext", None)
         result = DumpPage(
             title=title,
             namespace=_namespace(title, (_child_text(page, "ns") or "0").strip()),
@@ -191,6 +197,8 @@ class _Position:
             text=text,
             model=model,
             position=self.count,
+            revision_id=revision_id,
+            timestamp=timestamp.strip(),
         )
         self.last_title = result.title
         self._reset()

@@ -16,13 +16,19 @@ error naming it and leaves the database as it was, unless ``keep_going``, in
 which case that page alone is rolled back and reported. ``dry_run`` rolls
 everything back at the end and returns the same report.
 
-Matching makes a second run of the same file change nothing: maps, pages and
-programs by slug or name, resources by address (else title), the parts of a
-page by their name on that page. The dump wins for what it says (a page's
-title, place, introduction, program notes); what it does not say is kept
-(local pages, parts and links are never deleted, an empty section never
-clears a field). Shared library rows (programs, resources, partners, data
-sources) are created when missing and then left to the editors.
+Matching makes a second run of the same file change nothing: maps and pages
+by slug, programs by a normalised name (``program_key``), resources by
+address (else title), the parts of a page by their name on that page.
+
+The import merges; it never silently replaces local work. Each object it
+writes gets an ``ImportRecord`` (the wiki page, its revision, a digest per
+field), and a later import changes a field only while it still has the digest
+of what the import last wrote; content it did not write takes only what fills
+an empty field. Anything else it leaves as it is and reports, as a conflict or
+a difference, with both texts. A strategy the site has keeps its place on its
+map. Nothing is ever deleted, and an empty section never clears a field. The
+report lists every change, field by field, page by page (docs/architecture.md,
+"Importing from MediaWiki").
 """
 
 import datetime
@@ -35,6 +41,7 @@ from dataclasses import dataclass, field, replace
 
 import reversion
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -47,15 +54,18 @@ from django.db.models.fields.related_descriptors import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.encoding import force_str
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from reversion.models import Revision, Version
 from reversion.revisions import _follow_relations, _get_content_type, _get_options
 from reversion.signals import post_revision_commit, pre_revision_commit
 
 from accounts.rules import is_editor
 from base.revisions import recorded_change
+from base.textdiff import DiffLine, line_diff
 from mediawiki.dump import SUPPORTED_VERSIONS, DumpError, DumpPage, Source, WikiDump
+from mediawiki.models import ImportRecord, value_digest
 from mediawiki.reader import (
     OTHER_NOTES_HEADING,
     MapRef,
@@ -69,6 +79,7 @@ from mediawiki.reader import (
     parse_map_page,
     parse_resource_list,
     parse_strategy_page,
+    program_key,
     shorten,
     title_key,
     without_credentials,
@@ -124,6 +135,69 @@ class PageNote:
         return f"“{self.title}”: {self.message}"
 
 
+@dataclass(frozen=True)
+class FieldDiff:
+    """One field of one object: its value here (``old``) and the wiki's (``new``).
+
+    ``lines`` is the line-by-line difference of a long text, as the page
+    history shows it.
+    """
+
+    name: str
+    old: str
+    new: str
+    lines: tuple[DiffLine, ...] = ()
+
+
+@dataclass
+class ObjectChange:
+    """An object the import creates or changes, with the fields it writes."""
+
+    kind: str  # "page", "map", "program link", …
+    label: str
+    created: bool
+    fields: list[FieldDiff] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        return "Create" if self.created else "Change"
+
+
+@dataclass(frozen=True)
+class KeptField:
+    """A field left as it is here although the wiki says otherwise.
+
+    ``conflict``: changed here since the import last wrote it. Otherwise the
+    import never wrote it (content made here): local content wins.
+    """
+
+    kind: str
+    label: str
+    field: FieldDiff
+    conflict: bool
+
+
+@dataclass
+class PageChanges:
+    """Everything the import does, or leaves, for one wiki page."""
+
+    title: str
+    changes: list[ObjectChange] = field(default_factory=list)
+    kept: list[KeptField] = field(default_factory=list)
+    matches: list[str] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[KeptField]:
+        return [kept for kept in self.kept if kept.conflict]
+
+    @property
+    def differences(self) -> list[KeptField]:
+        return [kept for kept in self.kept if not kept.conflict]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes or self.kept or self.matches)
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, in a dry run, would do)."""
@@ -142,10 +216,28 @@ class ImportReport:
     skipped: list[PageNote] = field(default_factory=list)
     failed: list[PageNote] = field(default_factory=list)
     warnings: list[PageNote] = field(default_factory=list)
+    # Page by page (wiki title → its changes), in the order the import reached them.
+    by_page: dict[str, PageChanges] = field(default_factory=dict)
 
     @property
     def changed_anything(self) -> bool:
         return bool(+self.created or +self.updated)
+
+    @property
+    def pages(self) -> list[PageChanges]:
+        """The pages with a change, a field left as it is here, or a match to report."""
+        return [page for page in self.by_page.values() if page]
+
+    @property
+    def conflicts(self) -> list[KeptField]:
+        return [kept for page in self.by_page.values() for kept in page.conflicts]
+
+    @property
+    def differences(self) -> list[KeptField]:
+        return [kept for page in self.by_page.values() for kept in page.differences]
+
+    def page(self, title: str) -> PageChanges:
+        return self.by_page.setdefault(title, PageChanges(title))
 
     def warn(self, title: str, message: str) -> None:
         note = PageNote(title, message)
@@ -162,6 +254,15 @@ class ImportReport:
             return f"Dry run of {self.source}{version}: {pages}. Nothing was saved."
         return f"Imported {self.source}{version}: {pages}."
 
+    def kept_summary(self) -> str:
+        conflicts, differences = len(self.conflicts), len(self.differences)
+        return (
+            f"Kept as they are here: {conflicts} field{'' if conflicts == 1 else 's'} changed "
+            f"here since the last import (conflicts), {differences} field"
+            f"{'' if differences == 1 else 's'} of content the import did not write "
+            "(differences)."
+        )
+
     def lines(self) -> list[str]:
         out = [self.headline(), "", f"  {'':<14}{'created':>8}{'updated':>9}"]
         out += [f"  {kind:<14}{created:>8}{updated:>9}" for kind, created, updated in self.rows()]
@@ -169,6 +270,7 @@ class ImportReport:
             "",
             f"Strategy pages in the file: {self.pages_imported} imported, "
             f"{self.pages_unchanged} of them unchanged.",
+            self.kept_summary(),
         ]
         if self.under_construction:
             state = (
@@ -182,6 +284,16 @@ class ImportReport:
                 f"Listed on a map without a page in the file ({len(self.title_only)}; a new one "
                 "has its title only): " + "; ".join(self.title_only) + "."
             )
+        pages = self.pages
+        if pages:
+            done = (
+                "would change and what it would leave as it is"
+                if self.dry_run
+                else "changed and what it left as it is"
+            )
+            out += ["", f"Page by page, what the import {done}:"]
+            for page in pages:
+                out += ["", *_page_lines(page)]
         for heading, notes in (
             ("Skipped", self.skipped),
             ("Failed, not imported", self.failed),
@@ -196,6 +308,49 @@ class ImportReport:
 
     def __str__(self):
         return "\n".join(self.lines())
+
+
+def _value_lines(label: str, text: str, indent: str) -> list[str]:
+    lines = text.splitlines() or [""]
+    return [
+        f"{indent}{label} {lines[0]}".rstrip(),
+        *(f"{indent}{' ' * len(label)} {line}".rstrip() for line in lines[1:]),
+    ]
+
+
+def _diff_lines(diff: FieldDiff, indent: str) -> list[str]:
+    if not diff.lines:
+        return [*_value_lines("was:", diff.old, indent), *_value_lines("now:", diff.new, indent)]
+    marks = {"added": "+ ", "removed": "- ", "same": "  "}
+    return [
+        f"{indent}… {line.skipped} unchanged line{'' if line.skipped == 1 else 's'} …"
+        if line.kind == "skipped"
+        else f"{indent}{marks[line.kind]}{line.text}"
+        for line in diff.lines
+    ]
+
+
+def _page_lines(page: PageChanges) -> list[str]:
+    out = [f"“{page.title}”"]
+    for match in page.matches:
+        out.append(f"  Matched: {match}")
+    for change in page.changes:
+        out.append(f"  {change.action} {change.kind} “{change.label}”")
+        for diff in change.fields:
+            if change.created:
+                out += _value_lines(f"{diff.name}:", diff.new, "    ")
+                continue
+            out.append(f"    {diff.name}:")
+            out += _diff_lines(diff, "      ")
+    for heading, kept in (
+        ("Conflict, kept as it is here (changed here since the last import)", page.conflicts),
+        ("Kept as it is here (content the import did not write)", page.differences),
+    ):
+        for item in kept:
+            out.append(f"  {heading}: {item.kind} “{item.label}”, {item.field.name}")
+            out += _value_lines("here:", item.field.old, "      ")
+            out += _value_lines("wiki:", item.field.new, "      ")
+    return out
 
 
 def import_dump(
@@ -465,8 +620,9 @@ def _follows_only_rows_pointing_to_it(model) -> bool:
 class _Tally:
     """What one unit of work (a map, a page) changed; merged into the report if it succeeds."""
 
-    def __init__(self, title: str):
+    def __init__(self, title: str, page: DumpPage | None = None):
         self.title = title
+        self.page = page  # the wiki page the unit writes from, for the import records
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
         self.warnings: list[str] = []
@@ -475,6 +631,15 @@ class _Tally:
         self.placed: list[str] = []  # strategies this unit wrote, forgotten if it fails
         # The unit's revision while it runs, when the unit records it itself.
         self.revision: _UnitRevision | None = None
+        self.changes: list[ObjectChange] = []
+        self.kept: list[KeptField] = []
+        self.matches: list[str] = []
+        # Digests of the fields the unit wrote, per object, stored when it ends.
+        self.written: dict[tuple[type, int], tuple[Model, dict[str, str]]] = {}
+
+    def wrote(self, obj, names) -> None:
+        _, digests = self.written.setdefault((type(obj), obj.pk), (obj, {}))
+        digests.update((name, value_digest(getattr(obj, name))) for name in names)
 
     @property
     def changed(self) -> bool:
@@ -517,6 +682,14 @@ class _Importer:
         # Shared library rows (programs, resources, partners, data sources) by what
         # they are matched on: one query per row per run, not one per mention.
         self.library: dict[tuple[str, str], object] = {}
+        # Programs by their normalised name (program_key), loaded once.
+        self.program_index: dict[str, Program] | None = None
+        # Library rows whose fields this run has merged: a program named on two pages
+        # takes the first page's text, not each in turn.
+        self.merged: set[tuple[type, int]] = set()
+        # Import records by (model, pk); None when the object has none.
+        self.records: dict[tuple[type, int], ImportRecord | None] = {}
+        self.new_maps: set[int] = set()  # maps this run created: their bands follow the file
 
     # Pass 1 ------------------------------------------------------------------------------
 
@@ -782,18 +955,23 @@ class _Importer:
                 PageNote(title, "no map lists it and its breadcrumb names no map")
             )
 
-    def _guarded(self, title: str, work: Callable[[_Tally], None]) -> bool:
+    def _guarded(
+        self, title: str, work: Callable[[_Tally], None], page: DumpPage | None = None
+    ) -> bool:
         """Run one page's writes: on failure roll back that page, and stop unless keep_going."""
-        tally = _Tally(title)
+        tally = _Tally(title, page)
         try:
             with transaction.atomic():
                 work(tally)
+                self._store_records(tally)
         except ImportFailed:
             raise
         except Exception as error:
             # Rows the failed page wrote are gone: forget them, so that nothing later
             # points at them (PostgreSQL would refuse the whole import on commit).
             self.library.clear()
+            self.program_index = None
+            self.records.clear()
             for key in tally.placed:
                 self.strategies.pop(key, None)
             message = _describe(error)
@@ -813,6 +991,10 @@ class _Importer:
         self.report.updated["pages"] = len(self.updated_pages - self.created_pages)
         for message in tally.warnings:
             self.report.warn(title, message)
+        changes = self.report.page(page.title if page else title)
+        changes.changes += tally.changes
+        changes.kept += [kept for kept in tally.kept if kept not in changes.kept]
+        changes.matches += [match for match in tally.matches if match not in changes.matches]
         return True
 
     # Saving ------------------------------------------------------------------------------------
@@ -837,14 +1019,32 @@ class _Importer:
             finally:
                 tally.revision = None
 
-    def _save(self, tally: _Tally, kind: str | None, obj, values: dict) -> bool:
-        """Create ``obj`` (unsaved) or change it to ``values``; True if it was written.
+    def _save(
+        self,
+        tally: _Tally,
+        kind: str | None,
+        obj,
+        values: dict,
+        *,
+        initial: dict | None = None,
+        forced: dict | None = None,
+    ) -> bool:
+        """Create ``obj`` (unsaved) or merge ``values`` into it; True if it was written.
 
+        A new object takes ``values`` and ``initial`` (guesses and placement, which
+        a later import never changes). An existing one takes a value of
+        ``values`` only where its field is still what the import last wrote
+        (its digest in the object's ``ImportRecord``), or is empty and the
+        import never wrote it; any other difference is kept as it is here and
+        reported (``KeptField``). ``forced`` values are applied as they are
+        (a page's status with --publish, the date of its newest review).
         Counted under ``kind`` in the report; pages are counted by the caller,
         once each whatever changed on them.
         """
+        noun = _NOUNS.get(kind, "page")
         if obj.pk is None:
-            for name, value in values.items():
+            every = {**(initial or {}), **values, **(forced or {})}
+            for name, value in every.items():
                 setattr(obj, name, value)
             _validate(obj)
             obj.save()
@@ -852,19 +1052,109 @@ class _Importer:
                 tally.revision.record(obj, created=True)
             if kind:
                 tally.created[kind] += 1
+            self.records[type(obj), obj.pk] = None
+            tally.wrote(obj, values)
+            shown = [_field_diff(obj, name, None, value) for name, value in every.items()]
+            tally.changes.append(
+                ObjectChange(noun, _label(obj), True, [d for d in shown if d.new != EMPTY])
+            )
             return True
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        record = self._record(obj)
+        digests = record.digests if record is not None else {}
+        changed, diffs, agreed = [], [], []
+        for name, value in values.items():
+            local = getattr(obj, name)
+            if _same(local, value):
+                if name in digests and digests[name] != value_digest(value):
+                    agreed.append(name)  # changed here to what the wiki now says
+                continue
+            written = digests.get(name)
+            if (written is not None and written == value_digest(local)) or (
+                written is None and _empty(local)
+            ):
+                changed.append(name)
+                diffs.append(_field_diff(obj, name, local, value))
+            else:
+                kept = KeptField(
+                    noun, _label(obj), _field_diff(obj, name, local, value), written is not None
+                )
+                if kept not in tally.kept:
+                    tally.kept.append(kept)
+        for name, value in (forced or {}).items():
+            if not _same(getattr(obj, name), value):
+                changed.append(name)
+                diffs.append(_field_diff(obj, name, getattr(obj, name), value))
+        if agreed:
+            tally.wrote(obj, agreed)
         if not changed:
             return False
         for name in changed:
-            setattr(obj, name, values[name])
+            setattr(obj, name, {**values, **(forced or {})}[name])
         _validate(obj)
         obj.save(update_fields=changed)
         if tally.revision is not None:
             tally.revision.record(obj)
         if kind:
             tally.updated[kind] += 1
+        tally.wrote(obj, [name for name in changed if name in values])
+        tally.changes.append(ObjectChange(noun, _label(obj), False, diffs))
         return True
+
+    def _record(self, obj) -> ImportRecord | None:
+        key = (type(obj), obj.pk)
+        if key not in self.records:
+            self._load_records(type(obj), [obj.pk])
+        return self.records[key]
+
+    def _load_records(self, model: type[Model], pks) -> None:
+        """The import records of ``model``'s rows ``pks``, in one query."""
+        pks = [pk for pk in pks if (model, pk) not in self.records]
+        if not pks:
+            return
+        for pk in pks:
+            self.records[model, pk] = None
+        content_type = ContentType.objects.get_for_model(model)
+        for record in ImportRecord.objects.filter(content_type=content_type, object_id__in=pks):
+            self.records[model, record.object_id] = record
+
+    def _store_records(self, tally: _Tally) -> None:
+        """Remember what the unit wrote: one insert and one update for all its objects."""
+        if not tally.written:
+            return
+        page = tally.page
+        when = parse_datetime(page.timestamp) if page and page.timestamp else None
+        about = {
+            "page_title": shorten(page.title if page else tally.title, 300),
+            "revision_id": page.revision_id if page else None,
+            "revision_timestamp": when,
+            "source": shorten(self.dump.name, 255),
+            "imported_at": timezone.now(),
+        }
+        new, changed = [], []
+        for (model, pk), (_obj, digests) in tally.written.items():
+            record = self.records.get((model, pk))
+            if record is None:
+                record = ImportRecord(
+                    content_type=ContentType.objects.get_for_model(model), object_id=pk
+                )
+                new.append(record)
+            else:
+                changed.append(record)
+            record.digests = {**record.digests, **digests}
+            for name, value in about.items():
+                setattr(record, name, value)
+            self.records[model, pk] = record
+        ImportRecord.objects.bulk_create(new)
+        if any(record.pk is None for record in new):  # a backend that returns no keys
+            for record in ImportRecord.objects.filter(
+                object_id__in=[r.object_id for r in new],
+                content_type__in=[r.content_type_id for r in new],
+            ):
+                key = (record.content_type.model_class(), record.object_id)
+                if key in self.records and self.records[key].pk is None:
+                    self.records[key] = record
+        if changed:
+            ImportRecord.objects.bulk_update(changed, ["digests", *about])
 
     # Maps --------------------------------------------------------------------------------------
 
@@ -876,7 +1166,9 @@ class _Importer:
             )
             return
         title = strategy_map.name if strategy_map.page else strategy_map.implied_by
-        if not self._guarded(title, lambda tally: self._map(tally, strategy_map)):
+        if not self._guarded(
+            title, lambda tally: self._map(tally, strategy_map), strategy_map.page
+        ):
             self.failed_maps.add(strategy_map.key)
             return
         targets = {m.zooms_into for m in self.plan.maps.values() if m.zooms_into}
@@ -885,7 +1177,11 @@ class _Importer:
                 place = self.plan.places[key]
                 if place.has_page and key not in targets:
                     continue  # written with its content, in one revision
-                self._guarded(place.title, lambda tally, place=place: self._stub(tally, place))
+                self._guarded(
+                    place.title,
+                    lambda tally, place=place: self._stub(tally, place),
+                    strategy_map.page,
+                )
 
     def _map(self, tally: _Tally, plan: _MapPlan) -> None:
         summary = ""
@@ -898,6 +1194,7 @@ class _Importer:
         values = {"title": title}
         if summary:
             values["summary"] = summary
+        initial: dict = {}
         if plan.key == "top":
             obj = StrategyMap.objects.filter(slug=plan.slug).first()
             if obj is not None and obj.parent_id is not None:
@@ -916,23 +1213,48 @@ class _Importer:
             if obj is None and zooms_into is not None:
                 obj = StrategyMap.objects.filter(zooms_into=zooms_into).first()
             obj = obj or StrategyMap(slug=plan.slug)
-            values |= {"parent": parent, "zooms_into": zooms_into}
+            if zooms_into is not None and zooms_into.map_id != parent.pk:
+                # The strategy kept its place on another map of the site's: a zoom map
+                # details a strategy of its parent map, so it goes under that one.
+                parent = zooms_into.map
+            # Where a map sits in the tree is the site's once it has the map.
+            initial = {"parent": parent, "zooms_into": zooms_into}
+            if obj.pk is not None and (obj.parent_id, obj.zooms_into_id) != (
+                parent.pk,
+                zooms_into.pk if zooms_into else None,
+            ):
+                here = f"under “{obj.parent}”" + (
+                    f", detailing “{obj.zooms_into}”" if obj.zooms_into_id else ""
+                )
+                wiki = f"under “{parent}”" + (f", detailing “{zooms_into}”" if zooms_into else "")
+                moved = FieldDiff("Place in the map tree", here, wiki)
+                tally.kept.append(KeptField("map", str(obj), moved, False))
             if plan.page is None and obj.pk is None:
                 tally.warn(
                     f"its breadcrumb names the zoom map “{plan.title}”, which is not in the "
                     "file; that zoom map was created from the breadcrumb, without a summary"
                 )
-        with self._change(tally, new=obj.pk is None):
-            self._save(tally, "maps", obj, values)
+        new = obj.pk is None
+        with self._change(tally, new=new):
+            self._save(tally, "maps", obj, values, initial=initial)
             self.map_objects[plan.key] = obj
+            if new:
+                self.new_maps.add(obj.pk)
+            bands = {band.title.casefold(): band for band in obj.bands.order_by("-pk")}
+            self._load_records(Band, [band.pk for band in bands.values()])
             for order, (band_title, _keys) in enumerate(plan.bands):
                 title = shorten(band_title, 200)
-                band = Band.objects.filter(map=obj, title__iexact=title).first()
-                self._save(tally, "bands", band or Band(map=obj, title=title), {"order": order})
+                band = bands.get(title.casefold())
+                if band is not None:
+                    self._save(tally, "bands", band, {"order": order})
+                elif new:
+                    self._save(tally, "bands", Band(map=obj, title=title), {"order": order})
+                # A band of a map the site had is made when a new strategy needs it, so
+                # the strategies already on the map keep their bands.
 
     def _stub(self, tally: _Tally, place: _Place) -> None:
         """A strategy a map lists: placed now, its page's content (if any) comes later."""
-        existing = Strategy.objects.filter(slug=place.slug).first()
+        existing = Strategy.objects.select_related("map", "band").filter(slug=place.slug).first()
         with self._change(tally, new=self._creates(existing)):
             strategy = self._placed(tally, place, {}, existing=existing)
             if tally.changed and strategy.pk not in tally.pages_created:
@@ -943,39 +1265,80 @@ class _Importer:
         return existing is None or existing.pk in self.created_pages
 
     def _placed(
-        self, tally: _Tally, place: _Place, values: dict, *, existing: Strategy | None, status=None
+        self,
+        tally: _Tally,
+        place: _Place,
+        values: dict,
+        *,
+        existing: Strategy | None,
+        status=None,
+        forced: dict | None = None,
     ) -> Strategy:
-        """The strategy at its place on the map, created or moved there, with ``values``.
+        """The strategy, with ``values`` merged in; a new one at its place on the map.
 
-        ``existing`` is the page with the place's address, if the site has one.
+        ``existing`` is the page with the place's address, if the site has one:
+        it keeps its map, band and position, and the report says where the
+        wiki has it when that differs. Only new strategies are placed.
         """
         strategy_map = self.map_objects[place.map_key]
-        band = (
-            Band.objects.filter(map=strategy_map, title__iexact=shorten(place.band, 200))
-            .order_by("pk")
-            .first()
-        )
         strategy = existing
-        values = {
-            "title": place.title,
-            "map": strategy_map,
-            "band": band,
-            "position": place.position,
-            **values,
-        }
+        values = {"title": place.title, **values}
+        forced = dict(forced or {})
+        initial: dict = {}
         if strategy is None:
             strategy = Strategy(slug=place.slug)
-            values["status"] = status or (
-                Strategy.Status.UNDER_CONSTRUCTION if self.publish else Strategy.Status.DRAFT
-            )
-        elif status and self.publish and strategy.status != Strategy.Status.ARCHIVED:
-            values["status"] = status
+            band = self._band(tally, strategy_map, place.band)
+            if strategy_map.pk in self.new_maps:
+                position = place.position
+            else:  # after the strategies the band already has
+                last = band.strategies.order_by("-position").values_list("position", flat=True)
+                position = (last.first() + 1) if band.pk and last.exists() else 0
+            initial = {
+                "map": strategy_map,
+                "band": band,
+                "position": position,
+                "status": status
+                or (Strategy.Status.UNDER_CONSTRUCTION if self.publish else Strategy.Status.DRAFT),
+            }
+        else:
+            if status and self.publish and strategy.status != Strategy.Status.ARCHIVED:
+                forced["status"] = status
+            self._compare_place(tally, strategy, strategy_map, place)
         new = strategy.pk is None
-        if self._save(tally, None, strategy, values):
+        if self._save(tally, None, strategy, values, initial=initial, forced=forced):
             (tally.pages_created if new else tally.pages_updated).add(strategy.pk)
         self.strategies[place.key] = strategy
         tally.placed.append(place.key)
         return strategy
+
+    def _band(self, tally: _Tally, strategy_map: StrategyMap, title: str) -> Band:
+        """The map's band of that title, made when missing (after the map's other bands)."""
+        title = shorten(title, 200)
+        band = strategy_map.bands.filter(title__iexact=title).order_by("pk").first()
+        if band is None:
+            last = strategy_map.bands.order_by("-order").values_list("order", flat=True).first()
+            band = Band(map=strategy_map, title=title)
+            self._save(tally, "bands", band, {"order": 0 if last is None else last + 1})
+        return band
+
+    def _compare_place(
+        self, tally: _Tally, strategy: Strategy, strategy_map: StrategyMap, place: _Place
+    ) -> None:
+        """Report where the wiki puts a strategy the site already has, when that differs."""
+        if strategy.pk in self.created_pages or place.key in self.strategies:
+            return  # placed by this import
+        band = strategy.band
+        if (
+            strategy.map_id == strategy_map.pk
+            and band.title.casefold() == shorten(place.band, 200).casefold()
+            and strategy.position == place.position
+        ):
+            return
+        here = f"map “{strategy.map}”, band “{band.title}”, position {strategy.position + 1}"
+        wiki = f"map “{strategy_map}”, band “{place.band}”, position {place.position + 1}"
+        kept = KeptField("page", strategy.title, FieldDiff("Place on the map", here, wiki), False)
+        if kept not in tally.kept:
+            tally.kept.append(kept)
 
     # Strategy pages ----------------------------------------------------------------------------
 
@@ -991,7 +1354,9 @@ class _Importer:
                 raise ValidationError(str(error)) from error
             for message in parsed.warnings:
                 tally.warn(message)
-            existing = Strategy.objects.filter(slug=place.slug).first()
+            existing = (
+                Strategy.objects.select_related("map", "band").filter(slug=place.slug).first()
+            )
             with self._change(tally, new=self._creates(existing)):
                 strategy = self._page_content(tally, parsed, place, existing)
                 # The revision holds the whole page, whichever of its parts changed.
@@ -1006,7 +1371,7 @@ class _Importer:
             if parsed.under_construction:
                 self.report.under_construction.append(page.title)
 
-        if self._guarded(page.title, work):
+        if self._guarded(page.title, work, page):
             self.report.pages_imported += 1
             self.imported.add(place.key)
 
@@ -1033,10 +1398,12 @@ class _Importer:
             values["page_manager"] = manager
         today = timezone.localdate()
         reviewed = [r.date for r in parsed.reviews if r.date <= today]
+        forced = {}
         if reviewed and (
             existing is None or (existing.last_reviewed or datetime.date.min) < max(reviewed)
         ):
-            values["last_reviewed"] = max(reviewed)
+            # A fact of the reviews the page lists, not text: it only moves forward.
+            forced["last_reviewed"] = max(reviewed)
         status = (
             Strategy.Status.UNDER_CONSTRUCTION
             if parsed.under_construction
@@ -1048,9 +1415,12 @@ class _Importer:
             values,
             existing=existing,
             status=status if self.publish else Strategy.Status.DRAFT,
+            forced=forced,
         )
         new = strategy.pk in tally.pages_created or strategy.pk in self.created_pages
         rows = _PageRows(strategy, new=new)
+        for model, pks in rows.keys().items():
+            self._load_records(model, pks)
         self._programs(tally, strategy, parsed, rows)
         self._resources(tally, strategy, parsed, rows)
         self._scorecard(tally, strategy, parsed, rows)
@@ -1060,23 +1430,7 @@ class _Importer:
     def _programs(self, tally: _Tally, strategy: Strategy, parsed: ParsedPage, rows) -> None:
         seen = set()
         for order, plan in enumerate(parsed.programs):
-            program = self._find("program", plan.name.casefold(), Program, name__iexact=plan.name)
-            if program is None:
-                program = Program(name=plan.name, slug=_free_slug(Program, plan.name, "program"))
-                self._save(
-                    tally,
-                    "programs",
-                    program,
-                    {
-                        "summary": plan.summary,
-                        "description": plan.text,
-                        "first_implemented_place": shorten(plan.place, 200),
-                        "first_implemented_year": plan.year
-                        if plan.year and 1900 <= plan.year <= 2100
-                        else None,
-                    },
-                )
-                self.library["program", plan.name.casefold()] = program
+            program = self._program(tally, plan)
             if program.pk in seen:
                 tally.warn(f"the program “{plan.name}” is listed twice; the first is kept")
                 continue
@@ -1085,6 +1439,33 @@ class _Importer:
             link = link or StrategyProgram(strategy=strategy, program=program)
             self._save(tally, "program links", link, {"note": plan.text, "order": order})
             rows.program_links[program.pk] = link
+
+    def _program(self, tally: _Tally, plan) -> Program:
+        """The program the wiki names, matched by its normalised name (``program_key``)."""
+        if self.program_index is None:
+            self.program_index = {}
+            for program in Program.objects.order_by("-pk"):  # the oldest of a key wins
+                self.program_index[program_key(program.name)] = program
+        key = program_key(plan.name)
+        program = self.program_index.get(key)
+        values = {"summary": shorten(plan.summary, 300), "description": plan.text}
+        values["first_implemented_place"] = shorten(plan.place, 200)
+        if plan.year and 1900 <= plan.year <= 2100:
+            values["first_implemented_year"] = plan.year
+        values = {name: value for name, value in values.items() if not _empty(value)}
+        if program is None:
+            name = shorten(plan.name, 200)
+            program = Program(name=name, slug=_free_slug(Program, name, "program"))
+            self._save(tally, "programs", program, values)
+            self.program_index[key] = program
+            self.merged.add((Program, program.pk))
+            return program
+        if program.name != plan.name:
+            tally.matches.append(f"the wiki's program “{plan.name}” is the site's “{program.name}”")
+        if (Program, program.pk) not in self.merged:
+            self.merged.add((Program, program.pk))
+            self._save(tally, "programs", program, values)
+        return program
 
     def _resource(self, tally: _Tally, title: str, url: str, description: str = "") -> Resource:
         if url:
@@ -1101,15 +1482,17 @@ class _Importer:
             resource = self._find(*key, Resource, url=url)
         else:
             resource = self._find(*key, Resource, url="", title__iexact=title)
+        values = {"description": description} if description else {}
         if resource is None:
             resource = Resource(title=title, url=url)
-            self._save(
-                tally,
-                "resources",
-                resource,
-                {"kind": _resource_kind(f"{title} {description}"), "description": description},
-            )
+            kind = _resource_kind(f"{title} {description}")
+            self._save(tally, "resources", resource, values, initial={"kind": kind})
             self.library[key] = resource
+            self.merged.add((Resource, resource.pk))
+        elif (Resource, resource.pk) not in self.merged:
+            # Found by its address, its title is the wiki's to give too; found by title, not.
+            self.merged.add((Resource, resource.pk))
+            self._save(tally, "resources", resource, {"title": title, **values} if url else values)
         return resource
 
     def _find(self, kind: str, key: str, model, **lookup):
@@ -1137,17 +1520,18 @@ class _Importer:
                     if item.target and title_key(item.target) not in self.idx.articles:
                         tally.warn(
                             f"the page “{listed.title}” it lists links to the wiki page "
-                            f"“{item.target}”, which is not in the file; listed by its title only"
+                            f"“{item.target}”, which is not in the file; {_NOT_A_RESOURCE}"
                         )
+                        continue
                     plans.append(replace(item, section=plan.section))
                 citations += listed.citations
                 continue
             if target and target not in self.idx.articles:
                 tally.warn(
                     f"{StrategyResource.Section(plan.section).label} links to the wiki page "
-                    f"“{plan.target}”, "
-                    "which is not in the file; it is listed by its title only"
+                    f"“{plan.target}”, which is not in the file; {_NOT_A_RESOURCE}"
                 )
+                continue
             plans.append(plan)
         for plan in plans:
             resource = self._resource(tally, plan.title, plan.url)
@@ -1198,6 +1582,16 @@ class _Importer:
                 have = rows.action_partners.setdefault(action.pk, set())
                 missing = [p for p in dict.fromkeys(partners) if p.pk not in have]
                 if missing:
+                    names = sorted((p.name for p in missing), key=str.casefold)
+                    added = FieldDiff("Partners", EMPTY, "added " + ", ".join(names))
+                    change = next(
+                        (c for c in tally.changes if c.kind == "action" and c.label == str(action)),
+                        None,
+                    )
+                    if change is None:
+                        tally.changes.append(ObjectChange("action", str(action), False, [added]))
+                    else:
+                        change.fields.append(added)
                     action.partners.add(*missing)
                     if tally.revision is not None:
                         tally.revision.record(action)
@@ -1224,7 +1618,7 @@ class _Importer:
                     f"the partner “{name}” was created with the sector “{sector.label}”, a "
                     "guess; correct it in the admin"
                 )
-            self._save(tally, "partners", partner, {"sector": sector})
+            self._save(tally, "partners", partner, {}, initial={"sector": sector})
             self.library["partner", name.casefold()] = partner
         return partner
 
@@ -1263,7 +1657,7 @@ class _Importer:
                 )
                 self._save(tally, "experts", assignment, {"area": person.area})
                 rows.experts.append(assignment)
-            elif person.area and not assignment.area:
+            elif person.area:
                 self._save(tally, "experts", assignment, {"area": person.area})
         for plan in parsed.reviews:
             user = self._person(plan.reviewer)
@@ -1302,20 +1696,36 @@ class _PageRows:
         self.reviews: list[Review] = []
         if new:
             return
-        for link in strategy.program_links.all():
+        for link in strategy.program_links.select_related("program"):
             self.program_links[link.program_id] = link
-        for link in strategy.resource_links.all():
+        for link in strategy.resource_links.select_related("resource"):
             self.resource_links[link.resource_id, link.section] = link
         for objective in strategy.objectives.order_by("pk"):
             self.objectives.setdefault(objective.title.casefold(), objective)
-        for measure in Measure.objects.filter(objective__strategy=strategy).order_by("pk"):
+        measures = Measure.objects.filter(objective__strategy=strategy).select_related(
+            "data_source"
+        )
+        for measure in measures.order_by("pk"):
             self.measures.setdefault((measure.objective_id, measure.name.casefold()), measure)
-        actions = Action.objects.filter(objective__strategy=strategy).order_by("pk")
+        actions = Action.objects.filter(objective__strategy=strategy).select_related("lead")
+        actions = actions.order_by("pk")
         for action in actions.prefetch_related("partners"):
             self.actions.setdefault((action.objective_id, action.title.casefold()), action)
             self.action_partners[action.pk] = {partner.pk for partner in action.partners.all()}
         self.experts = list(strategy.expert_assignments.order_by("pk"))
         self.reviews = list(strategy.reviews.order_by("pk"))
+
+    def keys(self) -> dict[type, list[int]]:
+        """The keys of the parts, by model: whose import records to load."""
+        return {
+            StrategyProgram: [link.pk for link in self.program_links.values()],
+            StrategyResource: [link.pk for link in self.resource_links.values()],
+            Objective: [objective.pk for objective in self.objectives.values()],
+            Measure: [measure.pk for measure in self.measures.values()],
+            Action: [action.pk for action in self.actions.values()],
+            ExpertAssignment: [expert.pk for expert in self.experts],
+            Review: [review.pk for review in self.reviews],
+        }
 
 
 def _names(user_id, name: str, user, wanted: str) -> bool:
@@ -1323,6 +1733,96 @@ def _names(user_id, name: str, user, wanted: str) -> bool:
     if user is not None:
         return user_id == user.pk
     return user_id is None and name.casefold() == wanted.casefold()
+
+
+EMPTY = "(none)"
+_NOT_A_RESOURCE = (
+    "not imported as a resource, which would have no address (export that page with this "
+    "one, or add the resource in the admin)"
+)
+# What the report calls one row of each kind the import counts.
+_NOUNS = {
+    "maps": "map",
+    "bands": "band",
+    "programs": "program",
+    "program links": "program on the page",
+    "resources": "resource",
+    "resource links": "resource on the page",
+    "objectives": "objective",
+    "measures": "measure",
+    "data sources": "data source",
+    "actions": "action",
+    "partners": "partner",
+    "experts": "expert",
+    "reviews": "review",
+}
+# Every kind of row the import writes, and so keeps an ImportRecord of.
+RECORDED_MODELS = (
+    StrategyMap,
+    Band,
+    Strategy,
+    StrategyProgram,
+    StrategyResource,
+    Program,
+    Resource,
+    Objective,
+    Measure,
+    Action,
+    DataSource,
+    Partner,
+    ExpertAssignment,
+    Review,
+)
+
+
+def _label(obj) -> str:
+    """The row as the report names it (a link by what it links to)."""
+    if isinstance(obj, StrategyProgram):
+        return obj.program.name
+    if isinstance(obj, StrategyResource):
+        return f"{obj.resource.title} ({obj.get_section_display()})"
+    if isinstance(obj, Band):
+        return obj.title
+    return str(obj)
+
+
+def _comparable(value):
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, str):
+        return "\n".join(value.splitlines())
+    return None if value == "" else value
+
+
+def _same(local, wiki) -> bool:
+    return _comparable(local) == _comparable(wiki)
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(obj, name: str, value) -> str:
+    """A value as a reader knows it: a related row by its name, a choice by its label."""
+    if _empty(value):
+        return EMPTY
+    model_field = obj._meta.get_field(name)
+    if getattr(model_field, "choices", None):
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _field_diff(obj, name: str, old, new) -> FieldDiff:
+    model_field = obj._meta.get_field(name)
+    label = capfirst(model_field.verbose_name)
+    before, after = _shown(obj, name, old), _shown(obj, name, new)
+    multiline = "\n" in f"{old or ''}{new or ''}".strip() or max(len(before), len(after)) > 200
+    lines = ()
+    if multiline and old is not None and not _empty(old):
+        lines = line_diff(_comparable(old) or "", _comparable(new) or "")
+    return FieldDiff(label, before, after, lines)
 
 
 def _validate(obj) -> None:

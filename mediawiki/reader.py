@@ -72,6 +72,29 @@ def title_key(title: str) -> str:
     return normalize_title(title).casefold()
 
 
+_PROGRAM_SUFFIX = re.compile(r"\s+(?:strategy|program|programme|initiative|model)$")
+
+
+def program_key(name: str) -> str:
+    """A program's name as programs are matched: "Drug Market Intervention (DMI) Strategy"
+    and "drug market intervention" are one program.
+
+    Without case, punctuation or "&"/"and", an abbreviation in parentheses, or a
+    trailing "Strategy", "Program", "Initiative" or "Model"; a name that is only
+    such a word keeps it.
+    """
+    text = html.unescape(name).replace("&", " and ")
+    text = re.sub(r"\(\s*[^()]{1,15}\s*\)", " ", text)
+    text = re.sub(r"[^\w\s]", " ", text.casefold())
+    key = re.sub(r"\s+", " ", text).strip()
+    for _word in range(2):
+        shorter = _PROGRAM_SUFFIX.sub("", key)
+        if not shorter:
+            break
+        key = shorter
+    return key or re.sub(r"\s+", " ", name.casefold()).strip()
+
+
 def zoom_subject(title: str) -> str | None:
     """ "ZOOM MAP - Reduce Access to Opioids" → "Reduce Access to Opioids"."""
     match = ZOOM_TITLE.match(normalize_title(title))
@@ -746,12 +769,29 @@ SECTION_NAMES = {
     "scorecard": ("scorecard building", "scorecard", "score card building", "score card"),
     "investigate": ("resources to investigate", "resources to be investigated", "to investigate"),
     "references": ("references", "footnotes", "sources", "citations", "notes and references"),
-    "intro": ("introduction", "overview", "background", "description", "summary", "about"),
+    "intro": (
+        "introductory paragraph",
+        "introductory paragraphs",
+        "introduction",
+        "intro",
+        "overview",
+        "background",
+        "description",
+        "summary",
+        "about",
+    ),
     "manager": ("page manager", "page managers"),
     "experts": ("subject matter expert", "subject matter experts", "experts", "smes", "sme"),
     "reviews": ("reviewers", "reviews", "review", "review log", "review table"),
 }
-_TEMPLATE_NAMES = {"references", "page manager", "subject matter expert", "subject matter experts"}
+_TEMPLATE_NAMES = {
+    "references",
+    "page manager",
+    "subject matter expert",
+    "subject matter experts",
+    "introductory paragraph",
+    "introductory paragraphs",
+}
 _SECTION_PREFIXES = {
     "promising program": "programs",
     "tools and resources": "tools",
@@ -1078,9 +1118,20 @@ class _PageReader:
     def _scorecard_table(self, table: Table, parts, groups, loose, current):
         header = table.rows[0]
         labels = [scorecard_part(self.render.plain(cell.nodes)) for cell in header]
-        if sum(1 for label in labels if label) >= 2 or (
-            any(labels) and all(cell.header for cell in header)
+        named = {label for label in labels if label}
+        if (
+            len(named) == 1
+            and len(header) >= 2
+            and (all(cell.header for cell in header) or all(labels))
         ):
+            # The columns of one part ("Measure | Data source", "Action | Partners"): one
+            # item a row, its cells joined as "measure — source", "action — partners".
+            label = named.pop()
+            for row in table.rows[1:]:
+                if _has_content(_join_cells(row)):
+                    parts[label].append(Line("", _join_cells(row)))
+            return label
+        if len(named) >= 2 or (named and all(cell.header for cell in header)):
             # A header naming the parts: each row below is one objective.
             for row in table.rows[1:]:
                 group: dict[str, list] = {"objective": [], "measures": [], "actions": []}
@@ -1090,7 +1141,9 @@ class _PageReader:
                 if any(_block_has_text(self.render, b) for bs in group.values() for b in bs):
                     groups.append(group)
             return current
-        for row in table.rows:
+        for index, row in enumerate(table.rows):
+            if index == 0 and current and all(cell.header for cell in row):
+                continue  # the column names of a part's own table
             nodes = _join_cells(row)
             label, rest = self._leading_label(Line("", nodes))
             if label:
@@ -1429,7 +1482,12 @@ def read_resources(render: Renderer, section_key: str, section: list[Chunk], pag
                     continue
                 links = _links(line.nodes)
                 if not links:
-                    if squash(render.plain(line.nodes)):
+                    text = squash(render.plain(line.nodes)).strip(" *•")
+                    if line.marker and _is_lead(text):
+                        # A lead to follow up: a resource without an address, shown unlinked.
+                        only_under_construction = False
+                        page.resources.append(_lead(section_key, text, group, page))
+                    elif text:
                         leftover.append(line)
                     continue
                 only_under_construction = False
@@ -1446,6 +1504,16 @@ def read_resources(render: Renderer, section_key: str, section: list[Chunk], pag
         page.under_construction.append(name)
         return []
     return leftover
+
+
+def _is_lead(text: str) -> bool:
+    return bool(text) and not is_under_construction(text) and not is_placeholder(text)
+
+
+def _lead(section_key: str, text: str, group: str, page) -> ResourcePlan:
+    if len(text) > 300:
+        page.warn(f"the resource title “{shorten(text, 60)}” is too long; shortened")
+    return ResourcePlan(section_key, title=shorten(text, 300), note=shorten(group, 500))
 
 
 def _resource(render, section_key, link, rest, group, page) -> ResourcePlan:

@@ -8,8 +8,6 @@ walking down from the page rather than by model alone.
 """
 
 import datetime
-import difflib
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,14 +23,13 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from accounts.people import person_name
+from base.textdiff import DiffLine, line_diff
 from programs.models import Program
 from reviews.models import ExpertAssignment
 from scorecards.models import Action, DataPoint, Measure, Objective
 from strategy.models import Band, Strategy, StrategyProgram, StrategyResource
 
 EMPTY = "(none)"
-# Unchanged lines kept around each change in a long text; longer runs are folded.
-CONTEXT_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -203,21 +200,6 @@ def page_state(version: Version) -> PageState:
 
 
 @dataclass(frozen=True)
-class Segment:
-    text: str
-    changed: bool = False
-
-
-@dataclass(frozen=True)
-class DiffLine:
-    """A line of a long text: ``same``, ``added``, ``removed``, or ``skipped`` (folded)."""
-
-    kind: str
-    segments: tuple[Segment, ...] = ()
-    skipped: int = 0
-
-
-@dataclass(frozen=True)
 class FieldChange:
     name: str
     old: str
@@ -315,48 +297,6 @@ def _load_names(wanted: Mapping[type[models.Model], set]) -> dict[type[models.Mo
         else:
             names[model] = {obj.pk: str(obj) for obj in queryset}
     return names
-
-
-def _split_words(line: str) -> list[str]:
-    return re.findall(r"\s+|\S+", line)
-
-
-def _word_pair(old: str, new: str) -> tuple[DiffLine, DiffLine]:
-    """A replaced line and its replacement, with the words that differ marked."""
-    before, after = _split_words(old), _split_words(new)
-    removed: list[Segment] = []
-    added: list[Segment] = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if i2 > i1:
-            removed.append(Segment("".join(before[i1:i2]), changed=tag != "equal"))
-        if j2 > j1:
-            added.append(Segment("".join(after[j1:j2]), changed=tag != "equal"))
-    return DiffLine("removed", tuple(removed)), DiffLine("added", tuple(added))
-
-
-def line_diff(old: str, new: str) -> tuple[DiffLine, ...]:
-    """A line-level diff of two texts, with long unchanged runs folded."""
-    before, after = old.splitlines(), new.splitlines()
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    lines: list[DiffLine] = []
-    shown_until = 0
-    for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
-        if group[0][1] > shown_until:
-            lines.append(DiffLine("skipped", skipped=group[0][1] - shown_until))
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                lines.extend(DiffLine("same", (Segment(text),)) for text in before[i1:i2])
-            elif tag == "replace" and i2 - i1 == j2 - j1:
-                for old_line, new_line in zip(before[i1:i2], after[j1:j2], strict=True):
-                    lines.extend(_word_pair(old_line, new_line))
-            else:
-                lines.extend(DiffLine("removed", (Segment(t, True),)) for t in before[i1:i2])
-                lines.extend(DiffLine("added", (Segment(t, True),)) for t in after[j1:j2])
-        shown_until = group[-1][2]
-    if lines and shown_until < len(before):
-        lines.append(DiffLine("skipped", skipped=len(before) - shown_until))
-    return tuple(lines)
 
 
 class _Formatter:

@@ -32,7 +32,7 @@ from programs.models import Program, Resource
 from public import history
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
-from strategy.models import Band, Strategy, StrategyMap, StrategyProgram, StrategyResource
+from strategy.models import Band, Strategy, StrategyMap, StrategyProgram
 from tests.revisions import page_change
 from tests.strategy.factories import UserFactory
 
@@ -164,12 +164,13 @@ def test_sample_builds_the_map_tree_with_the_dmi_page_under_its_zoom_map(sample)
     assert program.name == "Drug Market Intervention Strategy"
     assert program.origin == "High Point, NC, 2004"
     assert "first developed and implemented in High Point" in page.program_links.get().note
-    tools = page.resource_links_in(StrategyResource.Section.TOOLS)
-    leads = page.resource_links_in(StrategyResource.Section.INVESTIGATE)
-    assert [link.resource.title for link in tools] == [
-        "TR - Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids"
-    ]
-    assert [link.resource.title for link in leads] == ["More RTI on Illegal Sales of Opioids"]
+    # Both sections link to wiki pages the file does not hold: reported, not made resources
+    # without an address.
+    assert not page.resource_links.exists()
+    assert not Resource.objects.filter(url="").exists()
+    messages = warnings_of(report, DMI_TITLE)
+    for missing in ("TR - Coordinate & Improve", "More RTI on Illegal Sales of Opioids"):
+        assert any(missing in m and "which is not in the file; not imported" in m for m in messages)
     # The footnote is a resource of its own, cited at the end of the program's text.
     cited = Resource.objects.filter(strategy_links__isnull=True).get()
     assert cited.url.startswith("https://")
@@ -812,21 +813,21 @@ https://example.org/data-dashboard
             for link in page.resource_links_in(section)
         ]
 
+    # Links to wiki pages the file does not hold ("Call-In Checklist", "Landlord Training")
+    # are reported and left out: a resource without an address is no link.
     assert links("tools") == [
         ("Community Toolkit", "https://example.org/toolkit", "how to plan a call-in"),
-        ("Call-In Checklist", "", ""),
         ("Planning Guide", "https://example.org/guide", ""),
         ("https://example.org/data-dashboard", "https://example.org/data-dashboard", ""),
     ]
     assert links("investigate") == [
-        ("Landlord Training", "", "ask the housing office"),
         ("County overdose data", "https://example.org/county-data", ""),
     ]
     assert Resource.objects.get(title="Community Toolkit").kind == Resource.Kind.TOOLKIT
-    assert any(
-        "“Call-In Checklist”, which is not in the file" in m
-        for m in warnings_of(report, page.title)
-    )
+    assert not Resource.objects.filter(title__in=["Call-In Checklist", "Landlord Training"])
+    messages = warnings_of(report, page.title)
+    for missing in ("Call-In Checklist", "Landlord Training"):
+        assert any(f"“{missing}”, which is not in the file; not imported" in m for m in messages)
 
 
 def test_a_resource_list_page_in_the_file_gives_its_links_to_the_section_that_links_it():

@@ -1,4 +1,7 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from mediawiki.importer import ImportFailed, import_dump
 
@@ -28,15 +31,24 @@ class Command(BaseCommand):
             "without it new pages are drafts.",
         )
         parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="Who is importing (a username or e-mail address of an editor): the history "
+            "credits each imported change to them. Without it the changes are credited to "
+            "“system”.",
+        )
+        parser.add_argument(
             "--keep-going",
             action="store_true",
             help="Skip a page that fails, report it, and import the rest.",
         )
 
     def handle(self, *args, **options):
+        user = self._user(options["user"]) if options["user"] else None
         try:
             report = import_dump(
                 source=options["file"],
+                user=user,
                 publish=options["publish"],
                 keep_going=options["keep_going"],
                 dry_run=options["dry_run"],
@@ -48,11 +60,29 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {options['file']}: {error.strerror}") from error
         except ImportFailed as error:
             raise CommandError(error.message) from error
+        except PermissionDenied as error:
+            raise CommandError(
+                f"{options['user']} is not an editor, and only editors import from MediaWiki "
+                "(an import may change every page). Nothing was imported."
+            ) from error
         finally:
             if self.stderr.isatty():
                 self.stderr.write("\r\033[K", style_func=_plain, ending="")
         for line in report.lines():
             self.stdout.write(line)
+
+    def _user(self, name: str):
+        name = name.strip()
+        found = list(get_user_model().objects.filter(Q(username=name) | Q(email__iexact=name))[:2])
+        if len(found) != 1:
+            problem = "No account has" if not found else "More than one account has"
+            raise CommandError(
+                f"{problem} the username or e-mail address “{name}”; --user names the person "
+                "who imports. Nothing was imported."
+            )
+        if not found[0].is_active:
+            raise CommandError(f"The account “{name}” is deactivated. Nothing was imported.")
+        return found[0]
 
     def _progress(self):
         def show(done: int, total: int | None) -> None:
