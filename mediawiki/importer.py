@@ -1037,7 +1037,7 @@ class _Importer:
         (its digest in the object's ``ImportRecord``), or is empty and the
         import never wrote it; any other difference is kept as it is here and
         reported (``KeptField``). ``forced`` values are applied as they are
-        (a page's status with --publish, the date of its newest review).
+        (the date of its newest review).
         Counted under ``kind`` in the report; pages are counted by the caller,
         once each whatever changed on them.
         """
@@ -1283,7 +1283,6 @@ class _Importer:
         strategy_map = self.map_objects[place.map_key]
         strategy = existing
         values = {"title": place.title, **values}
-        forced = dict(forced or {})
         initial: dict = {}
         if strategy is None:
             strategy = Strategy(slug=place.slug)
@@ -1293,16 +1292,16 @@ class _Importer:
             else:  # after the strategies the band already has
                 last = band.strategies.order_by("-position").values_list("position", flat=True)
                 position = (last.first() + 1) if band.pk and last.exists() else 0
-            initial = {
-                "map": strategy_map,
-                "band": band,
-                "position": position,
-                "status": status
-                or (Strategy.Status.UNDER_CONSTRUCTION if self.publish else Strategy.Status.DRAFT),
-            }
+            initial = {"map": strategy_map, "band": band, "position": position}
+            # Recorded as the import's, so a later run with --publish may still publish it.
+            values["status"] = status or (
+                Strategy.Status.UNDER_CONSTRUCTION if self.publish else Strategy.Status.DRAFT
+            )
         else:
-            if status and self.publish and strategy.status != Strategy.Status.ARCHIVED:
-                forced["status"] = status
+            # Merged like text: a status set here (a curated page published, a page
+            # archived) stays, and the report shows the wiki's.
+            if status and self.publish:
+                values["status"] = status
             self._compare_place(tally, strategy, strategy_map, place)
         new = strategy.pk is None
         if self._save(tally, None, strategy, values, initial=initial, forced=forced):

@@ -596,3 +596,34 @@ def test_a_new_zoom_map_of_a_strategy_kept_on_another_map_goes_under_that_map():
         d.label == "Cut Off the Illegal Supply" and d.field.name == "Place on the map"
         for d in report.differences
     )
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_publishing_the_sample_into_the_demo_keeps_curated_statuses_and_reports_the_wikis(sample):
+    call_command("load_demo", stdout=io.StringIO())
+    statuses = dict(Strategy.objects.values_list("slug", "status"))
+
+    report = import_dump(source=sample, publish=True)
+
+    assert dict(Strategy.objects.filter(slug__in=statuses).values_list("slug", "status")) == (
+        statuses
+    )
+    assert statuses[FEATURED_SLUG] == Strategy.Status.PUBLISHED
+    dmi = "Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids"
+    [status] = [d for d in report.differences if d.label == dmi and d.field.name == "Status"]
+    assert (status.field.old, status.field.new) == ("Published", "Under construction")
+
+
+def test_a_page_the_import_made_a_draft_is_published_by_a_later_run_with_publish_unless_set_here():
+    import_page(page_body("Words."))
+    other = strategy_page("Words.", "Other Page")
+    zoom = (ZOOM[0], ZOOM[1] + "* [[Other Page]]\n")
+    run(export(TOP, zoom, strategy_page("Words."), other))
+    Strategy.objects.filter(slug="other-page").update(status=Strategy.Status.ARCHIVED)
+
+    report = run(export(TOP, zoom, strategy_page("Words."), other), publish=True)
+
+    assert Strategy.objects.get(slug=SLUG).status == Strategy.Status.PUBLISHED
+    assert Strategy.objects.get(slug="other-page").status == Strategy.Status.ARCHIVED
+    [conflict] = [c for c in report.conflicts if c.field.name == "Status"]
+    assert conflict.label == "Other Page"
