@@ -33,7 +33,7 @@ from public import history
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
 from strategy.models import Band, Strategy, StrategyMap, StrategyProgram, StrategyResource
-from tests.revisions import page_change
+from tests.revisions import confirm_restore, page_change
 from tests.strategy.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -404,7 +404,7 @@ def test_an_imported_page_has_a_history_and_can_be_restored_to_its_imported_revi
     response = client.get(reverse("strategy:strategy-history", args=[page.slug]))
     assert response.status_code == 200
     assert "Imported from MediaWiki (riverside-0.10.xml)" in response.content.decode()
-    response = client.post(reverse("strategy:strategy-revert", args=[page.slug, imported.pk]))
+    response = confirm_restore(client, page, imported)
     assert response.status_code == 302
 
     page.refresh_from_db()
