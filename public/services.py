@@ -126,11 +126,9 @@ def restore_plan(*, strategy: Strategy, version: Version) -> RestorePlan:
             after[kind.key] = dict(now.parts[kind.key])
 
     kept: list[KeptPart] = []
-    points_of = {}
-    for object_id, point in now.parts["data_points"].items():
-        points_of.setdefault(str(point.fields["measure_id"]), []).append(object_id)
+    measured = {str(point.fields["measure_id"]) for point in now.parts["data_points"].values()}
     for object_id, measure in now.parts["measures"].items():
-        if object_id not in after["measures"] and object_id in points_of:
+        if object_id not in after["measures"] and object_id in measured:
             after["measures"][object_id] = measure
             kept.append(KeptPart(history.KIND["measures"], measure.label, KEPT_WITH_DATA))
     for object_id, action in now.parts["actions"].items():
@@ -142,10 +140,11 @@ def restore_plan(*, strategy: Strategy, version: Version) -> RestorePlan:
         for key in ("measures", "actions")
         for part in after[key].values()
     }
+    holders = []
     for object_id, objective in now.parts["objectives"].items():
         if object_id not in after["objectives"] and object_id in holding:
             after["objectives"][object_id] = objective
-            kept.insert(0, KeptPart(history.KIND["objectives"], objective.label, KEPT_FOR_PARTS))
+            holders.append(KeptPart(history.KIND["objectives"], objective.label, KEPT_FOR_PARTS))
     # Data points are records: those there now stay as they are, and a measure
     # that comes back brings back the points it had.
     after["data_points"] = {
@@ -165,7 +164,7 @@ def restore_plan(*, strategy: Strategy, version: Version) -> RestorePlan:
         found=found,
         now=now,
         after=after_state,
-        kept=tuple(kept),
+        kept=(*holders, *kept),
         diff=history.diff_states(now, after_state),
         now_version_id=_newest_version_id(strategy),
     )
