@@ -219,13 +219,39 @@ def live_state(strategy: Strategy) -> PageState:
     """The page as it is now, in the shape of ``page_state``: one query per kind of part."""
     parts: dict[str, dict[str, Snapshot]] = {kind.key: {} for kind in KINDS}
     page = None
-    for obj in page_objects(strategy):
+    objects = page_objects(strategy)
+    _load_named_rows([obj for obj in objects if not isinstance(obj, Strategy)])
+    for obj in objects:
         snapshot = Snapshot(str(obj.pk), str(obj), _stored_fields(obj))
         if isinstance(obj, Strategy):
             page = snapshot
         else:
             parts[KIND_OF_MODEL[type(obj)].key][snapshot.object_id] = snapshot
     return PageState(page=page, parts=parts)
+
+
+def _load_named_rows(objects: list[models.Model]) -> None:
+    """Cache the rows the objects' names read (a link's program, a review's reviewer…).
+
+    One query per foreign key, whatever the number of objects; parents are
+    cached already.
+    """
+    wanted: dict[models.Field, list[models.Model]] = defaultdict(list)
+    for obj in objects:
+        for model_field in obj._meta.concrete_fields:
+            if (
+                model_field.many_to_one
+                and model_field.related_model is not Revision
+                and getattr(obj, model_field.attname) is not None
+                and not model_field.is_cached(obj)
+            ):
+                wanted[model_field].append(obj)
+    for model_field, holders in wanted.items():
+        rows = model_field.related_model._default_manager.in_bulk(
+            {getattr(obj, model_field.attname) for obj in holders}
+        )
+        for obj in holders:
+            model_field.set_cached_value(obj, rows.get(getattr(obj, model_field.attname)))
 
 
 def _stored_fields(obj: models.Model) -> dict[str, Any]:

@@ -3,7 +3,10 @@
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
@@ -14,6 +17,7 @@ from reviews import services as review_services
 from reviews.models import Review
 from scorecards.models import Action, DataPoint, Measure, Objective
 from strategy.models import Strategy
+from tests.public.test_public_pages import fill_page
 from tests.reviews.factories import ReviewFactory
 from tests.revisions import confirm_restore, newest_version_id, page_change
 from tests.scorecards.factories import (
@@ -253,3 +257,27 @@ def test_restoring_the_oldest_revision_of_the_demo_page_keeps_its_records(client
     content = client.get(page.get_absolute_url()).content.decode()
     assert content.count("Last reviewed") == 1
     assert f"Last reviewed {TODAY.strftime('%b %-d, %Y')}." in content
+
+
+def test_the_preview_costs_the_same_queries_however_much_the_page_has_grown(
+    client, editor, page, owner
+):
+    with page_change(page, user=owner, comment="First"):
+        pass
+    first = Version.objects.get_for_object(page).get()
+    client.force_login(editor)
+
+    def queries_after_growing_by(size: int) -> int:
+        with page_change(page, user=owner, comment="Grown"):
+            fill_page(page, size)
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(preview_url(page, first))
+        assert response.status_code == 200
+        assert "kept because it has data" in response.content.decode()
+        return len(captured)
+
+    # The reader and their rights, the page, the version, the revision's versions,
+    # the page now (one query per kind of part, one per kind of row their names
+    # read), the page's newest version and the names the diff shows.
+    assert queries_after_growing_by(1) == queries_after_growing_by(20) == 29
