@@ -258,6 +258,14 @@ def _json_writer(model: type[Model]) -> Callable[[Model], str]:
     return write
 
 
+def page_objects(page: Model) -> list[Model]:
+    """The page and every row its revision follows, as they are now; one query per relation.
+
+    Many-to-many values are prefetched, and each row's parent is cached on it.
+    """
+    return _page_objects(page)
+
+
 def _page_objects(page: Model) -> list[Model]:
     """The page and every row it follows, in the order django-reversion visits them.
 

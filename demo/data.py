@@ -20,6 +20,7 @@ from accounts import roles
 from base.revisions import recorded_change
 from programs.models import Implementation, Outcome, Program, Resource
 from reviews.models import ExpertAssignment, Review
+from reviews.services import refresh_review_date
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
 from strategy.models import (
     Band,
@@ -329,7 +330,6 @@ class _Loader:
             "help is at hand for those who take it.",
             Strategy.Status.PUBLISHED,
             manager,
-            last_reviewed=datetime.date(2026, 3, 4),
         )
         testimony = self.get_or_create(
             Resource,
@@ -570,6 +570,8 @@ class _Loader:
                 "participants accepted services.",
             },
         )
+        # "Last reviewed" is worked out from the reviews.
+        refresh_review_date(page)
 
 
 def _record_first_revisions():

@@ -87,6 +87,7 @@ from mediawiki.reader import (
 )
 from programs.models import Program, Resource
 from reviews.models import ExpertAssignment, Review
+from reviews.services import refresh_review_date
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
 from strategy.models import (
     Band,
@@ -1027,7 +1028,6 @@ class _Importer:
         values: dict,
         *,
         initial: dict | None = None,
-        forced: dict | None = None,
     ) -> bool:
         """Create ``obj`` (unsaved) or merge ``values`` into it; True if it was written.
 
@@ -1036,14 +1036,12 @@ class _Importer:
         ``values`` only where its field is still what the import last wrote
         (its digest in the object's ``ImportRecord``), or is empty and the
         import never wrote it; any other difference is kept as it is here and
-        reported (``KeptField``). ``forced`` values are applied as they are
-        (the date of its newest review).
-        Counted under ``kind`` in the report; pages are counted by the caller,
-        once each whatever changed on them.
+        reported (``KeptField``). Counted under ``kind`` in the report; pages
+        are counted by the caller, once each whatever changed on them.
         """
         noun = _NOUNS.get(kind, "page")
         if obj.pk is None:
-            every = {**(initial or {}), **values, **(forced or {})}
+            every = {**(initial or {}), **values}
             for name, value in every.items():
                 setattr(obj, name, value)
             _validate(obj)
@@ -1080,23 +1078,19 @@ class _Importer:
                 )
                 if kept not in tally.kept:
                     tally.kept.append(kept)
-        for name, value in (forced or {}).items():
-            if not _same(getattr(obj, name), value):
-                changed.append(name)
-                diffs.append(_field_diff(obj, name, getattr(obj, name), value))
         if agreed:
             tally.wrote(obj, agreed)
         if not changed:
             return False
         for name in changed:
-            setattr(obj, name, {**values, **(forced or {})}[name])
+            setattr(obj, name, values[name])
         _validate(obj)
         obj.save(update_fields=changed)
         if tally.revision is not None:
             tally.revision.record(obj)
         if kind:
             tally.updated[kind] += 1
-        tally.wrote(obj, [name for name in changed if name in values])
+        tally.wrote(obj, changed)
         tally.changes.append(ObjectChange(noun, _label(obj), False, diffs))
         return True
 
@@ -1272,7 +1266,6 @@ class _Importer:
         *,
         existing: Strategy | None,
         status=None,
-        forced: dict | None = None,
     ) -> Strategy:
         """The strategy, with ``values`` merged in; a new one at its place on the map.
 
@@ -1304,7 +1297,7 @@ class _Importer:
                 values["status"] = status
             self._compare_place(tally, strategy, strategy_map, place)
         new = strategy.pk is None
-        if self._save(tally, None, strategy, values, initial=initial, forced=forced):
+        if self._save(tally, None, strategy, values, initial=initial):
             (tally.pages_created if new else tally.pages_updated).add(strategy.pk)
         self.strategies[place.key] = strategy
         tally.placed.append(place.key)
@@ -1395,14 +1388,6 @@ class _Importer:
             values["intro"] = intro
         if manager is not None:
             values["page_manager"] = manager
-        today = timezone.localdate()
-        reviewed = [r.date for r in parsed.reviews if r.date <= today]
-        forced = {}
-        if reviewed and (
-            existing is None or (existing.last_reviewed or datetime.date.min) < max(reviewed)
-        ):
-            # A fact of the reviews the page lists, not text: it only moves forward.
-            forced["last_reviewed"] = max(reviewed)
         status = (
             Strategy.Status.UNDER_CONSTRUCTION
             if parsed.under_construction
@@ -1414,7 +1399,6 @@ class _Importer:
             values,
             existing=existing,
             status=status if self.publish else Strategy.Status.DRAFT,
-            forced=forced,
         )
         new = strategy.pk in tally.pages_created or strategy.pk in self.created_pages
         rows = _PageRows(strategy, new=new)
@@ -1658,7 +1642,15 @@ class _Importer:
                 rows.experts.append(assignment)
             elif person.area:
                 self._save(tally, "experts", assignment, {"area": person.area})
+        today = timezone.localdate()
+        reviews_written = False
         for plan in parsed.reviews:
+            if plan.date > today:
+                tally.warn(
+                    f"the review by {plan.reviewer} is dated {plan.date:%Y-%m-%d}, after today; "
+                    "it is not imported"
+                )
+                continue
             user = self._person(plan.reviewer)
             review = next(
                 (
@@ -1677,8 +1669,13 @@ class _Importer:
                     reviewer_name="" if user else plan.reviewer,
                     reviewed_on=plan.date,
                 )
-            self._save(tally, "reviews", review, {"comments": comments})
+            if self._save(tally, "reviews", review, {"comments": comments}) and review.pk:
+                reviews_written = True
             rows.reviews.append(review)
+        if reviews_written:
+            # "Last reviewed" is worked out from the page's reviews, as for a review
+            # written here.
+            refresh_review_date(strategy)
 
 
 class _PageRows:

@@ -17,15 +17,18 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from reversion.errors import RevertError
-from reversion.models import Version
+from reversion.models import Revision, Version
+from reversion.revisions import _get_options
 
 from accounts.people import person_name
+from base.revisions import page_objects
 from base.textdiff import DiffLine, line_diff
 from programs.models import Program
-from reviews.models import ExpertAssignment
+from reviews.models import ExpertAssignment, Review, ReviewMark
 from scorecards.models import Action, DataPoint, Measure, Objective
 from strategy.models import Band, Strategy, StrategyProgram, StrategyResource
 
@@ -42,6 +45,8 @@ class PartKind:
     parent_field: str  # attname of the foreign key to the page or to the parent part
     parent_kind: str | None = None  # None: the parent is the page itself
     parent_label: str = ""
+    # A record of fact (a review, a mark of review): shown in diffs, never restored.
+    record: bool = False
 
 
 # Parents come before their children: the walk in page_state() relies on it.
@@ -58,8 +63,11 @@ KINDS: tuple[PartKind, ...] = (
     PartKind("data_points", "Data points", DataPoint, "measure_id", "measures", "Measure"),
     PartKind("actions", "Actions", Action, "objective_id", "objectives", "Objective"),
     PartKind("experts", "Subject-matter experts", ExpertAssignment, "strategy_id"),
+    PartKind("reviews", "Reviews", Review, "strategy_id", record=True),
+    PartKind("review_marks", "Marked reviewed", ReviewMark, "strategy_id", record=True),
 )
 KIND_OF_MODEL = {kind.model: kind for kind in KINDS}
+KIND = {kind.key: kind for kind in KINDS}
 
 
 # -- The list of revisions ----------------------------------------------------------------
@@ -125,6 +133,8 @@ class PageState:
     page: Snapshot
     parts: dict[str, dict[str, Snapshot]]  # kind key → object id → snapshot
     unreadable: int = 0  # stored versions that no longer load (the model changed since)
+    # When the revision was recorded; None for the page as it is now.
+    recorded_at: datetime.datetime | None = None
 
 
 @dataclass
@@ -144,7 +154,8 @@ def _readable(version: Version) -> bool:
     return True
 
 
-def _snapshot(version: Version) -> Snapshot:
+def snapshot(version: Version) -> Snapshot:
+    """One stored object as the history reads it."""
     return Snapshot(version.object_id, version.object_repr, version.field_dict)
 
 
@@ -188,12 +199,72 @@ def page_state(version: Version) -> PageState:
     if found.page is None:
         page = Snapshot(version.object_id, version.object_repr, {})
     else:
-        page = _snapshot(found.page)
+        page = snapshot(found.page)
     parts = {
-        key: {object_id: _snapshot(stored) for object_id, stored in stored_parts.items()}
+        key: {object_id: snapshot(stored) for object_id, stored in stored_parts.items()}
         for key, stored_parts in found.parts.items()
     }
-    return PageState(page=page, parts=parts, unreadable=found.unreadable)
+    return PageState(
+        page=page,
+        parts=parts,
+        unreadable=found.unreadable,
+        recorded_at=version.revision.date_created,
+    )
+
+
+def live_state(strategy: Strategy) -> PageState:
+    """The page as it is now, in the shape of ``page_state``: one query per kind of part."""
+    parts: dict[str, dict[str, Snapshot]] = {kind.key: {} for kind in KINDS}
+    page = None
+    objects = page_objects(strategy)
+    _load_named_rows([obj for obj in objects if not isinstance(obj, Strategy)])
+    for obj in objects:
+        snapshot = Snapshot(str(obj.pk), str(obj), _stored_fields(obj))
+        if isinstance(obj, Strategy):
+            page = snapshot
+        else:
+            parts[KIND_OF_MODEL[type(obj)].key][snapshot.object_id] = snapshot
+    return PageState(page=page, parts=parts)
+
+
+def _load_named_rows(objects: list[models.Model]) -> None:
+    """Cache the rows the objects' names read (a link's program, a review's reviewer…).
+
+    One query per foreign key, whatever the number of objects; parents are
+    cached already.
+    """
+    wanted: dict[models.Field, list[models.Model]] = defaultdict(list)
+    for obj in objects:
+        for model_field in obj._meta.concrete_fields:
+            if (
+                model_field.many_to_one
+                and model_field.related_model is not Revision
+                and getattr(obj, model_field.attname) is not None
+                and not model_field.is_cached(obj)
+            ):
+                wanted[model_field].append(obj)
+    for model_field, holders in wanted.items():
+        rows = model_field.related_model._default_manager.in_bulk(
+            {getattr(obj, model_field.attname) for obj in holders}
+        )
+        for obj in holders:
+            model_field.set_cached_value(obj, rows.get(getattr(obj, model_field.attname)))
+
+
+def _stored_fields(obj: models.Model) -> dict[str, Any]:
+    """The fields a revision stores of ``obj``, as ``Version.field_dict`` gives them."""
+    selected = _get_options(type(obj)).fields
+    fields = {}
+    for model_field in (*obj._meta.concrete_fields, *obj._meta.many_to_many):
+        if model_field.name not in selected:
+            continue
+        if model_field.many_to_many:
+            fields[model_field.attname] = [
+                related.pk for related in getattr(obj, model_field.name).all()
+            ]
+        else:
+            fields[model_field.attname] = getattr(obj, model_field.attname)
+    return fields
 
 
 # -- Differences ----------------------------------------------------------------------------
@@ -253,7 +324,15 @@ def _shown_fields(model: type[models.Model]) -> list[models.Field]:
     kind = KIND_OF_MODEL.get(model)
     hidden = {"strategy_id"} if kind is not None and kind.parent_kind is None else set()
     fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
-    return [f for f in fields if f.editable and not f.primary_key and f.attname not in hidden]
+    return [
+        f
+        for f in fields
+        if f.editable
+        and not f.primary_key
+        and f.attname not in hidden
+        # Bookkeeping, such as the revision a reviewer read.
+        and f.related_model is not Revision
+    ]
 
 
 def _comparable(model_field: models.Field, value: Any) -> Any:
@@ -334,6 +413,8 @@ class _Formatter:
             return "Yes" if value else "No"
         if isinstance(value, Decimal):
             return _number(value)
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "M j, Y, g:i a")
         if isinstance(value, datetime.date):
             return date_format(value, "M j, Y")
         return str(value)
@@ -379,6 +460,16 @@ def _order_key(snapshot: Snapshot) -> tuple:
     return (order, int(snapshot.object_id) if snapshot.object_id.isdigit() else 0)
 
 
+def _made_after(snapshot: Snapshot, when: datetime.datetime | None) -> bool:
+    """Whether a record was made after ``when``.
+
+    Revisions recorded before reviews were part of a page's revision hold
+    none; a review made before such a revision was not added after it.
+    """
+    made = snapshot.fields.get("created_at")
+    return when is None or made is None or made > when
+
+
 def diff_states(old: PageState, new: PageState) -> PageDiff:
     """What changed on the page between two states.
 
@@ -389,7 +480,10 @@ def diff_states(old: PageState, new: PageState) -> PageDiff:
     per_kind = []
     for kind in KINDS:
         before, after = old.parts[kind.key], new.parts[kind.key]
-        added = sorted((after[i] for i in after.keys() - before.keys()), key=_order_key)
+        new_ids = after.keys() - before.keys()
+        if kind.record:
+            new_ids = {i for i in new_ids if _made_after(after[i], old.recorded_at)}
+        added = sorted((after[i] for i in new_ids), key=_order_key)
         removed = sorted((before[i] for i in before.keys() - after.keys()), key=_order_key)
         changed = []
         for object_id in sorted(after.keys() & before.keys(), key=lambda i: _order_key(after[i])):

@@ -89,7 +89,12 @@ def _render(strategy: Strategy, *, site: str) -> dict[str, SafeString]:
 
 
 def last_review(strategy) -> dict | None:
-    """Who reviewed the page last and when, from its prefetched reviews."""
+    """Who reviewed the page last and when, from its prefetched reviews.
+
+    ``last_reviewed`` is the newest of the page's reviews and marks of review
+    (``reviews.services.refresh_review_date``), so the header and the footer,
+    which both show this, name one date.
+    """
     reviews = strategy.reviews.all()
     newest = reviews[0] if reviews else None
     if newest is not None and (
@@ -97,7 +102,7 @@ def last_review(strategy) -> dict | None:
     ):
         return {"by": newest.reviewer_display, "on": newest.reviewed_on}
     if strategy.last_reviewed is not None:
-        # Marked reviewed in the admin without a comment on the site.
+        # Marked reviewed by its manager or an editor, without a comment.
         return {"by": None, "on": strategy.last_reviewed}
     return None
 

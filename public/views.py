@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from reversion.models import Version
 
 from accounts.people import person_name
@@ -176,26 +176,62 @@ def search_page(request):
     )
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "POST"])
 def strategy_revert(request, slug, version_id):
-    """Restore the page as it was at one of its revisions (editors only), then show it."""
+    """Restoring the page to one of its revisions (editors only): a preview, then a confirmation.
+
+    GET shows what the restore would change (the history's diff, from now to
+    the page as restored) and what it keeps; POST, from the preview's form,
+    restores and shows the page.
+    """
     if not request.user.has_perm("reversion.revert_revision"):
         raise PermissionDenied
-    strategy = get_object_or_404(Strategy.objects.visible_to(request.user), slug=slug)
+    strategy = get_object_or_404(
+        Strategy.objects.visible_to(request.user).select_related("map__parent__parent"),
+        slug=slug,
+    )
     version = get_object_or_404(
         Version.objects.get_for_object(strategy).select_related("revision__user"), pk=version_id
     )
+    when = date_format(timezone.localtime(version.revision.date_created), "M j, Y, g:i a")
+    who = person_name(version.revision.user, "system")
+    if request.method == "POST":
+        return _restore(request, strategy, version, label=f"{when} by {who}")
+    context = {
+        "strategy": strategy,
+        "breadcrumb": strategy.breadcrumb(),
+        "version": version,
+        "when": when,
+        "who": who,
+        "comment": version.revision.get_comment(),
+    }
     try:
-        restored = services.revert_page(strategy=strategy, version=version, user=request.user)
+        context["plan"] = services.restore_plan(strategy=strategy, version=version)
+    except ValidationError as error:
+        context["refusal"] = " ".join(error.messages)
+    return render(request, "strategy/restore_preview.html", context)
+
+
+def _restore(request, strategy, version, *, label: str):
+    try:
+        seen = int(request.POST.get("seen", ""))
+    except ValueError:
+        messages.error(request, "Restore a revision from its preview, after reading what changes.")
+        return redirect("strategy:strategy-revert", strategy.slug, version.pk)
+    try:
+        restored = services.revert_page(
+            strategy=strategy, version=version, user=request.user, seen_version_id=seen
+        )
+    except services.PageChangedSincePreview as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("strategy:strategy-revert", strategy.slug, version.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("strategy:strategy-history", strategy.slug)
-    when = date_format(timezone.localtime(version.revision.date_created), "M j, Y, g:i a")
-    who = person_name(version.revision.user, "system")
     messages.success(
         request,
-        f"Restored the revision of {when} by {who}. "
+        f"Restored the revision of {label}. Data points and reviews were kept. "
         "The restore is recorded in the page's history and can be undone from there.",
     )
     return redirect(restored)

@@ -1,15 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
 from base.formsets import DistinctRowsFormSet
+from reviews import services
 from reviews.models import ExpertAssignment, Review
 from reviews.services import FUTURE_DATE
 from strategy.admin import StrategyAdmin
+from strategy.models import Strategy
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
 
@@ -53,6 +56,33 @@ class ReviewAdmin(PageContentAdminMixin, ContentVersionAdmin):
     @admin.display(description="reviewer")
     def reviewer_display(self, review):
         return review.reviewer_display
+
+    def save_related(self, request, form, formsets, change):
+        pages = {form.instance.strategy_id, getattr(form, "previous_revision_root", None)}
+        _refresh_review_dates(pages)
+        super().save_related(request, form, formsets, change)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            pages = {review.strategy_id for review in queryset}
+            super().delete_queryset(request, queryset)
+            _refresh_review_dates(pages)
+
+
+def _refresh_review_dates(pages) -> None:
+    """A review's date changed or it went: its page's "last reviewed" follows."""
+    ids = {getattr(page, "pk", page) for page in pages} - {None}
+    for page in Strategy.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+        services.refresh_review_date(page)
+
+
+@admin.action(description="Mark the selected pages reviewed today", permissions=["change"])
+def mark_reviewed(modeladmin, request, queryset):
+    count = services.mark_reviewed(user=request.user, strategies=queryset)
+    modeladmin.message_user(request, f"Marked {count} page(s) reviewed.", messages.SUCCESS)
+
+
+StrategyAdmin.actions = [*StrategyAdmin.actions, mark_reviewed]
 
 
 class PeopleAdmin(UserAdmin):

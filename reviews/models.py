@@ -145,6 +145,45 @@ class ExpertAssignment(models.Model):
         return person_name(self.expert, self.expert_name)
 
 
+@reversion.register()
+class ReviewMark(models.Model):
+    """A page manager's or editor's record that a page was reviewed on a day, without a comment.
+
+    With the reviews it is what the page's "last reviewed" date is worked out
+    from (``reviews.services.refresh_review_date``).
+    """
+
+    strategy = models.ForeignKey(
+        "strategy.Strategy", on_delete=models.CASCADE, related_name="review_marks"
+    )
+    marked_on = models.DateField("reviewed on", validators=[check_date])
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Stored like reviewer_name: it survives the account's deletion.
+    marked_by_name = models.CharField("marked by", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mark of review"
+        verbose_name_plural = "marks of review"
+        ordering = ["-marked_on", "-id"]
+        indexes = [models.Index(fields=["strategy", "-marked_on"], name="review_mark_page_newest")]
+
+    def __str__(self):
+        by = person_name(self.marked_by, self.marked_by_name)
+        return f"Reviewed on {self.marked_on:%Y-%m-%d}" + (f", marked by {by}" if by else "")
+
+    def save(self, *args, **kwargs):
+        if self.marked_by is not None and not self.marked_by_name:
+            self.marked_by_name = person_name(self.marked_by, "")
+        super().save(*args, **kwargs)
+
+
 class ReviewReminder(models.Model):
     """A day on which the people of a page were reminded that its review is due.
 

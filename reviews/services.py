@@ -9,24 +9,61 @@ import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
+import reversion
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
 from accounts.people import person_name
+from base.revisions import recorded_change
 from reviews import notifications
-from reviews.models import ExpertAssignment, Review, ReviewReminder
+from reviews.models import ExpertAssignment, Review, ReviewMark, ReviewReminder
 from strategy.models import Strategy
 
 FUTURE_DATE = "A review date cannot be in the future."
 BEFORE_PAGE = "The page was created on {created}; a review cannot be dated before that."
 MAY_NOT_REVIEW = "Only reviewers and this page's subject-matter experts may review it."
 MAY_NOT_ANSWER = "Only this page's manager and editors may mark its reviews addressed."
+MAY_NOT_MARK = "You may not change: {pages}."
+
+
+def newest_review_date(strategy_id: int) -> datetime.date | None:
+    """The newest date among the page's reviews and marks of review, or None. Two queries."""
+    dates = [
+        Review.objects.filter(strategy_id=strategy_id).aggregate(on=Max("reviewed_on"))["on"],
+        ReviewMark.objects.filter(strategy_id=strategy_id).aggregate(on=Max("marked_on"))["on"],
+    ]
+    return max((on for on in dates if on is not None), default=None)
+
+
+def refresh_review_date(page: Strategy) -> bool:
+    """Set the page's ``last_reviewed`` (and so ``review_due``) from its records.
+
+    The page's "last reviewed" is always the newest of its reviews and marks
+    of review; every write of those calls this in its transaction, with the
+    page row locked. Returns whether the date changed.
+    """
+    newest = newest_review_date(page.pk)
+    if newest == page.last_reviewed:
+        return False
+    page.last_reviewed = newest
+    page.save(update_fields=["last_reviewed"])
+    return True
+
+
+def _locked_page(strategy: Strategy) -> Strategy:
+    # Locked so that two writes at once cannot leave the date behind either of them.
+    return Strategy.objects.select_for_update().get(pk=strategy.pk)
+
+
+def _copy_review_dates(page: Strategy, onto: Strategy) -> None:
+    for name in ("last_reviewed", "review_due", "updated_at", "version"):
+        setattr(onto, name, getattr(page, name))
 
 
 def page_created_on(strategy: Strategy) -> datetime.date:
@@ -55,10 +92,11 @@ def add_review(
 ) -> Review:
     """Store a reviewer's dated comment against the page's current revision.
 
-    Moves the page's ``last_reviewed`` forward when this review is newer, and
-    e-mails the page manager once the transaction commits. ``site_url`` (such
-    as ``request.build_absolute_uri("/")``) roots the link in that e-mail;
-    ``settings.SITE_URL`` by default.
+    The review is one revision of the page by the reviewer, so the history
+    shows it under their name. Moves the page's ``last_reviewed`` forward when
+    this review is newer, and e-mails the page manager once the transaction
+    commits. ``site_url`` (such as ``request.build_absolute_uri("/")``) roots
+    the link in that e-mail; ``settings.SITE_URL`` by default.
     """
     # The rule itself, not reviewer.has_perm: that says yes to every superuser.
     if not strategy.is_visible_to(reviewer) or not rules.has_perm(
@@ -79,15 +117,12 @@ def add_review(
         revision=latest.revision if latest else None,
     )
     review.full_clean()
-    with transaction.atomic():
+    with recorded_change(user=reviewer, comment=f"Reviewed on {reviewed_on:%Y-%m-%d}"):
+        page = _locked_page(strategy)
         review.save()
-        # Locked so that two reviews saved at once cannot move the date backwards.
-        page = Strategy.objects.select_for_update().get(pk=strategy.pk)
-        if page.last_reviewed is None or reviewed_on > page.last_reviewed:
-            page.last_reviewed = reviewed_on
-            page.save(update_fields=["last_reviewed"])
-            for name in ("last_reviewed", "review_due", "updated_at", "version"):
-                setattr(strategy, name, getattr(page, name))
+        if refresh_review_date(page):
+            _copy_review_dates(page, strategy)
+        reversion.add_to_revision(page)
         transaction.on_commit(
             partial(
                 notifications.send_review_added,
@@ -105,7 +140,8 @@ def mark_addressed(*, review: Review, user, reply: str = "", site_url: str | Non
     once the transaction commits: the first time the comment is addressed,
     and again only when a later marking brings a new, non-empty reply (marking
     it again with the same reply, or clearing the reply, sends nothing).
-    ``site_url`` roots the link in that e-mail, as for ``add_review``.
+    ``site_url`` roots the link in that e-mail, as for ``add_review``. The
+    answer is one revision of the page by ``user``.
     """
     if not user.has_perm("strategy.change_strategy", review.strategy):
         raise PermissionDenied(MAY_NOT_ANSWER)
@@ -114,11 +150,14 @@ def mark_addressed(*, review: Review, user, reply: str = "", site_url: str | Non
     review.addressed_by = user
     review.addressed_by_name = person_name(user, "")
     review.full_clean()
-    with transaction.atomic():
+    comment = f"Answered the review by {review.reviewer_display} of {review.reviewed_on:%Y-%m-%d}"
+    with recorded_change(user=user, comment=comment):
+        page = _locked_page(review.strategy)
         # The stored answer, not the instance's: a bound form has already set
         # the new reply on it. Locked so that two answers at once mail once.
         before = Review.objects.select_for_update().only("addressed_at", "reply").get(pk=review.pk)
         review.save(update_fields=["reply", "addressed_at", "addressed_by", "addressed_by_name"])
+        reversion.add_to_revision(page)
         answered_before = before.addressed_at is not None
         if not answered_before or (review.reply and review.reply != before.reply):
             transaction.on_commit(
@@ -130,6 +169,33 @@ def mark_addressed(*, review: Review, user, reply: str = "", site_url: str | Non
                 )
             )
     return review
+
+
+def mark_reviewed(*, user, strategies: QuerySet[Strategy], on: datetime.date | None = None) -> int:
+    """Record that pages were reviewed on a date (today by default), restarting their cycle.
+
+    Each page gets a mark of review by ``user`` and one revision by them, so
+    its history says who marked it and its diff shows the mark. Only people
+    who may change every one of the pages may mark them; otherwise nothing is
+    written. Returns how many pages were marked.
+    """
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError(FUTURE_DATE, code="future")
+    with transaction.atomic():
+        pages = list(strategies)
+        refused = [p.title for p in pages if not user.has_perm("strategy.change_strategy", p)]
+        if refused:
+            raise PermissionDenied(MAY_NOT_MARK.format(pages=", ".join(refused)))
+        for listed in pages:
+            with recorded_change(user=user, comment=f"Marked reviewed on {on:%Y-%m-%d}"):
+                page = _locked_page(listed)
+                mark = ReviewMark(strategy=page, marked_on=on, marked_by=user)
+                mark.full_clean()
+                mark.save()
+                refresh_review_date(page)
+                reversion.add_to_revision(page)
+    return len(pages)
 
 
 def due_for_review(today: datetime.date) -> QuerySet[Strategy]:

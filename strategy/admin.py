@@ -124,12 +124,18 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     search_fields = ("title", "intro")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("map", "band", "page_manager")
-    actions = ["publish", "mark_reviewed"]
+    # reviews/admin.py adds "mark reviewed", which records a mark of review.
+    actions = ["publish"]
     fieldsets = [
         (None, {"fields": ("title", "slug", ("map", "band", "position"), "status", "intro")}),
         (
             "Page manager and review cycle",
-            {"fields": ("page_manager", ("last_reviewed", "review_interval_months"))},
+            {
+                "fields": (
+                    "page_manager",
+                    ("review_interval_months", "last_reviewed", "review_due"),
+                )
+            },
         ),
     ]
     # The page's own parts; scorecards adds the objectives before the resources
@@ -140,9 +146,11 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     page_views: list = []
 
     def get_readonly_fields(self, request, obj=None):
+        # The review dates are worked out from the page's reviews and marks of review.
+        dates = ("last_reviewed", "review_due")
         if is_editor(request.user):
-            return ()
-        return ("page_manager",)
+            return dates
+        return ("page_manager", *dates)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.page_manager_id is None and not is_editor(request.user):
@@ -165,11 +173,6 @@ class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
     def publish(self, request, queryset):
         count = services.publish_strategies(user=request.user, strategies=queryset)
         self.message_user(request, f"Published {count} page(s).", messages.SUCCESS)
-
-    @admin.action(description="Mark the selected pages reviewed today", permissions=["change"])
-    def mark_reviewed(self, request, queryset):
-        count = services.mark_strategies_reviewed(user=request.user, strategies=queryset)
-        self.message_user(request, f"Marked {count} page(s) reviewed.", messages.SUCCESS)
 
 
 @admin.register(StrategyLink)

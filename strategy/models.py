@@ -178,7 +178,19 @@ def _visible_page_lookup(drafts: bool) -> tuple[str, tuple]:
     return pages.filter(slug=_SLUG).order_by().query.sql_with_params()
 
 
-@reversion.register(follow=("program_links", "resource_links", "objectives", "expert_assignments"))
+# The review dates are worked out from the reviews and marks of review, which the
+# revision holds (so its diff shows them); a revision never stores or restores the dates.
+@reversion.register(
+    exclude=("last_reviewed", "review_due"),
+    follow=(
+        "program_links",
+        "resource_links",
+        "objectives",
+        "expert_assignments",
+        "reviews",
+        "review_marks",
+    ),
+)
 class Strategy(models.Model):
     """One strategy page: everything a coalition knows and plans about one strategy."""
 
@@ -204,7 +216,9 @@ class Strategy(models.Model):
         blank=True,
         related_name="managed_strategies",
     )
-    last_reviewed = models.DateField(null=True, blank=True, validators=[check_date])
+    # The newest of the page's reviews and marks of review, kept here by
+    # reviews.services.refresh_review_date for lists to filter and sort on.
+    last_reviewed = models.DateField(null=True, blank=True, editable=False, validators=[check_date])
     review_interval_months = models.SmallIntegerField(
         "review interval (months)",
         default=12,

@@ -6,12 +6,9 @@ reverting one page never reverts another), whether it is called from the
 admin, a view or a management command.
 """
 
-import datetime
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from base.revisions import recorded_change
 from strategy.models import Strategy
@@ -35,19 +32,3 @@ def publish_strategies(*, user, strategies: QuerySet[Strategy]) -> int:
                 page.status = Strategy.Status.PUBLISHED
                 page.save(update_fields=["status"])
     return len(changed)
-
-
-def mark_strategies_reviewed(
-    *, user, strategies: QuerySet[Strategy], on: datetime.date | None = None
-) -> int:
-    """Record that pages were reviewed on a date (today by default), restarting their cycle."""
-    on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise ValidationError("A review date cannot be in the future.")
-    with transaction.atomic():
-        pages = _check_editable(user=user, strategies=strategies)
-        for page in pages:
-            with recorded_change(user=user, comment=f"Marked reviewed on {on:%Y-%m-%d}"):
-                page.last_reviewed = on
-                page.save(update_fields=["last_reviewed"])
-    return len(pages)

@@ -6,6 +6,7 @@ Fixtures are small exports written for these tests (``export()`` below and
 hand and always on our rewrite of it (``exports/three-pages-0.11.xml``).
 """
 
+import datetime
 import io
 import tracemalloc
 from pathlib import Path
@@ -33,7 +34,7 @@ from public import history
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, DataSource, Measure, Objective, Partner
 from strategy.models import Band, Strategy, StrategyMap, StrategyProgram
-from tests.revisions import page_change
+from tests.revisions import confirm_restore, page_change
 from tests.strategy.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -405,7 +406,7 @@ def test_an_imported_page_has_a_history_and_can_be_restored_to_its_imported_revi
     response = client.get(reverse("strategy:strategy-history", args=[page.slug]))
     assert response.status_code == 200
     assert "Imported from MediaWiki (riverside-0.10.xml)" in response.content.decode()
-    response = client.post(reverse("strategy:strategy-revert", args=[page.slug, imported.pk]))
+    response = confirm_restore(client, page, imported)
     assert response.status_code == 302
 
     page.refresh_from_db()
@@ -1028,6 +1029,22 @@ def test_a_credential_followed_by_an_area_stays_with_the_experts_name():
 )
 def test_people_keeps_a_credential_and_the_area_after_it_with_the_name_before(text, expected):
     assert [(p.name, p.area) for p in reader.people(text)] == expected
+
+
+def test_a_review_dated_after_today_is_reported_and_not_imported_nor_the_pages_date():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    body = f"""{{| class="wikitable"
+! Reviewer !! Date !! Comments
+|-
+| Pat Kim || 2019-01-15 || Good sources.
+|-
+| Ana Ruiz || {tomorrow:%Y-%m-%d} || Typed a year ahead.
+|}}"""
+    report, page = import_page(body)
+
+    assert list(page.reviews.values_list("reviewer_name", flat=True)) == ["Pat Kim"]
+    assert page.last_reviewed.isoformat() == "2019-01-15"
+    assert any("after today; it is not imported" in m for m in warnings_of(report, page.title))
 
 
 def test_a_page_manager_without_an_account_is_kept_in_other_notes_and_reported():

@@ -15,7 +15,7 @@ from public import history, services
 from scorecards.models import Action, DataPoint, Objective
 from strategy.models import Strategy, StrategyProgram
 from tests.admin_forms import admin_form_data
-from tests.revisions import page_change
+from tests.revisions import confirm_restore, page_change
 from tests.scorecards.factories import (
     ActionFactory,
     DataPointFactory,
@@ -54,7 +54,14 @@ def revised(page, owner) -> Revised:
         measure=MeasureFactory(objective=kept, name="Burglaries"), period="2024", value=90
     )
     removed = ObjectiveFactory(strategy=page, title="Offer treatment at arrest")
-    action = ActionFactory(objective=removed, title="Train officers")
+    # Only planned: no work recorded on it, so a restore may remove it.
+    action = ActionFactory(
+        objective=removed,
+        title="Train officers",
+        status=Action.Status.PLANNED,
+        start_date=None,
+        due_date=None,
+    )
     action.partners.set([PartnerFactory(name="County Health Department")])
     with page_change(page, user=owner, comment="First"):
         page.title, page.slug, page.intro = "Old title", "old-title", "Old introduction."
@@ -74,7 +81,7 @@ def revised(page, owner) -> Revised:
 def test_editor_restores_the_page_and_its_parts(client, editor, revised):
     client.force_login(editor)
 
-    response = client.post(revert_url(revised.page, revised.first))
+    response = confirm_restore(client, revised.page, revised.first)
 
     assert response.status_code == 302
     page = Strategy.objects.get(pk=revised.page.pk)
@@ -85,14 +92,14 @@ def test_editor_restores_the_page_and_its_parts(client, editor, revised):
     assert action.title == "Train officers"
     assert [p.name for p in action.partners.all()] == ["County Health Department"]
     assert not Objective.objects.filter(pk=revised.added.pk).exists(), "added since: deleted"
-    assert DataPoint.objects.get(pk=revised.point.pk).value == 90
+    assert DataPoint.objects.get(pk=revised.point.pk).value == 95, "data stays as recorded"
     assert Objective.objects.get(pk=revised.kept.pk).title == "Close the open drug market"
 
 
 def test_restore_redirects_to_the_page_at_its_restored_address(client, editor, revised):
     client.force_login(editor)
 
-    response = client.post(revert_url(revised.page, revised.first), follow=True)
+    response = confirm_restore(client, revised.page, revised.first, follow=True)
 
     assert response.redirect_chain == [
         (reverse("strategy:strategy-detail", args=["old-title"]), 302)
@@ -105,7 +112,7 @@ def test_restore_is_recorded_as_a_new_revision_by_the_editor(client, editor, rev
     when = timezone.localtime(revised.first.revision.date_created)
     saves_before = Strategy.objects.get(pk=revised.page.pk).version
 
-    client.post(revert_url(revised.page, revised.first))
+    confirm_restore(client, revised.page, revised.first)
 
     assert Strategy.objects.get(pk=revised.page.pk).version == saves_before + 1, (
         "the save counter goes on, not back to the restored revision's"
@@ -123,10 +130,10 @@ def test_restore_is_recorded_as_a_new_revision_by_the_editor(client, editor, rev
 def test_a_restore_can_itself_be_undone(client, editor, revised):
     client.force_login(editor)
     second = Version.objects.get_for_object(revised.page).first()
-    client.post(revert_url(revised.page, revised.first))
+    confirm_restore(client, revised.page, revised.first)
 
     page = Strategy.objects.get(pk=revised.page.pk)
-    client.post(revert_url(page, second))
+    confirm_restore(client, page, second)
 
     page.refresh_from_db()
     assert (page.title, page.slug) == ("New title", "new-title")
@@ -138,7 +145,7 @@ def test_a_restore_can_itself_be_undone(client, editor, revised):
 def test_only_editors_may_restore(client, request, who, revised):
     client.force_login(request.getfixturevalue(who))
 
-    response = client.post(revert_url(revised.page, revised.first))
+    response = confirm_restore(client, revised.page, revised.first)
 
     assert response.status_code == 403
     assert Strategy.objects.get(pk=revised.page.pk).title == "New title"
@@ -147,7 +154,7 @@ def test_only_editors_may_restore(client, request, who, revised):
 def test_a_refused_restore_answers_the_sites_page_saying_so(client, owner, revised):
     client.force_login(owner)
 
-    response = client.post(revert_url(revised.page, revised.first))
+    response = confirm_restore(client, revised.page, revised.first)
 
     assert response.status_code == 403
     assert "Your account may not do this here." in response.content.decode()
@@ -155,19 +162,20 @@ def test_a_refused_restore_answers_the_sites_page_saying_so(client, owner, revis
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, revised):
-    response = client.post(revert_url(revised.page, revised.first))
+    response = confirm_restore(client, revised.page, revised.first)
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
     assert Strategy.objects.get(pk=revised.page.pk).title == "New title"
 
 
-def test_restore_answers_only_posts(client, editor, revised):
+def test_opening_the_restore_address_shows_a_preview_and_restores_nothing(client, editor, revised):
     client.force_login(editor)
 
     response = client.get(revert_url(revised.page, revised.first))
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert "What the restore changes" in response.content.decode()
     assert Strategy.objects.get(pk=revised.page.pk).title == "New title"
 
 
@@ -197,14 +205,14 @@ def test_a_revision_holding_several_pages_restores_only_this_one(client, editor,
             strategy.save()
     client.force_login(editor)
 
-    client.post(revert_url(page, bulk))
+    confirm_restore(client, page, bulk)
 
     assert Strategy.objects.get(pk=page.pk).title == original_title
     assert Strategy.objects.get(pk=other.pk).title == "Other page before (changed)"
     assert len(history.page_history(other)) == 2, "the other page's history is untouched"
 
 
-def test_history_offers_restore_buttons_to_editors_only(client, editor, owner, revised):
+def test_history_offers_restore_previews_to_editors_only(client, editor, owner, revised):
     url = history_url(revised.page)
     assert "Restore this revision" not in client.get(url).content.decode()
     client.force_login(owner)
@@ -213,16 +221,15 @@ def test_history_offers_restore_buttons_to_editors_only(client, editor, owner, r
     client.force_login(editor)
     content = client.get(url).content.decode()
 
-    assert content.count("Restore this revision") == 1, "the current revision has no button"
-    assert f'action="{revert_url(revised.page, revised.first)}"' in content
-    assert "csrfmiddlewaretoken" in content
+    assert content.count("Restore this revision") == 1, "the current revision has no link"
+    assert f'href="{revert_url(revised.page, revised.first)}"' in content
 
 
 def test_a_revision_whose_address_is_taken_now_is_refused(client, editor, revised):
     StrategyFactory(slug="old-title")
     client.force_login(editor)
 
-    response = client.post(revert_url(revised.page, revised.first), follow=True)
+    response = confirm_restore(client, revised.page, revised.first, follow=True)
 
     assert response.redirect_chain[-1][0] == history_url(revised.page)
     assert "now belongs to another page" in response.content.decode()
@@ -242,7 +249,7 @@ def test_a_revision_naming_something_deleted_since_is_refused(client, editor, ow
     Program.objects.filter(name="Pill Mill Crackdown").delete()
     client.force_login(editor)
 
-    response = client.post(revert_url(page, first), follow=True)
+    response = confirm_restore(client, page, first, follow=True)
 
     assert "cannot be restored as it was" in response.content.decode()
     assert Strategy.objects.get(pk=page.pk).title == "Without the program"
@@ -254,7 +261,7 @@ def test_an_admin_form_opened_before_a_restore_cannot_save_over_it(client, edito
     client.force_login(editor)
     url = reverse("admin:strategy_strategy_change", args=[revised.page.pk])
     stale_form = client.get(url)
-    client.post(revert_url(revised.page, revised.first))
+    confirm_restore(client, revised.page, revised.first)
 
     response = client.post(url, admin_form_data(stale_form, title="Stale"))
 

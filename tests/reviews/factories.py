@@ -3,7 +3,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from reviews.models import ExpertAssignment, Review
+from reviews.models import ExpertAssignment, Review, ReviewMark
 from tests.strategy.factories import ReviewerFactory, StrategyFactory, UserFactory
 
 
@@ -24,3 +24,12 @@ class ExpertAssignmentFactory(DjangoModelFactory):
     strategy = factory.SubFactory(StrategyFactory)
     expert = factory.SubFactory(UserFactory)
     area = "Drug market interventions"
+
+
+class ReviewMarkFactory(DjangoModelFactory):
+    class Meta:
+        model = ReviewMark
+
+    strategy = factory.SubFactory(StrategyFactory)
+    marked_on = datetime.date(2026, 3, 4)
+    marked_by = factory.SubFactory(UserFactory)

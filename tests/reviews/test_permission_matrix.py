@@ -31,12 +31,13 @@ from django.urls import reverse
 from reversion.models import Version
 
 from base.revisions import recorded_change
+from reviews import services as review_services
 from reviews.models import Review
 from scorecards.models import DataPoint, Partner
-from strategy import services
 from strategy.models import Strategy
 from tests.admin_forms import admin_form_data
 from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
+from tests.revisions import confirm_restore
 from tests.scorecards.factories import MeasureFactory, PartnerFactory
 from tests.strategy.factories import (
     EditorFactory,
@@ -77,7 +78,7 @@ def world():
         "editor": editor,
         "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
     }
-    services.mark_strategies_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
+    review_services.mark_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
     first_version = Version.objects.get_for_object(page).first()
     with recorded_change(user=editor, comment="Renamed"):
         page.title = "Renamed page"
@@ -178,7 +179,7 @@ def publish(client, world):
 
 def revert(client, world):
     page = world["page"]
-    client.post(reverse("strategy:strategy-revert", args=[page.slug, world["first_version"].pk]))
+    confirm_restore(client, page, world["first_version"])
     page.refresh_from_db()
     return page.title == "Published page"
 

@@ -14,7 +14,7 @@ from reviews import forms, services
 from reviews.models import Review
 from strategy.models import Strategy
 from tests.admin_forms import admin_form_data
-from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory
+from tests.reviews.factories import ExpertAssignmentFactory, ReviewFactory, ReviewMarkFactory
 from tests.strategy.factories import StrategyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,8 +161,8 @@ def test_an_expert_of_the_page_may_review_it_without_the_reviewer_role(client, p
 
 
 def test_an_older_review_does_not_move_the_review_date_back(client, reviewer, page):
-    page.last_reviewed = TODAY - datetime.timedelta(days=10)
-    page.save()
+    ReviewMarkFactory(strategy=page, marked_on=TODAY - datetime.timedelta(days=10))
+    services.refresh_review_date(page)
     client.force_login(reviewer)
 
     post_review(client, page, reviewed_on=LAST_YEAR)

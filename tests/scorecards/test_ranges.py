@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from base.periods import FIRST_YEAR, YEARS_AHEAD, parse_period
+from reviews import services as review_services
+from reviews.models import ReviewMark
 from scorecards.models import DataPoint, Measure
 from scorecards.uploads import preview_upload
-from tests.admin_forms import field_errors, post_change
+from strategy.models import Strategy
+from tests.admin_forms import admin_form_data, change_url, field_errors, post_change
 from tests.scorecards.factories import ActionFactory, DataPointFactory, MeasureFactory
 from tests.scorecards.test_upload import csv_file, post_file, stored
 
@@ -124,16 +127,24 @@ def test_a_baseline_or_target_that_is_not_a_number_in_range_is_refused_in_the_ad
     assert Measure.objects.get().baseline_value == measure.baseline_value
 
 
-def test_a_last_review_before_the_window_is_refused_in_the_admin(client, editor, page):
+def test_a_review_date_before_the_window_is_refused_and_the_admin_takes_none(client, editor, page):
     client.force_login(editor)
 
-    response = post_change(client, page, last_reviewed="1066-10-14")
+    form = client.get(change_url(page))
+    client.post(change_url(page), admin_form_data(form, last_reviewed="1066-10-14"))
+    with pytest.raises(ValidationError) as refused:
+        review_services.mark_reviewed(
+            user=editor,
+            strategies=Strategy.objects.filter(pk=page.pk),
+            on=datetime.date(1066, 10, 14),
+        )
 
-    assert field_errors(response)["last_reviewed"] == [
+    assert refused.value.message_dict["marked_on"] == [
         f"1066-10-14 is outside {WINDOW}: a date’s year must be within it."
     ]
     page.refresh_from_db()
-    assert page.last_reviewed is None
+    assert page.last_reviewed is None, "worked out from reviews, never typed"
+    assert not ReviewMark.objects.exists()
 
 
 @pytest.mark.parametrize("field", ["start_date", "due_date"])

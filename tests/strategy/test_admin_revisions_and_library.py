@@ -8,8 +8,8 @@ from django.urls import reverse
 from reversion.models import Revision, Version
 
 from programs.models import Outcome
+from reviews import services as review_services
 from scorecards.models import Objective
-from strategy import services
 from strategy.models import Strategy
 from tests.admin_forms import admin_form_data
 from tests.programs.factories import OutcomeFactory
@@ -26,7 +26,7 @@ def admin_url(obj, view, *args):
 
 
 def test_page_manager_cannot_revert_even_their_own_page(client, owner, page, editor):
-    services.mark_strategies_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
+    review_services.mark_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
     version = Version.objects.get_for_object(page).get()
     client.force_login(owner)
 
@@ -37,7 +37,7 @@ def test_page_manager_cannot_revert_even_their_own_page(client, owner, page, edi
 
 def test_revision_of_another_object_with_the_same_id_is_refused(client, editor, page):
     objective = ObjectiveFactory(strategy=page, id=page.pk)
-    services.mark_strategies_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
+    review_services.mark_reviewed(user=editor, strategies=Strategy.objects.filter(pk=page.pk))
     objective_version = Version.objects.get_for_object(objective).get()
     assert objective_version.object_id == str(page.pk)
     client.force_login(editor)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from reversion.models import Revision, Version
 
 from programs.models import Implementation, Outcome, Program
+from reviews import services as review_services
 from reviews.models import ExpertAssignment
 from scorecards.models import Action, DataPoint, Measure, Objective
 from strategy import services
@@ -112,7 +113,7 @@ def test_publish_service_refuses_pages_the_user_does_not_manage(owner, outsider)
 def test_mark_reviewed_restarts_the_review_cycle(owner, page):
     on = datetime.date(2026, 1, 31)
 
-    services.mark_strategies_reviewed(user=owner, strategies=Strategy.objects.all(), on=on)
+    review_services.mark_reviewed(user=owner, strategies=Strategy.objects.all(), on=on)
 
     page.refresh_from_db()
     assert page.last_reviewed == on
@@ -122,7 +123,7 @@ def test_mark_reviewed_restarts_the_review_cycle(owner, page):
 
 def test_mark_reviewed_refuses_a_future_date(owner, page):
     with pytest.raises(ValidationError):
-        services.mark_strategies_reviewed(
+        review_services.mark_reviewed(
             user=owner,
             strategies=Strategy.objects.all(),
             on=datetime.date.today() + datetime.timedelta(days=2),
