@@ -39,6 +39,7 @@ of fields each appears in, a title match counting more. No typo tolerance.
 Highlighting and excerpts are made in Python, the same on every database.
 """
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
+    Expression,
     F,
     Model,
     Prefetch,
@@ -57,21 +59,21 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.people import person_name
-from programs.models import Program, Resource
+from programs.models import Program, Resource, evidence_prefetches
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, Measure, Objective, Partner
 from strategy.models import Strategy, StrategyProgram, StrategyResource
 
 MAX_QUERY_LENGTH = 200
-RESULTS_PER_KIND = 50
+RESULTS_PER_KIND = 20
 PLACES_PER_HIT = 5
 EXCERPT_LENGTH = 240
 SEARCH_CONFIG = "english"
@@ -97,7 +99,7 @@ STOP_WORDS = frozenset(_ENGLISH_STOP_LIST.split())
 
 EMPTY_QUERY = (
     "Type a word or two to search strategy pages, programs, resources, scorecards, "
-    'partners, people and reviews. Put a phrase in quotes: “High Point”.'
+    "partners, people and reviews. Put a phrase in quotes: “High Point”."
 )
 LONG_QUERY = (
     f"That search is too long. Use at most {MAX_QUERY_LENGTH} characters: "
@@ -311,11 +313,18 @@ def full_name(prefix: str = "") -> Concat:
     return Concat(F(f"{prefix}first_name"), Value(" "), F(f"{prefix}last_name"))
 
 
-def stored_document(model: type[Model]) -> RawSQL:
-    """The row's stored ``search_document``, on PostgreSQL (see the module's docstring)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = f"{table}.search_document"
-    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611 - no input in it
+class StoredDocument(Expression):
+    """The row's stored ``search_document``, on PostgreSQL (see the module's docstring).
+
+    Named through the query's own alias for its table, so that it stays the row's
+    document inside a subquery too (where the table is ``U0``).
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
 
 
 def ranked(queryset: QuerySet, fields: SearchFields, query: Query, *, document=None) -> QuerySet:
@@ -326,7 +335,7 @@ def ranked(queryset: QuerySet, fields: SearchFields, query: Query, *, document=N
     """
     if connection.vendor == "postgresql":
         tsquery = SearchQuery(query.tsquery(), config=SEARCH_CONFIG, search_type="raw")
-        document = stored_document(queryset.model) if document is None else document
+        document = StoredDocument() if document is None else document
         matches = (
             queryset.alias(document=document)
             .filter(document=tsquery)
@@ -493,7 +502,23 @@ def corrected_query(text: str, query: Query) -> str:
     return _WORD.sub(lambda match: replacements.get(match.group().lower(), match.group()), text)
 
 
-def _best(queryset: QuerySet) -> tuple[list, bool]:
+def _best(
+    queryset: QuerySet,
+    fields: SearchFields | None = None,
+    query: Query | None = None,
+    load: Callable[[QuerySet], QuerySet] | None = None,
+) -> tuple[list, bool]:
+    """The best ``RESULTS_PER_KIND`` rows, and whether there were more.
+
+    With ``fields`` and ``query``, the rows of ``queryset`` that match, found and ranked
+    in a subquery of their ids, so that only those are joined with what ``load`` adds
+    (their pages, sources, people).
+    """
+    if fields is not None:
+        best = ranked(queryset, fields, query).values("pk")[: RESULTS_PER_KIND + 1]
+        queryset = ranked(queryset.filter(pk__in=best), fields, query)
+    if load is not None:
+        queryset = load(queryset)
     rows = list(queryset[: RESULTS_PER_KIND + 1])
     return rows[:RESULTS_PER_KIND], len(rows) > RESULTS_PER_KIND
 
@@ -507,21 +532,34 @@ def _on_page(page: Strategy) -> str:
     return f"on {page.title}" + (f" ({hidden})" if hidden else "")
 
 
-def _places(places: Iterable[Place]) -> tuple[tuple[Place, ...], int]:
-    places = list(places)
-    return tuple(places[:PLACES_PER_HIT]), max(0, len(places) - PLACES_PER_HIT)
+def _places(places: Sequence, place: Callable[..., Place]) -> tuple[tuple[Place, ...], int]:
+    """The first ``PLACES_PER_HIT`` of ``places`` made into ``Place``s, and how many more."""
+    shown = tuple(
+        place(*item) if isinstance(item, tuple) else place(item) for item in places[:PLACES_PER_HIT]
+    )
+    return shown, max(0, len(places) - PLACES_PER_HIT)
+
+
+_SLUG = "\x00slug"
 
 
 def _page_url(slug: str, anchor: str = "") -> str:
-    url = reverse("strategy:strategy-detail", args=[slug])
+    """A strategy page's address (with ``#anchor``), without resolving the URL each time."""
+    url = _page_url_pattern(get_script_prefix()).replace(_SLUG, slug)
     return f"{url}#{anchor}" if anchor else url
+
+
+@functools.lru_cache(maxsize=16)
+def _page_url_pattern(prefix: str) -> str:
+    # Per script prefix, which reverse() puts in front of every address.
+    return reverse("strategy:strategy-detail", args=["slug"]).replace("/slug/", f"/{_SLUG}/")
 
 
 # Strategy pages
 
 
 def _strategies(pages, query, highlight):
-    found, more = _best(ranked(pages, STRATEGY_FIELDS, query))
+    found, more = _best(pages, STRATEGY_FIELDS, query)
     return [
         Hit(
             obj=page,
@@ -538,17 +576,38 @@ def _strategies(pages, query, highlight):
 
 
 def _programs(pages, query, highlight):
-    links = StrategyProgram.objects.filter(strategy__in=pages).select_related("strategy")
+    links = (
+        StrategyProgram.objects.filter(strategy__in=pages)
+        .select_related("strategy")
+        .only("program_id", "strategy__title", "strategy__slug")
+        .order_by("strategy__title", "pk")
+    )
     found, more = _best(
-        ranked(Program.objects.with_evidence(), PROGRAM_FIELDS, query).prefetch_related(
-            Prefetch(
-                "strategy_links",
-                queryset=links.order_by("strategy__title", "pk"),
-                to_attr="visible_links",
-            )
-        )
+        Program.objects.all(),
+        PROGRAM_FIELDS,
+        query,
+        lambda rows: rows.prefetch_related(
+            Prefetch("strategy_links", queryset=links, to_attr="visible_links")
+        ),
+    )
+    # The evidence is read only for programs matched there: to show that line.
+    prefetch_related_objects(
+        [program for program in found if not _matched_itself(program, highlight)],
+        *evidence_prefetches(),
     )
     return [_program_hit(program, highlight) for program in found], more
+
+
+def _own_text(program: Program) -> str:
+    return "\n\n".join(part for part in (program.summary, program.description) if part)
+
+
+def _matched_itself(program: Program, highlight: Highlighter) -> bool:
+    """Whether the program's name, text or origin shows a searched word."""
+    return any(
+        highlight.matches(text)
+        for text in (program.name, plain_text(_own_text(program)), program.origin)
+    )
 
 
 def _program_parts(program: Program) -> Iterable[tuple[str, str, str]]:
@@ -570,16 +629,15 @@ def _program_parts(program: Program) -> Iterable[tuple[str, str, str]]:
 
 
 def _program_hit(program: Program, highlight: Highlighter) -> Hit:
-    own = "\n\n".join(part for part in (program.summary, program.description) if part)
-    page_anchor, program_anchor, text = f"program-{program.pk}", "", own
-    if not highlight.matches(plain_text(own)) and not highlight.matches(program.origin):
+    page_anchor, program_anchor, text = f"program-{program.pk}", "", _own_text(program)
+    if not _matched_itself(program, highlight):
         for part, on_page, on_program in _program_parts(program):
             if highlight.matches(part):
                 text, page_anchor, program_anchor = part, on_page, on_program
                 break
     places, more_places = _places(
-        Place(link.strategy.title, _page_url(link.strategy.slug, page_anchor))
-        for link in program.visible_links
+        program.visible_links,
+        lambda link: Place(link.strategy.title, _page_url(link.strategy.slug, page_anchor)),
     )
     url = program.get_absolute_url()
     return Hit(
@@ -601,15 +659,19 @@ def _program_hit(program: Program, highlight: Highlighter) -> Hit:
 
 
 def _resources(pages, query, highlight):
-    listed = StrategyResource.objects.filter(strategy__in=pages).select_related("strategy")
+    listed = (
+        StrategyResource.objects.filter(strategy__in=pages)
+        .select_related("strategy")
+        .only("resource_id", "section", "strategy__title", "strategy__slug")
+        .order_by("strategy__title", "section", "pk")
+    )
     found, more = _best(
-        ranked(Resource.objects.all(), RESOURCE_FIELDS, query).prefetch_related(
-            Prefetch(
-                "strategy_links",
-                queryset=listed.order_by("strategy__title", "section", "pk"),
-                to_attr="visible_links",
-            )
-        )
+        Resource.objects.all(),
+        RESOURCE_FIELDS,
+        query,
+        lambda rows: rows.prefetch_related(
+            Prefetch("strategy_links", queryset=listed, to_attr="visible_links")
+        ),
     )
     cited = {}
     if found:
@@ -633,19 +695,19 @@ def _resources(pages, query, highlight):
 
 
 def _resource_hit(resource: Resource, cited: list, highlight: Highlighter) -> Hit:
-    places = [
-        Place(
+    def place(link, slug="", title=""):
+        if link is None:
+            return Place(title, _page_url(slug, f"reference-{resource.pk}"), "References")
+        anchor = f"{link.section}-resource-{resource.pk}"
+        return Place(
             link.strategy.title,
-            _page_url(link.strategy.slug, f"{link.section}-resource-{resource.pk}"),
+            _page_url(link.strategy.slug, anchor),
             link.get_section_display(),
         )
-        for link in resource.visible_links
-    ]
-    places += [
-        Place(title, _page_url(slug, f"reference-{resource.pk}"), "References")
-        for slug, title in cited
-    ]
-    places, more_places = _places(places)
+
+    places, more_places = _places(
+        [*resource.visible_links, *((None, slug, title) for slug, title in cited)], place
+    )
     source = ", ".join(part for part in (resource.publisher, str(resource.year or "")) if part)
     meta = highlight(source)
     return Hit(
@@ -668,11 +730,10 @@ def _resource_hit(resource: Resource, cited: list, highlight: Highlighter) -> Hi
 
 def _objectives(pages, query, highlight):
     found, more = _best(
-        ranked(
-            Objective.objects.filter(strategy__in=pages).select_related("strategy"),
-            OBJECTIVE_FIELDS,
-            query,
-        )
+        Objective.objects.filter(strategy__in=pages),
+        OBJECTIVE_FIELDS,
+        query,
+        lambda rows: rows.select_related("strategy"),
     )
     return [
         Hit(
@@ -688,13 +749,10 @@ def _objectives(pages, query, highlight):
 
 def _measures(pages, query, highlight):
     found, more = _best(
-        ranked(
-            Measure.objects.filter(objective__strategy__in=pages).select_related(
-                "objective__strategy", "data_source"
-            ),
-            MEASURE_FIELDS,
-            query,
-        )
+        Measure.objects.filter(objective__strategy__in=pages),
+        MEASURE_FIELDS,
+        query,
+        lambda rows: rows.select_related("objective__strategy", "data_source"),
     )
     return [_measure_hit(measure, highlight) for measure in found], more
 
@@ -719,13 +777,12 @@ def _measure_hit(measure: Measure, highlight: Highlighter) -> Hit:
 
 def _actions(pages, query, highlight):
     found, more = _best(
-        ranked(
-            Action.objects.filter(objective__strategy__in=pages)
-            .select_related("objective__strategy", "lead")
-            .prefetch_related("partners"),
-            ACTION_FIELDS,
-            query,
-        )
+        Action.objects.filter(objective__strategy__in=pages),
+        ACTION_FIELDS,
+        query,
+        lambda rows: rows.select_related("objective__strategy", "lead").prefetch_related(
+            "partners"
+        ),
     )
     return [_action_hit(action, highlight) for action in found], more
 
@@ -752,7 +809,7 @@ def _action_hit(action: Action, highlight: Highlighter) -> Hit:
 
 
 def _partners(pages, query, highlight):
-    found, more = _best(ranked(Partner.objects.all(), PARTNER_FIELDS, query))
+    found, more = _best(Partner.objects.all(), PARTNER_FIELDS, query)
     actions = {}
     if found:
         # The actions each partner leads or joins on pages the visitor may read.
@@ -770,7 +827,7 @@ def _partners(pages, query, highlight):
             )
     hits = []
     for partner in found:
-        places, more_places = _places(actions.get(partner.pk, {}).values())
+        places, more_places = _places(list(actions.get(partner.pk, {}).values()), lambda p: p)
         hits.append(
             Hit(
                 obj=partner,
@@ -799,13 +856,12 @@ class _Person:
 
 def _people(pages, query, highlight):
     experts, more_experts = _best(
-        ranked(
-            ExpertAssignment.objects.filter(strategy__in=pages)
-            .annotate(expert_full_name=full_name("expert__"))
-            .select_related("strategy", "expert"),
-            EXPERT_FIELDS,
-            query,
-        )
+        ExpertAssignment.objects.filter(strategy__in=pages).annotate(
+            expert_full_name=full_name("expert__")
+        ),
+        EXPERT_FIELDS,
+        query,
+        lambda rows: rows.select_related("strategy", "expert"),
     )
     people = get_user_model().objects.annotate(full_name=full_name())
     named = ranked(
@@ -843,7 +899,7 @@ def _people(pages, query, highlight):
         )
     hits = []
     for person in sorted(found.values(), key=lambda p: p.name.lower()):
-        places, more_places = _places(person.places)
+        places, more_places = _places(person.places, lambda p: p)
         hits.append(
             Hit(
                 obj=person.obj,
@@ -864,13 +920,12 @@ def _people(pages, query, highlight):
 
 def _reviews(pages, query, highlight):
     found, more = _best(
-        ranked(
-            Review.objects.filter(strategy__in=pages)
-            .annotate(reviewer_full_name=full_name("reviewer__"))
-            .select_related("strategy", "reviewer"),
-            REVIEW_FIELDS,
-            query,
-        )
+        Review.objects.filter(strategy__in=pages).annotate(
+            reviewer_full_name=full_name("reviewer__")
+        ),
+        REVIEW_FIELDS,
+        query,
+        lambda rows: rows.select_related("strategy", "reviewer"),
     )
     return [_review_hit(review, highlight) for review in found], more
 

@@ -81,21 +81,18 @@ class Document:
         return f"{self.table}_search_document"
 
     def create(self) -> str:
-        def text(parts):
-            return f"concat_ws(' ', {', '.join(parts)})" if parts else "''"
+        def weighted(parts, weight):
+            text = f"concat_ws(' ', {', '.join(parts)})" if parts else "''"
+            return f"setweight(to_tsvector('english'::regconfig, {text}), '{weight}')"
 
+        document = " || ".join(
+            weighted(parts, weight)
+            for parts, weight in ((self.a, "A"), (self.b, "B"), (self.c, "C"))
+        )
         return f"""
         CREATE OR REPLACE FUNCTION {self.function}() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            a text := {text(self.a)};
-            b text := {text(self.b)};
-            c text := {text(self.c)};
         BEGIN
-            NEW.search_document :=
-                setweight(to_tsvector('english'::regconfig, a), 'A')
-                || setweight(to_tsvector('english'::regconfig, b), 'B')
-                || setweight(to_tsvector('english'::regconfig, c), 'C');
-            PERFORM search_note_words(concat_ws(' ', a, b, c));
+            NEW.search_document := {document};
             RETURN NEW;
         END
         $$;
@@ -187,62 +184,151 @@ DOCUMENTS = [
     ),
 ]
 
-# What the documents show of other tables: a change there asks for the document again.
-# (OLD is NULL on INSERT and NEW on DELETE, so both ids may be listed.)
+# What the documents show of other tables: a change there asks for the document again,
+# once per statement. ``{rows}`` is the rows inserted, deleted, or updated (as they are
+# and as they were); ``{changed}`` narrows an update to the rows whose named columns
+# changed.
 DEPENDENTS = [
     (
         "programs_implementation",
-        "INSERT OR DELETE OR UPDATE OF program_id, place, start_year, notes",
         "UPDATE programs_program SET search_document = NULL "
-        "WHERE id IN (NEW.program_id, OLD.program_id)",
+        "WHERE id IN (SELECT program_id FROM {rows})",
+        None,
     ),
     (
         "programs_outcome",
-        "INSERT OR DELETE OR UPDATE OF implementation_id, indicator, period",
         "UPDATE programs_program SET search_document = NULL WHERE id IN ("
         "SELECT program_id FROM programs_implementation "
-        "WHERE id IN (NEW.implementation_id, OLD.implementation_id))",
+        "WHERE id IN (SELECT implementation_id FROM {rows}))",
+        None,
     ),
     (
         "programs_evidencerating",
-        "INSERT OR DELETE OR UPDATE OF program_id, source, outcome_rated",
         "UPDATE programs_program SET search_document = NULL "
-        "WHERE id IN (NEW.program_id, OLD.program_id)",
+        "WHERE id IN (SELECT program_id FROM {rows})",
+        None,
     ),
     (
         "scorecards_datasource",
-        "UPDATE OF name",
-        "UPDATE scorecards_measure SET search_document = NULL WHERE data_source_id = NEW.id",
+        "UPDATE scorecards_measure SET search_document = NULL "
+        "WHERE data_source_id IN (SELECT id FROM {changed} AS renamed)",
+        ("name",),
     ),
     (
         "scorecards_partner",
-        "UPDATE OF name",
-        "UPDATE scorecards_action SET search_document = NULL WHERE lead_id = NEW.id "
-        "OR id IN (SELECT action_id FROM scorecards_action_partners WHERE partner_id = NEW.id)",
+        "UPDATE scorecards_action SET search_document = NULL "
+        "WHERE lead_id IN (SELECT id FROM {changed} AS renamed) OR id IN ("
+        "SELECT action_id FROM scorecards_action_partners "
+        "WHERE partner_id IN (SELECT id FROM {changed} AS renamed))",
+        ("name",),
     ),
     (
         "scorecards_action_partners",
-        "INSERT OR DELETE OR UPDATE",
         "UPDATE scorecards_action SET search_document = NULL "
-        "WHERE id IN (NEW.action_id, OLD.action_id)",
+        "WHERE id IN (SELECT action_id FROM {rows})",
+        None,
     ),
     (
         "auth_user",
-        "UPDATE OF first_name, last_name, username",
-        "UPDATE reviews_review SET search_document = NULL WHERE reviewer_id = NEW.id; "
-        "UPDATE reviews_expertassignment SET search_document = NULL WHERE expert_id = NEW.id; "
-        "PERFORM search_note_words(concat_ws(' ', NEW.first_name, NEW.last_name, NEW.username))",
-    ),
-    (
-        "auth_user",
-        "INSERT",
-        "PERFORM search_note_words(concat_ws(' ', NEW.first_name, NEW.last_name, NEW.username))",
+        "UPDATE reviews_review SET search_document = NULL "
+        "WHERE reviewer_id IN (SELECT id FROM {changed} AS renamed); "
+        "UPDATE reviews_expertassignment SET search_document = NULL "
+        "WHERE expert_id IN (SELECT id FROM {changed} AS renamed)",
+        ("first_name", "last_name", "username"),
     ),
 ]
 
+# The words of the dictionary: the text columns of every table the documents read.
+WORDS_FROM = {
+    "strategy_strategy": ("title", "intro"),
+    "programs_program": ("name", "summary", "description", "first_implemented_place"),
+    "programs_implementation": ("place", "notes"),
+    "programs_outcome": ("indicator", "period"),
+    "programs_evidencerating": ("source", "outcome_rated"),
+    "programs_resource": ("title", "publisher", "description"),
+    "scorecards_objective": ("title", "details"),
+    "scorecards_measure": ("name", "unit"),
+    "scorecards_datasource": ("name",),
+    "scorecards_action": ("title",),
+    "scorecards_partner": ("name",),
+    "reviews_review": ("reviewer_name", "comments", "reply", "addressed_by_name"),
+    "reviews_expertassignment": ("expert_name", "area"),
+    "auth_user": ("first_name", "last_name", "username"),
+}
 
-def dependent_name(table: str, events: str) -> str:
-    return f"{table}_search_{events.split()[0].lower()}"
+
+def changed_rows(columns) -> str:
+    """The updated rows (as they are) whose ``columns`` changed."""
+    new = ", ".join(f"n.{column}" for column in columns)
+    old = ", ".join(f"o.{column}" for column in columns)
+    return (
+        f"(SELECT n.* FROM changed n JOIN previous o ON o.id = n.id "  # noqa: S608
+        f"WHERE ({new}, NULL) IS DISTINCT FROM ({old}, NULL))"
+    )
+
+
+def statement_triggers(name: str, table: str, on_insert: str, on_delete: str, on_update: str):
+    """AFTER triggers, once per statement, that see the rows it wrote as ``changed`` (and,
+    for an update, as they were, as ``previous``; for a delete, as ``previous``)."""
+    events = [
+        ("insert", "INSERT", "NEW TABLE AS changed", on_insert),
+        ("delete", "DELETE", "OLD TABLE AS previous", on_delete),
+        ("update", "UPDATE", "OLD TABLE AS previous NEW TABLE AS changed", on_update),
+    ]
+    sql = []
+    for suffix, event, referencing, statement in events:
+        if not statement:
+            continue
+        function = f"{name}_{suffix}"
+        sql.append(
+            f"""
+            CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                {statement};
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER {function} AFTER {event} ON {table}
+                REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+            """
+        )
+    return sql
+
+
+def dependent_triggers() -> list[tuple[str, str, list[str]]]:
+    """(trigger name prefix, table, SQL) of every trigger made here but the documents'."""
+    made = []
+    for table, statement, columns in DEPENDENTS:
+        if columns is None:
+            both = "(SELECT * FROM changed UNION ALL SELECT * FROM previous) AS written"
+            triggers = statement_triggers(
+                f"{table}_search_follow",
+                table,
+                statement.format(rows="changed"),
+                statement.format(rows="previous"),
+                statement.format(rows=both),
+            )
+        else:
+            triggers = statement_triggers(
+                f"{table}_search_follow",
+                table,
+                "",
+                "",
+                statement.format(changed=changed_rows(columns)),
+            )
+        made.append((f"{table}_search_follow", table, triggers))
+    for table, columns in WORDS_FROM.items():
+        text = f"concat_ws(' ', {', '.join(f'n.{column}' for column in columns)})"
+        note = f"PERFORM search_note_words((SELECT string_agg({text}, ' ') FROM {{rows}} n))"  # noqa: S608
+        triggers = statement_triggers(
+            f"{table}_search_words",
+            table,
+            note.format(rows="changed"),
+            "",
+            note.format(rows=changed_rows(columns)),
+        )
+        made.append((f"{table}_search_words", table, triggers))
+    return made
 
 
 def add_documents(apps, schema_editor):
@@ -255,21 +341,10 @@ def add_documents(apps, schema_editor):
         if document.index:
             execute(f"ALTER TABLE {document.table} ADD COLUMN search_document tsvector")
         execute(document.create())
-    for table, events, statement in DEPENDENTS:
-        name = dependent_name(table, events)
-        execute(
-            f"""
-            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                {statement};
-                RETURN NULL;
-            END
-            $$;
-            CREATE TRIGGER {name} AFTER {events} ON {table}
-                FOR EACH ROW EXECUTE FUNCTION {name}();
-            """
-        )
-    # Every row's document again (the triggers), and with it the words.
+    for _, _, triggers in dependent_triggers():
+        for sql in triggers:
+            execute(sql)
+    # Every row's document again (the triggers), and every word there is.
     for document in DOCUMENTS:
         execute(f"UPDATE {document.table} SET search_document = NULL")  # noqa: S608
         if document.index:
@@ -278,9 +353,9 @@ def add_documents(apps, schema_editor):
                 "USING gin (search_document) WITH (fastupdate = off)"
             )
         execute(f"ANALYZE {document.table}")
-    execute(
-        "SELECT search_note_words(concat_ws(' ', first_name, last_name, username)) FROM auth_user"
-    )
+    for table, columns in WORDS_FROM.items():
+        text = f"concat_ws(' ', {', '.join(columns)})"
+        execute(f"SELECT search_note_words((SELECT string_agg({text}, ' ') FROM {table}))")  # noqa: S608
     execute("ANALYZE search_word")
 
 
@@ -307,19 +382,18 @@ def remove_documents(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     execute = schema_editor.execute
-    for table, events, _ in DEPENDENTS:
-        name = dependent_name(table, events)
-        execute(f"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}()")
+    for prefix, table, _ in dependent_triggers():
+        for suffix in ("insert", "delete", "update"):
+            name = f"{prefix}_{suffix}"
+            execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            execute(f"DROP FUNCTION IF EXISTS {name}()")
     for document in DOCUMENTS:
         if document.index:
             execute(f"DROP TRIGGER {document.function} ON {document.table}")
             execute(f"DROP FUNCTION {document.function}()")
             execute(f"ALTER TABLE {document.table} DROP COLUMN search_document")
     for document in EARLIER:
-        # The earlier documents had no C part and noted no words.
-        execute(
-            document.create().replace("PERFORM search_note_words(concat_ws(' ', a, b, c));", "")
-        )
+        execute(document.create())
         execute(f"UPDATE {document.table} SET search_document = NULL")  # noqa: S608
     execute("DROP FUNCTION search_note_words(text); DROP TABLE search_word")
 

@@ -324,9 +324,10 @@ def test_search_costs_the_same_queries_whatever_the_number_of_results(client, si
     results = search("naloxone", user=AnonymousUser())
     assert all(group.hits for group in results.groups), "every kind is found"
     # Pages, objectives, measures, actions with their partners, reviews; programs with
-    # their ratings, implementations, outcomes and pages; resources with the pages that
-    # list and cite them; partners with their actions; experts and page managers.
-    assert len(queries) == 18
+    # their pages; resources with the pages that list and cite them; partners with their
+    # actions; experts and page managers. (A program matched by its name, its evidence
+    # is not read.)
+    assert len(queries) == 15
     assert f"{size * 10} results" in html, "two partners an action: the lead does not match"
 
 
@@ -451,6 +452,24 @@ def test_every_part_of_a_page_is_found_and_links_to_its_place_on_the_page(client
         if "#" in url and url.startswith(page.get_absolute_url()):
             anchor = url.split("#")[1]
             assert f'id="{anchor}"' in html, f"the page has the anchor {anchor}"
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_programs_found_by_their_evidence_cost_the_same_queries_at_any_number(size):
+    for number in range(size):
+        page = StrategyFactory()
+        program = ProgramFactory(name=f"Intervention {number}")
+        StrategyProgramFactory(strategy=page, program=program)
+        OutcomeFactory(implementation__program=program, indicator="Vandalism")
+
+    with CaptureQueriesContext(connection) as queries:
+        results = search("vandalism", user=AnonymousUser())
+
+    assert len(results.programs.hits) == size
+    assert all("<mark>Vandalism</mark>" in hit.excerpt for hit in results.programs.hits)
+    # One query per kind (two for people: experts, page managers), the programs' pages,
+    # and their ratings, implementations and outcomes, read to show the line that matched.
+    assert len(queries) == 10 + 1 + 3
 
 
 def test_a_program_is_found_by_its_outcome_with_the_measure_of_the_same_word(client):
