@@ -117,7 +117,7 @@ SEARCHES = {
     "search": "naloxone",
     "search, a phrase": '"drug market"',
     "search, misspelt": "naloxne",
-    "search, a person": "Expert Reviewer 7",
+    "search, a person": "Expert Reviewer 1",
 }
 TIMED_PAGES = [
     "strategy page",

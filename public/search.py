@@ -73,7 +73,7 @@ from scorecards.models import Action, Measure, Objective, Partner
 from strategy.models import Strategy, StrategyProgram, StrategyResource
 
 MAX_QUERY_LENGTH = 200
-RESULTS_PER_KIND = 20
+RESULTS_PER_KIND = 10
 PLACES_PER_HIT = 5
 EXCERPT_LENGTH = 240
 SEARCH_CONFIG = "english"
@@ -510,13 +510,11 @@ def _best(
 ) -> tuple[list, bool]:
     """The best ``RESULTS_PER_KIND`` rows, and whether there were more.
 
-    With ``fields`` and ``query``, the rows of ``queryset`` that match, found and ranked
-    in a subquery of their ids, so that only those are joined with what ``load`` adds
-    (their pages, sources, people).
+    With ``fields`` and ``query``: the rows of ``queryset`` that match, ranked; ``load``
+    adds what the hits show of other rows (their pages, sources, people).
     """
     if fields is not None:
-        best = ranked(queryset, fields, query).values("pk")[: RESULTS_PER_KIND + 1]
-        queryset = ranked(queryset.filter(pk__in=best), fields, query)
+        queryset = ranked(queryset, fields, query)
     if load is not None:
         queryset = load(queryset)
     rows = list(queryset[: RESULTS_PER_KIND + 1])
