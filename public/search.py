@@ -51,9 +51,11 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import (
     Case,
+    Exists,
     Expression,
     F,
     Model,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -67,7 +69,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.people import person_name
-from programs.models import Program, Resource, evidence_prefetches
+from programs.models import Outcome, Program, Resource, evidence_prefetches
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, Measure, Objective, Partner
 from strategy.models import Strategy, StrategyProgram, StrategyResource
@@ -667,17 +669,16 @@ def _resources(pages, query, highlight):
         Resource.objects.all(),
         RESOURCE_FIELDS,
         query,
-        lambda rows: rows.prefetch_related(
-            Prefetch("strategy_links", queryset=listed, to_attr="visible_links")
-        ),
+        lambda rows: rows.annotate(
+            cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))
+        ).prefetch_related(Prefetch("strategy_links", queryset=listed, to_attr="visible_links")),
     )
     cited = {}
-    if found:
+    if cited_ids := [resource.pk for resource in found if resource.cited]:
         # The pages whose programs' outcomes cite each resource: its References.
         rows = (
             StrategyProgram.objects.filter(
-                strategy__in=pages,
-                program__implementations__outcomes__source__in=[r.pk for r in found],
+                strategy__in=pages, program__implementations__outcomes__source__in=cited_ids
             )
             .values_list(
                 "program__implementations__outcomes__source", "strategy__slug", "strategy__title"

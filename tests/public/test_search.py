@@ -299,9 +299,9 @@ def every_kind_on_one_page(page, word, number=0):
     action.partners.add(PartnerFactory(name=f"{word} partner {number}"))
     program = ProgramFactory(name=f"{word} program {number}")
     StrategyProgramFactory(strategy=page, program=program)
-    OutcomeFactory(implementation__program=program, source=ResourceFactory(title="Cited"))
     link = StrategyResourceFactory(strategy=page, resource__title=f"{word} kit {number}")
     StrategyResourceFactory(resource=link.resource)
+    OutcomeFactory(implementation__program=program, source=link.resource)
     ExpertAssignmentFactory(strategy=page, expert=None, expert_name=f"{word} expert {number}")
     ReviewFactory(strategy=page, comments=f"Add the {word} figures {number}.")
     page.page_manager.last_name = f"{word}son {number}"
