@@ -27,17 +27,20 @@ other text, C the text it shows from related rows:
 | expert | the expert's name | area | |
 
 A row's C part lives in other tables, so their triggers ask for the document
-again (``SET search_document = NULL``, which the row's own trigger replaces):
-an implementation, outcome or rating its program's, a data source's new name
-its measures', a partner's new name and the action-partner links their
-actions', a person's new name their reviews' and expert assignments'.
+again (``SET search_document = NULL``, which the row's own trigger replaces),
+once per statement with the rows it wrote (transition tables), so a bulk
+write costs one update: an implementation, outcome or rating its program's, a
+data source's new name its measures', a partner's new name and the
+action-partner links their actions', a person's new name their reviews' and
+expert assignments'.
 
 **Words.** ``search_word`` holds every word (lower case, letters only, 3 to 40
 long) that a document was ever made of, with a trigram index (``pg_trgm``), so
 that search can suggest the nearest indexed word for one that finds nothing
-("buglaries" → "burglaries"). Words are added by the same triggers and never
-removed: a word that no longer occurs makes a suggestion that finds nothing,
-which search does not show.
+("buglaries" → "burglaries"). Words are added by triggers on every table the
+documents read, once per statement (``WORDS_FROM``), and never removed: a word
+that no longer occurs makes a suggestion that finds nothing, which search does
+not show.
 
 SQLite gets nothing: search there matches words in the fields themselves.
 """
