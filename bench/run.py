@@ -45,7 +45,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -110,12 +110,21 @@ LARGE_TABLES = {
     "reviews_expertassignment",
     "programs_resource",
 }
+# Search, as visitors use it (public/search.py): a word found in every kind of result,
+# a quoted phrase, a misspelt word (nothing matches it; on PostgreSQL the nearest
+# indexed word's results are shown) and a person's name.
+SEARCHES = {
+    "search": "naloxone",
+    "search, a phrase": '"drug market"',
+    "search, misspelt": "naloxne",
+    "search, a person": "Expert Reviewer 1",
+}
 TIMED_PAGES = [
     "strategy page",
     "zoom map",
     "top-level map",
     "program list",
-    "search",
+    *SEARCHES,
     "scorecard page",
     "all scorecards CSV",
 ]
@@ -125,7 +134,7 @@ LOADS = {
     "page cache off": {"pages": False, "fragments": True},
     "page cache on": {"pages": True, "fragments": True},
 }
-EXPLAINED_PAGES = ["strategy page", "zoom map", "top-level map", "program list", "search"]
+EXPLAINED_PAGES = ["strategy page", "zoom map", "top-level map", "program list", *SEARCHES]
 
 
 def public_pages() -> dict[str, str]:
@@ -144,7 +153,10 @@ def public_pages() -> dict[str, str]:
         "top-level map": reverse("strategy:home"),
         "program list": reverse("programs:list"),
         "program page": program.get_absolute_url(),
-        "search": reverse("strategy:search") + "?q=naloxone",
+        **{
+            name: f"{reverse('strategy:search')}?{urlencode({'q': q})}"
+            for name, q in SEARCHES.items()
+        },
         "scorecard page": reverse("scorecards:scorecard", args=[page.slug]),
         "scorecard CSV": reverse("scorecards:scorecard-csv", args=[page.slug]),
         "all scorecards CSV": reverse("scorecards:all-csv"),
@@ -195,11 +207,11 @@ def render_times(client: Client, url: str, runs: int) -> dict:
     return {"p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "runs": runs}
 
 
-def sequential_scans(sql_by_page: dict[str, list[str]]) -> dict[str, list[str]]:
+def sequential_scans(sql_by_page: dict[str, list[str]], names: list[str]) -> dict[str, list[str]]:
     """Large tables read by a sequential scan, per page (PostgreSQL's EXPLAIN)."""
     found = {}
     with connection.cursor() as cursor:
-        for name in EXPLAINED_PAGES:
+        for name in names:
             tables = set()
             for sql in sql_by_page[name]:
                 if not sql.lstrip().upper().startswith("SELECT"):
@@ -209,6 +221,18 @@ def sequential_scans(sql_by_page: dict[str, list[str]]) -> dict[str, list[str]]:
                 tables |= set(re.findall(r"Seq Scan on (\w+)", plan)) & LARGE_TABLES
             found[name] = sorted(tables)
     return found
+
+
+def strategy_page_timings(client: Client, url: str, runs: int, results: dict) -> None:
+    """The strategy page with its shared content cached (anonymous, then a signed-in
+    reviewer), and from the page cache."""
+    with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=3600):
+        results["render"]["strategy page (page cache off)"] = render_times(client, url, runs)
+        client.force_login(reviewer())
+        results["render"]["strategy page (signed-in reviewer)"] = render_times(client, url, runs)
+        client.logout()
+    with override_settings(PAGE_CACHE_SECONDS=3600):
+        results["render"]["strategy page (cached)"] = render_times(client, url, runs)
 
 
 def empty_database() -> None:
@@ -418,6 +442,8 @@ def print_report(results: dict) -> None:
         "strategy page (signed-in reviewer)",
         "strategy page (cached)",
     ):
+        if name not in results["render"]:
+            continue
         timing = results["render"][name]
         print(f"{name:<36} {timing['p50_ms']:>8} {timing['p95_ms']:>8}")
     load = results.get("throughput")
@@ -477,7 +503,15 @@ def main() -> int:
     )
     parser.add_argument("--no-import", action="store_true", help="skip the MediaWiki import")
     parser.add_argument("--no-upload", action="store_true", help="skip the 100,000-row upload")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="count every page's queries, then time and EXPLAIN search alone (no load, "
+        "import or upload)",
+    )
     options = parser.parse_args()
+    if options.search_only:
+        options.no_load = options.no_import = options.no_upload = True
     if not options.no_load and shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk), or pass --no-load.")
 
@@ -502,26 +536,17 @@ def main() -> int:
             name: {"small": len(small[name]), "large": len(large[name])} for name in small
         }
         pages = public_pages()
+        timed = list(SEARCHES) if options.search_only else TIMED_PAGES
         with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0):
             results["render"] = {
                 name: render_times(client, pages[name], options.runs if "CSV" not in name else 5)
-                for name in TIMED_PAGES
+                for name in timed
             }
-        with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=3600):
-            results["render"]["strategy page (page cache off)"] = render_times(
-                client, pages["strategy page"], options.runs
-            )
-            client.force_login(reviewer())
-            results["render"]["strategy page (signed-in reviewer)"] = render_times(
-                client, pages["strategy page"], options.runs
-            )
-            client.logout()
-        with override_settings(PAGE_CACHE_SECONDS=3600):
-            results["render"]["strategy page (cached)"] = render_times(
-                client, pages["strategy page"], options.runs
-            )
+        if not options.search_only:
+            strategy_page_timings(client, pages["strategy page"], options.runs, results)
         if connection.vendor == "postgresql":
-            results["sequential_scans"] = sequential_scans(large)
+            explained = list(SEARCHES) if options.search_only else EXPLAINED_PAGES
+            results["sequential_scans"] = sequential_scans(large, explained)
         if not options.no_load:
             html = fetch(client, pages["strategy page"])
             results["throughput"] = throughput(

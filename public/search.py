@@ -1,50 +1,88 @@
-"""Site search over strategy pages, their measures, programs and resources (``/search/?q=``).
+"""Site search over every word a reader sees on a public page (``/search/?q=``).
+
+Search covers, grouped by kind: strategy pages (title, introduction); programs
+(name, summary, description, where and when each began, its implementations,
+their outcomes and its evidence ratings' sources); resources (title, publisher,
+description), with the pages that list them in a section or cite them as
+references; objectives (title, details); measures (name, unit, data source);
+actions (title, lead and partners); partners (name); people (page managers and
+subject-matter experts, by name and area); and reviews (reviewer, comments,
+answer). Only what sits on pages the visitor may read is found: the public
+never finds a draft's objectives, measures, actions, people or reviews.
+
+Each hit links to its exact place: a page's parts to their anchors on the
+strategy page (``#objective-<id>``, ``#measure-<id>``, ``#action-<id>``,
+``#review-<id>``, ``#expert-<id>``, ``#page-manager``, ``#program-<id>``,
+``#implementation-<id>``, ``#outcome-<id>``, ``#rating-<id>``,
+``#tools-resource-<id>``, ``#investigate-resource-<id>``,
+``#reference-<id>``); programs and partners to their own pages, with the
+pages they are on.
+
+A query is words and "quoted phrases". Every word and phrase must match
+somewhere in one result's document; a word matches as a prefix ("overd" finds
+"overdose"), a phrase as consecutive words.
 
 On PostgreSQL the rows are found and ranked by full-text search (the "english"
-configuration, title weighted above body) on each row's stored document: a
-``search_document`` column that only PostgreSQL has, which a trigger keeps
-current on every insert and update and a GIN index serves (see
-``strategy/migrations/0003_search_document.py`` and
-``programs/migrations/0003_search_document.py``, whose documents must stay
-equal to ``SearchFields.vector()``; measures' in
-``scorecards/migrations/0004_measure_search_document.py``). The models do not
-know the column, so no
-ordinary query ever loads it. On other databases (SQLite in development)
-every word must appear in some field, case-insensitively, and rows rank by the
-number of fields each word appears in, a title match counting more.
+configuration) on each row's stored document: a ``search_document`` column
+that only PostgreSQL has, kept by triggers and served by a GIN index (see
+``public/migrations/0001_search_documents.py`` for what each document holds,
+and the domain apps' earlier migrations). The models do not know the column,
+so no ordinary query ever loads it. When a search finds nothing, each word that
+starts no indexed word is replaced by the nearest one by trigram similarity
+(``pg_trgm``, over the ``search_word`` dictionary), and the corrected search
+is shown when it finds something ("buglaries" → "burglaries").
+
+On other databases (SQLite in development) every word or phrase must appear in
+some field of the same documents, case-insensitively; rows rank by the number
+of fields each appears in, a title match counting more. No typo tolerance.
 
 Highlighting and excerpts are made in Python, the same on every database.
 """
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import (
-    CombinedSearchVector,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
-from django.db.models import Case, F, Model, Prefetch, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import (
+    Case,
+    Exists,
+    Expression,
+    F,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Concat
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from programs.models import Program, Resource
-from scorecards.models import Measure
-from strategy.models import Strategy, StrategyResource
+from accounts.people import person_name
+from programs.models import Outcome, Program, Resource, evidence_prefetches
+from reviews.models import ExpertAssignment, Review
+from scorecards.models import Action, Measure, Objective, Partner
+from strategy.models import Strategy, StrategyProgram, StrategyResource
 
 MAX_QUERY_LENGTH = 200
-RESULTS_PER_KIND = 50
+RESULTS_PER_KIND = 10
+PLACES_PER_HIT = 5
 EXCERPT_LENGTH = 240
 SEARCH_CONFIG = "english"
 # Fallback ranking: a word in the title counts this many matches in a body field.
 TITLE_WEIGHT = 3
+# Typo tolerance: the least trigram similarity of a suggested word (pg_trgm's default).
+SIMILARITY = 0.3
 
 # PostgreSQL's english stop list (tsearch_data/english.stop). PostgreSQL ignores
 # these words; dropping them here too keeps the fallback, the highlighting and
@@ -61,7 +99,10 @@ very s t can will just don should now
 """
 STOP_WORDS = frozenset(_ENGLISH_STOP_LIST.split())
 
-EMPTY_QUERY = "Type a word or two to search strategy pages, measures, programs and resources."
+EMPTY_QUERY = (
+    "Type a word or two to search strategy pages, programs, resources, scorecards, "
+    "partners, people and reviews. Put a phrase in quotes: “High Point”."
+)
 LONG_QUERY = (
     f"That search is too long. Use at most {MAX_QUERY_LENGTH} characters: "
     "a few distinctive words work best."
@@ -72,97 +113,70 @@ ONLY_COMMON_WORDS = "Those words are too common to search for. Add a more distin
 # Letters and digits: punctuation (and the underscore) separates words, as in
 # PostgreSQL's parser, and a term can never carry tsquery syntax.
 _WORD = re.compile(r"[^\W_]+")
+_PHRASE = re.compile(r'"([^"]*)"')
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 _SUFFIXES = ("ing", "ies", "es", "ed", "s")
 
 
-@dataclass(frozen=True)
-class SearchFields:
-    """The fields one model is searched on: a title, and body fields weighted lower."""
-
-    title: str
-    body: tuple[str, ...]
-
-    def vector(self) -> CombinedSearchVector:
-        """The document PostgreSQL searches, which the trigger stores in ``search_document``."""
-        return SearchVector(self.title, weight="A", config=SEARCH_CONFIG) + SearchVector(
-            *self.body, weight="B", config=SEARCH_CONFIG
-        )
-
-
-def stored_document(model: type[Model]) -> RawSQL:
-    """The row's stored ``search_document``, on PostgreSQL (see the module's docstring)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    column = f"{table}.search_document"
-    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611 - no input in it
-
-
-STRATEGY_FIELDS = SearchFields("title", ("intro",))
-PROGRAM_FIELDS = SearchFields("name", ("summary", "description"))
-RESOURCE_FIELDS = SearchFields("title", ("publisher", "description"))
-MEASURE_FIELDS = SearchFields("name", ("unit",))
+# The query ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One result, ready to show: the highlighted parts are escaped HTML."""
+class Query:
+    """What a visitor typed, as words and quoted phrases."""
 
-    obj: Model
-    title: SafeString
-    url: str  # "" when the result has no page of its own
-    excerpt: SafeString
-    meta: SafeString  # a short line under the title: status, origin, or publisher
-    pages: tuple[StrategyResource, ...] = ()  # a resource's links on pages the user may read
-
-
-@dataclass(frozen=True)
-class ResultGroup:
-    kind: str  # "strategy", "measure", "program" or "resource"
-    label: str
-    hits: list[Hit]
-    more: bool  # more than RESULTS_PER_KIND matched; only the best are listed
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: str
-    problem: str = ""  # why the query was not run, in words for the visitor
-    terms: tuple[str, ...] = ()
-    strategies: ResultGroup = field(
-        default_factory=lambda: ResultGroup("strategy", "Strategy pages", [], False)
-    )
-    measures: ResultGroup = field(
-        default_factory=lambda: ResultGroup("measure", "Measures", [], False)
-    )
-    programs: ResultGroup = field(
-        default_factory=lambda: ResultGroup("program", "Programs", [], False)
-    )
-    resources: ResultGroup = field(
-        default_factory=lambda: ResultGroup("resource", "Resources", [], False)
-    )
+    words: tuple[str, ...]  # lower case, stop words dropped
+    phrases: tuple[tuple[str, ...], ...] = ()  # each phrase's words, stop words kept
 
     @property
-    def groups(self) -> tuple[ResultGroup, ...]:
-        return (self.strategies, self.measures, self.programs, self.resources)
+    def terms(self) -> tuple[str, ...]:
+        """Every distinct word that may be highlighted."""
+        found = [*self.words, *(word for phrase in self.phrases for word in phrase)]
+        return tuple(dict.fromkeys(word for word in found if word not in STOP_WORDS))
 
     @property
-    def count(self) -> int:
-        return sum(len(group.hits) for group in self.groups)
+    def needles(self) -> tuple[str, ...]:
+        """What the fallback looks for in the fields: each word, each phrase as typed."""
+        return (*self.words, *(" ".join(phrase) for phrase in self.phrases))
+
+    def tsquery(self) -> str:
+        """The raw tsquery: each word a prefix, each phrase its words in a row, all ANDed.
+
+        Terms are letters and digits only, so quoting them keeps tsquery syntax out;
+        PostgreSQL drops the stop words of a phrase and counts the gap they leave.
+        """
+        parts = [f"'{word}':*" for word in self.words]
+        parts += [
+            "(" + " <-> ".join(f"'{word}'" for word in phrase) + ")" for phrase in self.phrases
+        ]
+        return " & ".join(parts)
 
 
-def parse_query(query: str) -> tuple[tuple[str, ...], str]:
-    """The distinct terms of ``query``, lower-cased, or a message saying why there are none."""
-    query = query.strip()
-    if not query:
-        return (), EMPTY_QUERY
-    if len(query) > MAX_QUERY_LENGTH:
-        return (), LONG_QUERY
-    words = dict.fromkeys(word.lower() for word in _WORD.findall(query))
-    if not words:
-        return (), NO_WORDS
-    terms = tuple(word for word in words if word not in STOP_WORDS)
-    if not terms:
-        return (), ONLY_COMMON_WORDS
-    return terms, ""
+def parse_query(text: str) -> tuple[Query | None, str]:
+    """The words and phrases of ``text``, or a message saying why there are none."""
+    text = text.strip()
+    if not text:
+        return None, EMPTY_QUERY
+    if len(text) > MAX_QUERY_LENGTH:
+        return None, LONG_QUERY
+    text = text.translate(_QUOTES)
+    phrases, words = {}, {}
+    for quoted in _PHRASE.findall(text):
+        phrase = tuple(word.lower() for word in _WORD.findall(quoted))
+        if len(phrase) > 1:
+            phrases[phrase] = None
+        elif phrase:
+            words[phrase[0]] = None
+    words.update(dict.fromkeys(word.lower() for word in _WORD.findall(_PHRASE.sub(" ", text))))
+    if not words and not phrases:
+        return None, NO_WORDS
+    query = Query(
+        words=tuple(word for word in words if word not in STOP_WORDS),
+        phrases=tuple(phrase for phrase in phrases if set(phrase) - STOP_WORDS),
+    )
+    if not query.words and not query.phrases:
+        return None, ONLY_COMMON_WORDS
+    return query, ""
 
 
 # Highlighting -------------------------------------------------------------------------
@@ -184,6 +198,9 @@ class Highlighter:
         self.pattern = re.compile(
             r"(?<!\w)(?:" + "|".join(map(re.escape, prefixes)) + r")\w*", re.IGNORECASE
         )
+
+    def matches(self, text: str) -> bool:
+        return bool(text) and self.pattern.search(text) is not None
 
     def __call__(self, text: str) -> SafeString:
         """``text`` escaped, with each matching word wrapped in ``<mark>``.
@@ -239,148 +256,457 @@ def excerpt(markdown: str, highlight: Highlighter, length: int = EXCERPT_LENGTH)
     )
 
 
-# Queries ----------------------------------------------------------------------------
+# What each kind is searched on --------------------------------------------------------
 
 
-def ranked(queryset: QuerySet, fields: SearchFields, terms: Sequence[str]) -> QuerySet:
-    """The rows of ``queryset`` that contain every term, annotated with ``rank``, best first."""
+@dataclass(frozen=True)
+class SearchFields:
+    """The fields one kind is searched on, as its stored document holds them.
+
+    ``title`` is weighted highest; ``related`` are lookups across a relation to many
+    rows (the fallback looks there with a subquery, so a row is found once).
+    ``order`` breaks ties of rank.
+    """
+
+    title: tuple[str, ...]
+    body: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (*self.title, *self.body, *self.related)
+
+
+STRATEGY_FIELDS = SearchFields(("title",), ("intro",), order=("title",))
+PROGRAM_FIELDS = SearchFields(
+    ("name",),
+    ("summary", "description", "first_implemented_place", "first_implemented_year"),
+    (
+        "implementations__place",
+        "implementations__start_year",
+        "implementations__notes",
+        "implementations__outcomes__indicator",
+        "implementations__outcomes__period",
+        "ratings__source",
+        "ratings__outcome_rated",
+    ),
+    order=("name",),
+)
+RESOURCE_FIELDS = SearchFields(("title",), ("publisher", "description"), order=("title",))
+OBJECTIVE_FIELDS = SearchFields(("title",), ("details",), order=("title",))
+MEASURE_FIELDS = SearchFields(("name",), ("unit", "data_source__name"), order=("name",))
+ACTION_FIELDS = SearchFields(("title",), ("lead__name",), ("partners__name",), order=("title",))
+PARTNER_FIELDS = SearchFields(("name",), order=("name",))
+# A person's name as the site shows it (``accounts.people.person_name``); the fallback
+# also reads the account's full name, so that a phrase may span first and last names.
+REVIEW_FIELDS = SearchFields(
+    ("reviewer_name", "reviewer__username", "reviewer_full_name"),
+    ("comments", "reply", "addressed_by_name"),
+    order=("-reviewed_on",),
+)
+EXPERT_FIELDS = SearchFields(
+    ("expert_name", "expert__username", "expert_full_name"), ("area",), order=("expert_name",)
+)
+PERSON_FIELDS = SearchFields(("first_name", "last_name", "username", "full_name"))
+
+
+def full_name(prefix: str = "") -> Concat:
+    return Concat(F(f"{prefix}first_name"), Value(" "), F(f"{prefix}last_name"))
+
+
+class StoredDocument(Expression):
+    """The row's stored ``search_document``, on PostgreSQL (see the module's docstring).
+
+    Named through the query's own alias for its table, so that it stays the row's
+    document inside a subquery too (where the table is ``U0``).
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_document", []
+
+
+def ranked(queryset: QuerySet, fields: SearchFields, query: Query, *, document=None) -> QuerySet:
+    """The rows of ``queryset`` that match every word and phrase, annotated with ``rank``,
+    best first.
+
+    ``document``: what PostgreSQL searches instead of the row's stored document.
+    """
     if connection.vendor == "postgresql":
-        # Each term is a prefix ("overd" finds "overdose"), stemmed and stop-listed
-        # by the same configuration as the indexed text. Terms are letters and
-        # digits only, so quoting them is enough to keep tsquery syntax out.
-        query = SearchQuery(
-            " & ".join(f"'{term}':*" for term in terms), config=SEARCH_CONFIG, search_type="raw"
-        )
+        tsquery = SearchQuery(query.tsquery(), config=SEARCH_CONFIG, search_type="raw")
+        document = StoredDocument() if document is None else document
         matches = (
-            queryset.alias(document=stored_document(queryset.model))
-            .filter(document=query)
-            .annotate(rank=SearchRank(F("document"), query))
+            queryset.alias(document=document)
+            .filter(document=tsquery)
+            .annotate(rank=SearchRank(F("document"), tsquery))
         )
     else:
         condition = Q()
         rank = Value(0)
-        for term in terms:
-            in_fields = {
-                name: Q(**{f"{name}__icontains": term}) for name in (fields.title, *fields.body)
-            }
-            condition &= reduce(or_, in_fields.values())
-            for name, found in in_fields.items():
-                weight = TITLE_WEIGHT if name == fields.title else 1
-                rank = rank + Case(When(found, then=Value(weight)), default=Value(0))
+        manager = queryset.model._default_manager
+        for needle in query.needles:
+            found = {name: Q(**{f"{name}__icontains": needle}) for name in fields.fields}
+            for name in fields.related:
+                rows = manager.filter(**{f"{name}__icontains": needle}).values("pk")
+                found[name] = Q(pk__in=rows)
+            condition &= reduce(or_, found.values())
+            for name, here in found.items():
+                weight = TITLE_WEIGHT if name in fields.title else 1
+                rank = rank + Case(When(here, then=Value(weight)), default=Value(0))
         matches = queryset.filter(condition).annotate(rank=rank)
-    return matches.order_by("-rank", fields.title, "pk")
+    return matches.order_by("-rank", *fields.order, "pk")
 
 
-def search(query: str, *, user) -> SearchResults:
-    """Strategy pages ``user`` may read and their measures, programs and resources
-    matching ``query``.
+# Results ------------------------------------------------------------------------------
 
-    Runs no query for a query it refuses, and at most five otherwise: one per
-    kind and one for the pages that list the resources found.
+
+@dataclass(frozen=True)
+class Place:
+    """Where on the site a hit is shown: a link, and what it is there."""
+
+    text: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result, ready to show: the highlighted parts are escaped HTML."""
+
+    obj: Model
+    title: SafeString
+    url: str  # "" when the result has no page of its own
+    excerpt: SafeString
+    meta: SafeString  # a short line under the title
+    places: tuple[Place, ...] = ()  # the pages it is on, which the visitor may read
+    more_places: int = 0  # places left out of ``places``
+    places_label: str = ""  # "On", "Listed on", …
+    no_places: str = ""  # said when it is on no page the visitor may read
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    kind: str
+    label: str
+    hits: list[Hit]
+    more: bool  # more than RESULTS_PER_KIND matched; only the best are listed
+
+
+KINDS = (
+    ("strategy", "Strategy pages"),
+    ("program", "Programs"),
+    ("resource", "Resources"),
+    ("objective", "Objectives"),
+    ("measure", "Measures"),
+    ("action", "Actions"),
+    ("partner", "Partners"),
+    ("person", "People"),
+    ("review", "Reviews"),
+)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    problem: str = ""  # why the query was not run, in words for the visitor
+    terms: tuple[str, ...] = ()
+    groups: tuple[ResultGroup, ...] = ()
+    corrected_from: str = ""  # the query as typed, when these are a corrected query's results
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.hits) for group in self.groups)
+
+    def group(self, kind: str) -> ResultGroup:
+        """One kind's group (empty for a query that was not run)."""
+        found = [group for group in self.groups if group.kind == kind]
+        return found[0] if found else ResultGroup(kind, dict(KINDS)[kind], [], False)
+
+    strategies = property(lambda self: self.group("strategy"))
+    programs = property(lambda self: self.group("program"))
+    resources = property(lambda self: self.group("resource"))
+    objectives = property(lambda self: self.group("objective"))
+    measures = property(lambda self: self.group("measure"))
+    actions = property(lambda self: self.group("action"))
+    partners = property(lambda self: self.group("partner"))
+    people = property(lambda self: self.group("person"))
+    reviews = property(lambda self: self.group("review"))
+
+
+def search(text: str, *, user, correct: bool = True) -> SearchResults:
+    """What pages ``user`` may read show that matches ``text``, grouped by kind.
+
+    Runs no query for a query it refuses. Otherwise its queries are a fixed
+    number, whatever the number of rows: one per kind and some for the places
+    of the hits found (each skipped when its kind finds nothing). When nothing
+    is found on PostgreSQL, one more looks up the nearest words, and the
+    corrected query is run once.
     """
-    terms, problem = parse_query(query)
+    query, problem = parse_query(text)
     if problem:
-        return SearchResults(query=query, problem=problem)
-    highlight = Highlighter(terms)
-
+        return SearchResults(query=text, problem=problem)
+    highlight = Highlighter(query.terms)
     pages = Strategy.objects.visible_to(user)
-    strategies, more_strategies = _best(ranked(pages, STRATEGY_FIELDS, terms))
-    measures, more_measures = _best(
-        ranked(
-            Measure.objects.filter(objective__strategy__in=pages).select_related(
-                "objective__strategy"
-            ),
-            MEASURE_FIELDS,
-            terms,
-        )
-    )
-    programs, more_programs = _best(ranked(Program.objects.all(), PROGRAM_FIELDS, terms))
-    listed_on = StrategyResource.objects.filter(strategy__in=pages).select_related("strategy")
-    resources, more_resources = _best(
-        ranked(Resource.objects.all(), RESOURCE_FIELDS, terms).prefetch_related(
-            Prefetch(
-                "strategy_links",
-                queryset=listed_on.order_by("strategy__title", "section", "pk"),
-                to_attr="visible_links",
+    finders: dict[str, Callable] = {
+        "strategy": _strategies,
+        "program": _programs,
+        "resource": _resources,
+        "objective": _objectives,
+        "measure": _measures,
+        "action": _actions,
+        "partner": _partners,
+        "person": _people,
+        "review": _reviews,
+    }
+    groups = []
+    for kind, label in KINDS:
+        hits, more = finders[kind](pages, query, highlight)
+        groups.append(ResultGroup(kind, label, hits, more))
+    results = SearchResults(query=text, terms=query.terms, groups=tuple(groups))
+    if results.count or not correct or connection.vendor != "postgresql":
+        return results
+    corrected = corrected_query(text, query)
+    if corrected:
+        found = search(corrected, user=user, correct=False)
+        if found.count:
+            return SearchResults(
+                query=corrected, terms=found.terms, groups=found.groups, corrected_from=text
             )
+    return results
+
+
+def corrected_query(text: str, query: Query) -> str:
+    """``text`` with each word that starts no indexed word replaced by the most similar
+    indexed word, or "" when no word needs, or has, a replacement (PostgreSQL only)."""
+    words = sorted({*query.words, *(word for phrase in query.phrases for word in phrase)})
+    words = [word for word in words if word not in STOP_WORDS and not word.isdigit()]
+    if not words:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT term, (
+                SELECT word FROM search_word
+                WHERE word %% term AND similarity(word, term) >= %s
+                ORDER BY similarity(word, term) DESC, word LIMIT 1
+            )
+            FROM unnest(%s::text[]) AS term
+            WHERE NOT EXISTS (SELECT 1 FROM search_word WHERE word LIKE term || '%%')
+            """,
+            [SIMILARITY, words],
         )
-    )
-    return SearchResults(
-        query=query,
-        terms=terms,
-        strategies=ResultGroup(
-            "strategy",
-            "Strategy pages",
-            [_strategy_hit(page, highlight) for page in strategies],
-            more_strategies,
-        ),
-        measures=ResultGroup(
-            "measure",
-            "Measures",
-            [_measure_hit(measure, highlight) for measure in measures],
-            more_measures,
-        ),
-        programs=ResultGroup(
-            "program",
-            "Programs",
-            [_program_hit(program, highlight) for program in programs],
-            more_programs,
-        ),
-        resources=ResultGroup(
-            "resource",
-            "Resources",
-            [_resource_hit(resource, highlight) for resource in resources],
-            more_resources,
-        ),
-    )
+        replacements = {term: word for term, word in cursor.fetchall() if word}
+    if not replacements:
+        return ""
+    return _WORD.sub(lambda match: replacements.get(match.group().lower(), match.group()), text)
 
 
-def _best(queryset: QuerySet) -> tuple[list, bool]:
+def _best(
+    queryset: QuerySet,
+    fields: SearchFields | None = None,
+    query: Query | None = None,
+    load: Callable[[QuerySet], QuerySet] | None = None,
+) -> tuple[list, bool]:
+    """The best ``RESULTS_PER_KIND`` rows, and whether there were more.
+
+    With ``fields`` and ``query``: the rows of ``queryset`` that match, ranked; ``load``
+    adds what the hits show of other rows (their pages, sources, people).
+    """
+    if fields is not None:
+        queryset = ranked(queryset, fields, query)
+    if load is not None:
+        queryset = load(queryset)
     rows = list(queryset[: RESULTS_PER_KIND + 1])
     return rows[:RESULTS_PER_KIND], len(rows) > RESULTS_PER_KIND
 
 
-def _strategy_hit(page: Strategy, highlight: Highlighter) -> Hit:
-    meta = "" if page.is_public else f"{page.get_status_display()}: not public"
-    return Hit(
-        obj=page,
-        title=highlight(page.title),
-        url=page.get_absolute_url(),
-        excerpt=excerpt(page.intro, highlight),
-        meta=escape(meta),
+def _not_public(page: Strategy, what: str = "") -> str:
+    return "" if page.is_public else f"{page.get_status_display()}{what}: not public"
+
+
+def _on_page(page: Strategy) -> str:
+    hidden = _not_public(page, " page")
+    return f"on {page.title}" + (f" ({hidden})" if hidden else "")
+
+
+def _places(places: Sequence, place: Callable[..., Place]) -> tuple[tuple[Place, ...], int]:
+    """The first ``PLACES_PER_HIT`` of ``places`` made into ``Place``s, and how many more."""
+    shown = tuple(
+        place(*item) if isinstance(item, tuple) else place(item) for item in places[:PLACES_PER_HIT]
+    )
+    return shown, max(0, len(places) - PLACES_PER_HIT)
+
+
+_SLUG = "\x00slug"
+
+
+def _page_url(slug: str, anchor: str = "") -> str:
+    """A strategy page's address (with ``#anchor``), without resolving the URL each time."""
+    url = _page_url_pattern(get_script_prefix()).replace(_SLUG, slug)
+    return f"{url}#{anchor}" if anchor else url
+
+
+@functools.lru_cache(maxsize=16)
+def _page_url_pattern(prefix: str) -> str:
+    # Per script prefix, which reverse() puts in front of every address.
+    return reverse("strategy:strategy-detail", args=["slug"]).replace("/slug/", f"/{_SLUG}/")
+
+
+# Strategy pages
+
+
+def _strategies(pages, query, highlight):
+    found, more = _best(pages, STRATEGY_FIELDS, query)
+    return [
+        Hit(
+            obj=page,
+            title=highlight(page.title),
+            url=page.get_absolute_url(),
+            excerpt=excerpt(page.intro, highlight),
+            meta=escape(_not_public(page)),
+        )
+        for page in found
+    ], more
+
+
+# Programs
+
+
+def _programs(pages, query, highlight):
+    links = (
+        StrategyProgram.objects.filter(strategy__in=pages)
+        .select_related("strategy")
+        .only("program_id", "strategy__title", "strategy__slug")
+        .order_by("strategy__title", "pk")
+    )
+    found, more = _best(
+        Program.objects.all(),
+        PROGRAM_FIELDS,
+        query,
+        lambda rows: rows.prefetch_related(
+            Prefetch("strategy_links", queryset=links, to_attr="visible_links")
+        ),
+    )
+    # The evidence is read only for programs matched there: to show that line.
+    prefetch_related_objects(
+        [program for program in found if not _matched_itself(program, highlight)],
+        *evidence_prefetches(),
+    )
+    return [_program_hit(program, highlight) for program in found], more
+
+
+def _own_text(program: Program) -> str:
+    return "\n\n".join(part for part in (program.summary, program.description) if part)
+
+
+def _matched_itself(program: Program, highlight: Highlighter) -> bool:
+    """Whether the program's name, text or origin shows a searched word."""
+    return any(
+        highlight.matches(text)
+        for text in (program.name, plain_text(_own_text(program)), program.origin)
     )
 
 
-def _measure_hit(measure: Measure, highlight: Highlighter) -> Hit:
-    objective, page = measure.objective, measure.objective.strategy
-    unit = format_html("Measured in {}", highlight(measure.unit)) if measure.unit else ""
-    hidden = "" if page.is_public else f"{page.get_status_display()} page: not public"
-    return Hit(
-        obj=measure,
-        title=highlight(measure.name),
-        url=measure.get_absolute_url(),
-        excerpt=format_html("Objective: {} · on {}", objective.title, page.title),
-        meta=format_html("{}{}{}", unit, " · " if unit and hidden else "", hidden),
-    )
+def _program_parts(program: Program) -> Iterable[tuple[str, str, str]]:
+    """What the program shows of its evidence: (text, anchor on a strategy page, anchor on
+    the program's page)."""
+    for rating in program.ratings.all():
+        text = f"{rating.get_rating_display()} according to {rating.source}"
+        text += f": {rating.outcome_rated}" if rating.outcome_rated else ""
+        yield text, f"rating-{rating.pk}", "ratings"
+    for implementation in program.implementations.all():
+        place = implementation.place + (
+            f", since {implementation.start_year}" if implementation.start_year else ""
+        )
+        anchor = f"implementation-{implementation.pk}"
+        yield f"{place}. {plain_text(implementation.notes)}".strip(), anchor, anchor
+        for outcome in implementation.outcomes.all():
+            text = f"{place}: {outcome}"
+            yield text, f"outcome-{outcome.pk}", anchor
 
 
 def _program_hit(program: Program, highlight: Highlighter) -> Hit:
-    text = "\n\n".join(part for part in (program.summary, program.description) if part)
+    page_anchor, program_anchor, text = f"program-{program.pk}", "", _own_text(program)
+    if not _matched_itself(program, highlight):
+        for part, on_page, on_program in _program_parts(program):
+            if highlight.matches(part):
+                text, page_anchor, program_anchor = part, on_page, on_program
+                break
+    places, more_places = _places(
+        program.visible_links,
+        lambda link: Place(link.strategy.title, _page_url(link.strategy.slug, page_anchor)),
+    )
+    url = program.get_absolute_url()
     return Hit(
         obj=program,
         title=highlight(program.name),
-        url=program.get_absolute_url(),
+        url=f"{url}#{program_anchor}" if program_anchor else url,
         excerpt=excerpt(text, highlight),
-        meta=escape(f"First implemented in {program.origin}" if program.origin else ""),
+        meta=format_html("First implemented in {}", highlight(program.origin))
+        if program.origin
+        else escape(""),
+        places=places,
+        more_places=more_places,
+        places_label="On",
+        no_places="Not on a public strategy page yet.",
     )
 
 
-def _resource_hit(resource: Resource, highlight: Highlighter) -> Hit:
-    pages, seen = [], set()
-    for link in resource.visible_links:  # a page can list a resource in both sections
-        if link.strategy_id not in seen:
-            seen.add(link.strategy_id)
-            pages.append(link)
+# Resources
+
+
+def _resources(pages, query, highlight):
+    listed = (
+        StrategyResource.objects.filter(strategy__in=pages)
+        .select_related("strategy")
+        .only("resource_id", "section", "strategy__title", "strategy__slug")
+        .order_by("strategy__title", "section", "pk")
+    )
+    found, more = _best(
+        Resource.objects.all(),
+        RESOURCE_FIELDS,
+        query,
+        lambda rows: rows.annotate(
+            cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))
+        ).prefetch_related(Prefetch("strategy_links", queryset=listed, to_attr="visible_links")),
+    )
+    cited = {}
+    if cited_ids := [resource.pk for resource in found if resource.cited]:
+        # The pages whose programs' outcomes cite each resource: its References.
+        rows = (
+            StrategyProgram.objects.filter(
+                strategy__in=pages, program__implementations__outcomes__source__in=cited_ids
+            )
+            .values_list(
+                "program__implementations__outcomes__source", "strategy__slug", "strategy__title"
+            )
+            .distinct()
+            .order_by("strategy__title", "strategy__slug")
+        )
+        for resource_id, slug, title in rows:
+            cited.setdefault(resource_id, []).append((slug, title))
+    return [
+        _resource_hit(resource, cited.get(resource.pk, []), highlight) for resource in found
+    ], more
+
+
+def _resource_hit(resource: Resource, cited: list, highlight: Highlighter) -> Hit:
+    def place(link, slug="", title=""):
+        if link is None:
+            return Place(title, _page_url(slug, f"reference-{resource.pk}"), "References")
+        anchor = f"{link.section}-resource-{resource.pk}"
+        return Place(
+            link.strategy.title,
+            _page_url(link.strategy.slug, anchor),
+            link.get_section_display(),
+        )
+
+    places, more_places = _places(
+        [*resource.visible_links, *((None, slug, title) for slug, title in cited)], place
+    )
     source = ", ".join(part for part in (resource.publisher, str(resource.year or "")) if part)
     meta = highlight(source)
     return Hit(
@@ -391,5 +717,227 @@ def _resource_hit(resource: Resource, highlight: Highlighter) -> Hit:
         meta=format_html(
             "{}{}", resource.get_kind_display(), format_html(" · {}", meta) if meta else ""
         ),
-        pages=tuple(pages),
+        places=places,
+        more_places=more_places,
+        places_label="On",
+        no_places="Not listed or cited on a public strategy page yet.",
+    )
+
+
+# Scorecards: objectives, measures, actions, partners
+
+
+def _objectives(pages, query, highlight):
+    found, more = _best(
+        Objective.objects.filter(strategy__in=pages),
+        OBJECTIVE_FIELDS,
+        query,
+        lambda rows: rows.select_related("strategy"),
+    )
+    return [
+        Hit(
+            obj=objective,
+            title=highlight(objective.title),
+            url=objective.get_absolute_url(),
+            excerpt=excerpt(objective.details, highlight),
+            meta=escape(f"Objective {_on_page(objective.strategy)}"),
+        )
+        for objective in found
+    ], more
+
+
+def _measures(pages, query, highlight):
+    found, more = _best(
+        Measure.objects.filter(objective__strategy__in=pages),
+        MEASURE_FIELDS,
+        query,
+        lambda rows: rows.select_related("objective__strategy", "data_source"),
+    )
+    return [_measure_hit(measure, highlight) for measure in found], more
+
+
+def _measure_hit(measure: Measure, highlight: Highlighter) -> Hit:
+    objective, page = measure.objective, measure.objective.strategy
+    facts = []
+    if measure.unit:
+        facts.append(format_html("Measured in {}", highlight(measure.unit)))
+    if measure.data_source:
+        facts.append(format_html("Data source: {}", highlight(measure.data_source.name)))
+    if hidden := _not_public(page, " page"):
+        facts.append(escape(hidden))
+    return Hit(
+        obj=measure,
+        title=highlight(measure.name),
+        url=measure.get_absolute_url(),
+        excerpt=format_html("Objective: {} · on {}", objective.title, page.title),
+        meta=mark_safe(" · ".join(facts)),  # noqa: S308 - each fact is escaped
+    )
+
+
+def _actions(pages, query, highlight):
+    found, more = _best(
+        Action.objects.filter(objective__strategy__in=pages),
+        ACTION_FIELDS,
+        query,
+        lambda rows: rows.select_related("objective__strategy", "lead").prefetch_related(
+            "partners"
+        ),
+    )
+    return [_action_hit(action, highlight) for action in found], more
+
+
+def _action_hit(action: Action, highlight: Highlighter) -> Hit:
+    who = []
+    if action.lead:
+        who.append(format_html("Led by {}", highlight(action.lead.name)))
+    partners = [partner.name for partner in action.partners.all()]
+    if partners:
+        who.append(format_html("with {}", highlight(", ".join(partners))))
+    return Hit(
+        obj=action,
+        title=highlight(action.title),
+        url=action.get_absolute_url(),
+        excerpt=mark_safe(", ".join(who)),  # noqa: S308 - each part is escaped
+        meta=format_html(
+            "{} · Objective: {} · {}",
+            action.get_status_display(),
+            action.objective.title,
+            _on_page(action.objective.strategy),
+        ),
+    )
+
+
+def _partners(pages, query, highlight):
+    found, more = _best(Partner.objects.all(), PARTNER_FIELDS, query)
+    actions = {}
+    if found:
+        # The actions each partner leads or joins on pages the visitor may read.
+        ids = [partner.pk for partner in found]
+        on_pages = Action.objects.filter(objective__strategy__in=pages).order_by()
+        columns = ("pk", "title", "objective__strategy__slug", "objective__strategy__title")
+        rows = (
+            on_pages.filter(partners__in=ids)
+            .values_list("partners", *columns)
+            .union(on_pages.filter(lead__in=ids).values_list("lead", *columns))
+        )
+        for partner_id, pk, title, slug, page_title in sorted(rows, key=lambda r: (r[4], r[2])):
+            actions.setdefault(partner_id, {})[pk] = Place(
+                title, _page_url(slug, f"action-{pk}"), f"on {page_title}"
+            )
+    hits = []
+    for partner in found:
+        places, more_places = _places(list(actions.get(partner.pk, {}).values()), lambda p: p)
+        hits.append(
+            Hit(
+                obj=partner,
+                title=highlight(partner.name),
+                url=partner.get_absolute_url(),
+                excerpt=escape(""),
+                meta=escape(partner.get_sector_display()),
+                places=places,
+                more_places=more_places,
+                places_label="Actions",
+                no_places="No action on a public strategy page yet.",
+            )
+        )
+    return hits, more
+
+
+# People: page managers and subject-matter experts
+
+
+@dataclass
+class _Person:
+    name: str
+    places: list[Place] = field(default_factory=list)
+    obj: Model | None = None
+
+
+def _people(pages, query, highlight):
+    experts, more_experts = _best(
+        ExpertAssignment.objects.filter(strategy__in=pages).annotate(
+            expert_full_name=full_name("expert__")
+        ),
+        EXPERT_FIELDS,
+        query,
+        lambda rows: rows.select_related("strategy", "expert"),
+    )
+    people = get_user_model().objects.annotate(full_name=full_name())
+    named = ranked(
+        people,
+        PERSON_FIELDS,
+        query,
+        document=SearchVector("first_name", "last_name", "username", config=SEARCH_CONFIG),
+    )
+    managed, more_managed = _best(
+        pages.filter(page_manager__in=named.values("pk"))
+        .select_related("page_manager")
+        .order_by("page_manager__last_name", "page_manager__first_name", "title", "pk")
+    )
+    found: dict = {}
+    for page in managed:
+        who = page.page_manager
+        person = found.setdefault(("user", who.pk), _Person(person_name(who, ""), obj=who))
+        person.places.append(
+            Place(page.title, _page_url(page.slug, "page-manager"), "Page manager")
+        )
+    for assignment in experts:
+        key = (
+            ("user", assignment.expert_id)
+            if assignment.expert_id
+            else ("name", assignment.expert_name)
+        )
+        person = found.setdefault(key, _Person(assignment.expert_display, obj=assignment))
+        note = "Subject-matter expert" + (f": {assignment.area}" if assignment.area else "")
+        person.places.append(
+            Place(
+                assignment.strategy.title,
+                _page_url(assignment.strategy.slug, f"expert-{assignment.pk}"),
+                note,
+            )
+        )
+    hits = []
+    for person in sorted(found.values(), key=lambda p: p.name.lower()):
+        places, more_places = _places(person.places, lambda p: p)
+        hits.append(
+            Hit(
+                obj=person.obj,
+                title=highlight(person.name),
+                url="",
+                excerpt=escape(""),
+                meta=escape(""),
+                places=places,
+                more_places=more_places,
+                places_label="Named on",
+            )
+        )
+    return hits, more_experts or more_managed
+
+
+# Reviews
+
+
+def _reviews(pages, query, highlight):
+    found, more = _best(
+        Review.objects.filter(strategy__in=pages).annotate(
+            reviewer_full_name=full_name("reviewer__")
+        ),
+        REVIEW_FIELDS,
+        query,
+        lambda rows: rows.select_related("strategy", "reviewer"),
+    )
+    return [_review_hit(review, highlight) for review in found], more
+
+
+def _review_hit(review: Review, highlight: Highlighter) -> Hit:
+    text = review.comments
+    if review.reply and not highlight.matches(text) and highlight.matches(review.reply):
+        text = f"Answer: {review.reply}"
+    when = review.reviewed_on.strftime("%b %-d, %Y")
+    return Hit(
+        obj=review,
+        title=format_html("Review by {}, {}", highlight(review.reviewer_display), when),
+        url=review.get_absolute_url(),
+        excerpt=excerpt(text, highlight),
+        meta=escape(f"On {_on_page(review.strategy)[3:]}"),
     )
