@@ -9,7 +9,6 @@ audited page land in tests/browser/screenshots/a11y-*.png.
 from pprint import pformat
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from demo.data import FEATURED_SLUG
@@ -30,12 +29,6 @@ AUDITED_PAGES = {
     "search-results": "/search/?q=intervention",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo")
-    return live_server.url
 
 
 def audit_every_page(tab, demo, who):

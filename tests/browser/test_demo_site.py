@@ -1,7 +1,6 @@
 """The demo site as a visitor and a page manager see it in a real browser."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from demo.data import FEATURED_SLUG
@@ -11,12 +10,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("load_demo")
-    return live_server.url
 
 
 def test_visitor_finds_the_drug_market_intervention_in_three_clicks(demo, page_in):
