@@ -11,7 +11,12 @@ from tests.scorecards.factories import (
 )
 from tests.strategy.factories import StrategyFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    # Serialized like the other browser tests: after a plain flush, which makes the content
+    # types again, the next serialized test could not put back its own.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # Each chart text's left edge, relative to its chart's left edge, as the browser lays it out.
 TEXT_LEFT_EDGES = """
