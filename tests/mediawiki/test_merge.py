@@ -473,7 +473,7 @@ def test_bullet_lines_without_a_link_are_leads_without_an_address_shown_unlinked
     ]
     assert "Other notes" not in page.intro
     html = client.get(page.get_absolute_url()).content.decode()
-    item = re.search(r"<li>[^<]*More research on illegal sales of opioids[^<]*</li>", html)
+    item = re.search(r"<li[^>]*>[^<]*More research on illegal sales of opioids[^<]*</li>", html)
     assert item is not None  # shown as text, not as a link
     assert '<a href="https://example.org/toolkit">Street Market Toolkit</a>' in html
 
