@@ -116,6 +116,24 @@ def test_diff_shows_a_changed_title_and_introduction(client, owner, page):
     assert "Under construction" in content and "Published" in content, "choices by their labels"
 
 
+def test_diff_labels_no_blank_line_as_added_or_removed(client, owner, page):
+    with page_change(page, user=owner, comment="First"):
+        page.intro = "Police and pharmacies work together."
+        page.save()
+    with page_change(page, user=owner, comment="Second"):
+        page.intro = "Police and pharmacies work together.\n\nSchools join them."
+        page.save()
+    old, new = version_ids(page)
+
+    content = client.get(diff_url(page, old, new)).content.decode()
+
+    lines = content.split('class="diff-lines"')[1].split("</td>")[0]
+    assert lines.count('<span class="diff-badge">Added</span>') == 1  # the new paragraph
+    assert "Schools join them." in lines
+    assert 'class="diff-line diff-blank"' in lines  # the blank line, without a label
+    assert "Removed" not in lines
+
+
 def test_diff_shows_added_and_removed_parts_of_the_page(client, owner, page):
     kept_program = StrategyProgramFactory(strategy=page, program__name="Drug Market Intervention")
     dropped_program = StrategyProgramFactory(strategy=page, program__name="Pill Mill Crackdown")
