@@ -32,6 +32,11 @@ class DiffLine:
     def text(self) -> str:
         return "".join(segment.text for segment in self.segments)
 
+    @property
+    def is_blank(self) -> bool:
+        """An added or removed line with nothing on it: shown as space, without a label."""
+        return self.kind in ("added", "removed") and not self.text.strip()
+
 
 def _split_words(line: str) -> list[str]:
     return re.findall(r"\s+|\S+", line)

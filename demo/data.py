@@ -33,6 +33,9 @@ from strategy.models import (
 
 TOP_LEVEL_SLUG = "opioid-top-level-strategy-map"
 FEATURED_SLUG = "coordinate-improve-efforts-to-reduce-illegal-sales-of-opioids"
+# When the demo's pages were written: before their first data (2024) and reviews (Dec 2025),
+# so a reviewer may date a review back to any day since, as the site allows.
+PAGES_CREATED_AT = datetime.datetime(2024, 6, 3, 9, 0, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,7 @@ class _Loader:
         return self.get_or_create(Band, map=strategy_map, title=title, defaults={"order": order})
 
     def strategy(self, band, position, title, slug, intro, status, manager=None, **extra):
-        return self.get_or_create(
-            Strategy,
+        page, created = Strategy.objects.get_or_create(
             slug=slug,
             defaults={
                 "title": title,
@@ -140,6 +142,11 @@ class _Loader:
                 **extra,
             },
         )
+        self.report.count(Strategy, created)
+        if created:  # the creation date is set on saving: the demo's is in the past
+            Strategy.objects.filter(pk=page.pk).update(created_at=PAGES_CREATED_AT)
+            page.created_at = PAGES_CREATED_AT
+        return page
 
     def link(self, cause, effect, note=""):
         return self.get_or_create(StrategyLink, cause=cause, effect=effect, defaults={"note": note})

@@ -1360,12 +1360,23 @@ class _Importer:
                 tally.pages_updated.add(strategy.pk)
             elif strategy.pk not in self.created_pages:
                 self.report.pages_unchanged += 1
-            if parsed.under_construction:
+            if parsed.under_construction and self._sets_status(tally, strategy):
                 self.report.under_construction.append(page.title)
 
         if self._guarded(page.title, work, page):
             self.report.pages_imported += 1
             self.imported.add(place.key)
+
+    def _sets_status(self, tally: _Tally, strategy: Strategy) -> bool:
+        """Whether the page's status is the import's: a new page, or one whose status
+        is still what the import last wrote (a status set here is never changed)."""
+        if strategy.pk in tally.pages_created or strategy.pk in self.created_pages:
+            return True
+        _obj, written = tally.written.get((Strategy, strategy.pk), (None, {}))
+        if "status" in written:
+            return True
+        record = self._record(strategy)
+        return record is not None and record.digests.get("status") == value_digest(strategy.status)
 
     def _page_content(
         self, tally: _Tally, parsed: ParsedPage, place: _Place, existing: Strategy | None

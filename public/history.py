@@ -282,6 +282,7 @@ class FieldChange:
 class PartSummary:
     label: str
     context: str = ""  # the objective or measure it belongs to
+    text: str = ""  # what it says, when that is the part (a review's comments)
 
 
 @dataclass(frozen=True)
@@ -448,7 +449,8 @@ class _Formatter:
         return f"{kind.parent_label}: {parent}"
 
     def summary(self, kind: PartKind, snapshot: Snapshot) -> PartSummary:
-        return PartSummary(self.label(kind, snapshot), self.context(kind, snapshot))
+        text = (snapshot.fields.get("comments") or "") if kind.model is Review else ""
+        return PartSummary(self.label(kind, snapshot), self.context(kind, snapshot), text)
 
 
 def _number(value: Decimal) -> str:

@@ -87,6 +87,19 @@ class RestorePlan:
     # The page's newest version now: a confirmation must have seen the same.
     now_version_id: int | None = None
 
+    @property
+    def records_of_review(self) -> str:
+        """The page's reviews and marks of review, counted ("3 reviews and 1 mark of
+        review"); empty when it has neither."""
+        reviews = len(self.now.parts["reviews"])
+        marks = len(self.now.parts["review_marks"])
+        counted = []
+        if reviews:
+            counted.append(f"{reviews} review{'' if reviews == 1 else 's'}")
+        if marks:
+            counted.append(f"{marks} mark{'' if marks == 1 else 's'} of review")
+        return " and ".join(counted)
+
 
 def _newest_version_id(strategy: Strategy) -> int | None:
     return Version.objects.get_for_object(strategy).values_list("pk", flat=True).first()

@@ -71,4 +71,11 @@ class AddressForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_action = reverse("reviews:address", args=[self.instance.pk])
         self.helper.form_class = "address-form no-print"
-        self.helper.add_input(Submit("mark-addressed", "Mark addressed", css_class="btn-sm"))
+        self.helper.add_input(
+            Submit(
+                "mark-addressed",
+                "Mark addressed",
+                css_class="btn-sm",
+                css_id=f"mark-addressed-{self.instance.pk}",
+            )
+        )

@@ -124,6 +124,11 @@ class MeasureAdmin(PageContentAdminMixin, ContentVersionAdmin):
     ]
     inlines = [DataPointInline]
 
+    def describe_added(self, obj) -> str:
+        if isinstance(obj, DataPoint):
+            return f"data point {obj.period} of “{obj.measure}”"
+        return super().describe_added(obj)
+
 
 @admin.register(Partner)
 class PartnerAdmin(ContentVersionAdmin):

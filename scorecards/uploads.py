@@ -40,7 +40,7 @@ from base.revisions import insert_rows, record_page_revision, recorded_change
 from base.spreadsheets import SheetRefused, is_workbook, read_sheet
 from scorecards.exports import FORMULA_STARTS, HEADER
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
-from scorecards.values import VALUE_LIMIT
+from scorecards.values import VALUE_LIMIT, decimal_places
 from strategy.models import Strategy
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -97,6 +97,13 @@ class PlannedRow:
         if self.note is not None:
             return self.note
         return self.existing.note if self.existing else ""
+
+    @property
+    def places(self) -> int:
+        """The decimals to print its values with: the measure's precision, or more when
+        a value needs them (a count prints "34", never "34.00")."""
+        values = [self.value] + ([self.existing.value] if self.existing else [])
+        return max(self.measure.precision, *(decimal_places(value) for value in values))
 
     @property
     def value_changed(self) -> bool:
@@ -454,7 +461,8 @@ def _measure_key(name: str) -> str:
 
 def _measures_by_name(strategy: Strategy) -> dict[str, list[Measure]]:
     measures: dict[str, list[Measure]] = {}
-    for measure in Measure.objects.filter(objective__strategy=strategy):
+    # With their points, for the precision the preview prints values at.
+    for measure in Measure.objects.filter(objective__strategy=strategy).with_points():
         measures.setdefault(_measure_key(measure.name), []).append(measure)
     return measures
 

@@ -57,6 +57,30 @@ class ContentVersionAdmin(VersionAdmin):
     def revision_root(self, obj):
         return None
 
+    # -- The revision's comment for an addition names what was added ---------------------
+
+    def describe_added(self, obj) -> str:
+        """How the revision's comment names an object added in the admin."""
+        return f"{obj._meta.verbose_name} “{obj}”"
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        if add:
+            # Django says only "Added."; the history says what: the object and its rows.
+            added = [form.instance] + [obj for formset in formsets for obj in formset.new_objects]
+            described = [self.describe_added(obj) for obj in added]
+            request.addition_comment = "; ".join(
+                [f"Added {described[0]}", *(f"added {text}" for text in described[1:])]
+            )
+        return message
+
+    def log_addition(self, request, object, message):
+        entry = super().log_addition(request, object, message)
+        comment = getattr(request, "addition_comment", None)
+        if comment and reversion.is_active():
+            reversion.set_comment(comment)
+        return entry
+
     # -- Edit conflicts: a form opened before the latest save may not save ---------------
 
     def _checks_conflicts(self, request, obj) -> bool:

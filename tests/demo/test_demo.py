@@ -1,8 +1,12 @@
+import datetime
+
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from demo.data import FEATURED_SLUG, TOP_LEVEL_SLUG
 from programs.models import Program
@@ -128,3 +132,29 @@ def test_wrong_password_is_refused_with_a_message(client):
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_demo_pages_were_created_before_their_reviews_so_a_reviewer_may_back_date(client):
+    call_command("load_demo")
+    page = Strategy.objects.get(slug=FEATURED_SLUG)
+    earliest = page.reviews.order_by("reviewed_on").values_list("reviewed_on", flat=True)[0]
+    created_on = timezone.localdate(page.created_at)
+    assert all(p.created_at == page.created_at for p in Strategy.objects.all())
+    assert created_on < earliest
+    client.force_login(get_user_model().objects.get(username="reviewer"))
+    back_dated = datetime.date(2025, 6, 2)
+
+    response = client.post(
+        reverse("reviews:add", args=[page.slug]),
+        {"reviewed_on": back_dated.isoformat(), "comments": "Read the 2025 figures again."},
+    )
+
+    assert response.status_code == 302
+    assert page.reviews.filter(reviewed_on=back_dated, reviewer__username="reviewer").exists()
+    # The rule itself is unchanged: not before the page was created.
+    too_early = created_on - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("reviews:add", args=[page.slug]),
+        {"reviewed_on": too_early.isoformat(), "comments": "Before the page existed."},
+    )
+    assert not page.reviews.filter(reviewed_on=too_early).exists()

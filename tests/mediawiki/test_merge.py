@@ -473,7 +473,7 @@ def test_bullet_lines_without_a_link_are_leads_without_an_address_shown_unlinked
     ]
     assert "Other notes" not in page.intro
     html = client.get(page.get_absolute_url()).content.decode()
-    item = re.search(r"<li>[^<]*More research on illegal sales of opioids[^<]*</li>", html)
+    item = re.search(r"<li[^>]*>[^<]*More research on illegal sales of opioids[^<]*</li>", html)
     assert item is not None  # shown as text, not as a link
     assert '<a href="https://example.org/toolkit">Street Market Toolkit</a>' in html
 
@@ -627,3 +627,53 @@ def test_a_page_the_import_made_a_draft_is_published_by_a_later_run_with_publish
     assert Strategy.objects.get(slug="other-page").status == Strategy.Status.ARCHIVED
     [conflict] = [c for c in report.conflicts if c.field.name == "Status"]
     assert conflict.label == "Other Page"
+
+
+DMI_PAGE = "Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids"
+
+
+REWRITE = EXPORTS / "three-pages-0.11.xml"
+
+
+@pytest.mark.parametrize("publish", [False, True])
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_report_lists_under_construction_only_pages_whose_status_the_import_sets(
+    sample, publish
+):
+    call_command("load_demo", stdout=io.StringIO())
+    args = [str(sample), "--dry-run"] + (["--publish"] if publish else [])
+
+    text = printed(*args)
+
+    # The curated DMI page keeps its status, so it is not listed as under construction…
+    assert "Under construction (" not in text
+    report = import_dump(source=sample, dry_run=True, publish=publish)
+    assert DMI_PAGE not in report.under_construction
+    assert Strategy.objects.get(title=DMI_PAGE).status == Strategy.Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("publish", "state"),
+    [
+        (False, "drafts; --publish shows them as “Under construction”"),
+        (True, "published as “Under construction”"),
+    ],
+)
+def test_the_report_lists_a_page_whose_status_the_import_still_owns(publish, state):
+    import_dump(source=REWRITE)  # the import made the DMI page, a draft
+
+    text = printed(str(REWRITE), *(["--publish"] if publish else []))
+
+    assert f"Under construction ({state}): {DMI_PAGE}." in text
+    expected = Strategy.Status.UNDER_CONSTRUCTION if publish else Strategy.Status.DRAFT
+    assert Strategy.objects.get(title=DMI_PAGE).status == expected
+
+
+def test_the_report_leaves_out_a_page_whose_status_was_set_here_after_an_import():
+    import_dump(source=REWRITE)
+    Strategy.objects.filter(title=DMI_PAGE).update(status=Strategy.Status.PUBLISHED)
+
+    report = import_dump(source=REWRITE, publish=True)
+
+    assert report.under_construction == []
+    assert Strategy.objects.get(title=DMI_PAGE).status == Strategy.Status.PUBLISHED

@@ -1,5 +1,6 @@
 """The public page history: the list of revisions, and diffs between two of them."""
 
+import datetime
 import html
 
 import pytest
@@ -12,6 +13,7 @@ from reversion.models import Version
 
 from base.revisions import recorded_change
 from public import history
+from reviews import services as review_services
 from scorecards.models import Action, Measure
 from strategy.models import Strategy, StrategyProgram
 from tests.admin_forms import admin_form_data
@@ -114,6 +116,44 @@ def test_diff_shows_a_changed_title_and_introduction(client, owner, page):
     assert "Shared line stays." in content
     assert "Removed" in content and "Added" in content, "changes are marked in words"
     assert "Under construction" in content and "Published" in content, "choices by their labels"
+
+
+def test_diff_labels_no_blank_line_as_added_or_removed(client, owner, page):
+    with page_change(page, user=owner, comment="First"):
+        page.intro = "Police and pharmacies work together."
+        page.save()
+    with page_change(page, user=owner, comment="Second"):
+        page.intro = "Police and pharmacies work together.\n\nSchools join them."
+        page.save()
+    old, new = version_ids(page)
+
+    content = client.get(diff_url(page, old, new)).content.decode()
+
+    lines = content.split('class="diff-lines"')[1].split("</td>")[0]
+    assert lines.count('<span class="diff-badge">Added</span>') == 1  # the new paragraph
+    assert "Schools join them." in lines
+    assert 'class="diff-line diff-blank"' in lines  # the blank line, without a label
+    assert "Removed" not in lines
+
+
+def test_the_diff_of_a_review_shows_its_comments_escaped(client, owner, reviewer, page):
+    with page_change(page, user=owner, comment="First"):
+        page.intro = "Words."
+        page.save()
+    page.created_at = page.created_at - datetime.timedelta(days=30)
+    page.save(update_fields=["created_at"])
+    review_services.add_review(
+        strategy=page,
+        reviewer=reviewer,
+        reviewed_on=datetime.date.today(),
+        comments="Data are current.\nCheck <b>2025</b> & the partners.",
+    )
+    old, new = version_ids(page)[-2:]
+
+    content = client.get(diff_url(page, old, new)).content.decode()
+
+    added = content.split('class="diff-part diff-added"')[1].split("</li>")[0]
+    assert "Data are current.<br>Check &lt;b&gt;2025&lt;/b&gt; &amp; the partners." in added
 
 
 def test_diff_shows_added_and_removed_parts_of_the_page(client, owner, page):

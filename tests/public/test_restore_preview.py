@@ -115,6 +115,19 @@ def test_the_preview_says_which_parts_are_kept_because_they_have_data(client, ed
     assert "“Never measured”" not in content.split('id="kept"')[1]
 
 
+def test_the_preview_counts_the_reviews_and_the_marks_of_review_it_keeps(
+    client, editor, owner, grown
+):
+    page = grown["page"]
+    review_services.mark_reviewed(user=owner, strategies=Strategy.objects.filter(pk=page.pk))
+    client.force_login(editor)
+
+    content = client.get(preview_url(page, grown["first"])).content.decode()
+
+    kept = content.split('id="kept"')[1]
+    assert "every one stays (1 review and 1 mark of review on this page)." in kept
+
+
 def test_a_restore_brings_back_structure_and_keeps_every_record(client, editor, grown):
     page = grown["page"]
     points = set(DataPoint.objects.values_list("pk", "period", "value"))

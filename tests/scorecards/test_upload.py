@@ -517,7 +517,8 @@ def test_upload_shows_a_preview_and_saves_only_on_confirmation(client, owner, pa
     assert response.status_code == 200
     assert "To add (1)" in response.text
     assert "To change (1)" in response.text
-    assert "100.00 → <strong>95.00</strong>" in response.text
+    assert "100 → <strong>95</strong>" in response.text  # a count, at its precision
+    assert "<td>1,200</td>" in response.text
     assert f'action="{confirm_url(page)}"' in response.text
     assert DataPoint.objects.count() == 1
     assert not Revision.objects.exists()
@@ -534,6 +535,29 @@ def test_upload_shows_a_preview_and_saves_only_on_confirmation(client, owner, pa
         ("Calls for service", "2025", Decimal("1200.00"), ""),
     }
     assert Revision.objects.get().user == owner
+
+
+def test_the_preview_prints_values_at_the_measures_precision(client, owner, page, burglaries):
+    rate = MeasureFactory(objective=burglaries.objective, name="Clearance rate", unit="%")
+    DataPointFactory(measure=rate, period="2024-Q1", value=Decimal("12.5"))
+    client.force_login(owner)
+    data = csv_file(
+        "measure,period,value",
+        "Burglaries reported,2024-Q1,101.00",
+        "Burglaries reported,2024-Q2,98",
+        "Clearance rate,2024-Q1,13",
+        "Clearance rate,2024-Q2,14.25",
+    )
+
+    response = post_file(client, page, data)
+
+    assert response.status_code == 200
+    text = response.text
+    assert "100 → <strong>101</strong>" in text  # a count prints as a whole number
+    assert "<td>98</td>" in text
+    assert "12.5 → <strong>13.0</strong>" in text  # one decimal, as the measure's values
+    assert "<td>14.25</td>" in text  # a value that needs more decimals keeps them
+    assert ".00" not in text.split('id="upload-added"')[1].split("</table>")[0]
 
 
 def test_a_large_preview_lists_the_first_rows_of_each_kind_and_counts_the_rest(
@@ -657,7 +681,7 @@ def test_confirmation_rereads_the_data_and_shows_what_changed_meanwhile(
 
     assert response.status_code == 200
     assert "changed after the preview" in messages_of(response)[0]
-    assert "3.00 → <strong>5.00</strong>" in response.text
+    assert "3 → <strong>5</strong>" in response.text
     assert DataPoint.objects.get(period="2025").value == Decimal("3.00")
     token = response.context["confirm_form"].initial["token"]
     client.post(confirm_url(page), {"token": token})

@@ -252,7 +252,7 @@ def test_an_uploaded_workbook_is_previewed_and_saved_on_confirmation(
 
     assert "To add (1)" in response.text
     assert "To change (1)" in response.text
-    assert "100.00 → <strong>95.00</strong>" in response.text
+    assert "100 → <strong>95</strong>" in response.text
     assert DataPoint.objects.count() == 1
     token = response.context["confirm_form"].initial["token"]
     response = client.post(

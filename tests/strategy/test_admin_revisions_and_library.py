@@ -279,3 +279,44 @@ def test_editor_hands_out_only_the_three_roles(client, editor):
 
     offered = {group.name for group in response.context["adminform"].form.fields["groups"].queryset}
     assert offered == {"Page managers", "Editors", "Reviewers"}
+
+
+def test_adding_a_measure_in_the_admin_names_it_and_its_data_points_in_the_history(
+    client, owner, page
+):
+    objective = ObjectiveFactory(strategy=page, title="Close the market")
+    client.force_login(owner)
+    url = reverse("admin:scorecards_measure_add")
+    data = admin_form_data(client.get(url), objective=str(objective.pk), name="Burglaries")
+    data.update(
+        {
+            "data_points-TOTAL_FORMS": "2",
+            "data_points-0-period": "2025-Q1",
+            "data_points-0-value": "34",
+            "data_points-1-period": "2025-Q2",
+            "data_points-1-value": "31",
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    revision = Revision.objects.get()
+    assert revision.comment == (
+        "Added measure “Burglaries”; added data point 2025-Q1 of “Burglaries”; "
+        "added data point 2025-Q2 of “Burglaries”"
+    )
+    assert Version.objects.get_for_object(page).filter(revision=revision).exists()
+    history = client.get(reverse("strategy:strategy-history", args=[page.slug])).content.decode()
+    assert "Added measure “Burglaries”; added data point 2025-Q1 of “Burglaries”" in history
+
+
+def test_adding_an_objective_in_the_admin_names_it_in_the_history(client, owner, page):
+    client.force_login(owner)
+    url = reverse("admin:scorecards_objective_add")
+    data = admin_form_data(client.get(url), strategy=str(page.pk), title="Close the market")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert Revision.objects.get().comment == "Added objective “Close the market”"
