@@ -69,6 +69,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.people import person_name
+from accounts.rules import may_read_drafts
 from programs.models import Outcome, Program, Resource, evidence_prefetches
 from reviews.models import ExpertAssignment, Review
 from scorecards.models import Action, Measure, Objective, Partner
@@ -461,9 +462,12 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
         "person": _people,
         "review": _reviews,
     }
+    # On PostgreSQL one statement finds and ranks the hits of every kind; each kind then
+    # loads its own, and what they show of other rows.
+    ranks = _ranked_ids(query, user) if connection.vendor == "postgresql" else None
     groups = []
     for kind, label in KINDS:
-        hits, more = finders[kind](pages, query, highlight)
+        hits, more = finders[kind](pages, query, highlight, ranks)
         groups.append(ResultGroup(kind, label, hits, more))
     results = SearchResults(query=text, terms=query.terms, groups=tuple(groups))
     if results.count or not correct or connection.vendor != "postgresql":
@@ -504,17 +508,99 @@ def corrected_query(text: str, query: Query) -> str:
     return _WORD.sub(lambda match: replacements.get(match.group().lower(), match.group()), text)
 
 
+# One statement ranks every kind, on PostgreSQL ------------------------------------------
+
+# The stored document matches the query: each branch names its row's table as ``t``.
+_MATCH = "t.search_document @@ to_tsquery('english'::regconfig, %(q)s)"
+_RANK = "ts_rank(t.search_document, to_tsquery('english'::regconfig, %(q)s)) DESC"
+# The page a row is on (``s``), that the visitor may read: ``Strategy.objects.visible_to``.
+_ON_PAGE = "JOIN strategy_strategy s ON s.id = {page} WHERE %(visible)s AND "
+_ON_OBJECTIVES_PAGE = "JOIN scorecards_objective o ON o.id = t.objective_id " + _ON_PAGE.format(
+    page="o.strategy_id"
+)
+_PERSON = (
+    "to_tsvector('english'::regconfig, COALESCE(u.first_name, '') || ' ' || "
+    "COALESCE(u.last_name, '') || ' ' || COALESCE(u.username, ''))"
+)
+# Per kind: FROM and the start of WHERE, and ORDER BY: as ``ranked()`` orders the same rows.
+_BRANCHES = {
+    "strategy": ("strategy_strategy t WHERE %(visible_t)s AND ", f"{_RANK}, t.title"),
+    "program": ("programs_program t WHERE ", f"{_RANK}, t.name"),
+    "resource": ("programs_resource t WHERE ", f"{_RANK}, t.title"),
+    "objective": (
+        "scorecards_objective t " + _ON_PAGE.format(page="t.strategy_id"),
+        f"{_RANK}, t.title",
+    ),
+    "measure": ("scorecards_measure t " + _ON_OBJECTIVES_PAGE, f"{_RANK}, t.name"),
+    "action": ("scorecards_action t " + _ON_OBJECTIVES_PAGE, f"{_RANK}, t.title"),
+    "partner": ("scorecards_partner t WHERE ", f"{_RANK}, t.name"),
+    "expert": (
+        "reviews_expertassignment t " + _ON_PAGE.format(page="t.strategy_id"),
+        f"{_RANK}, t.expert_name",
+    ),
+    "review": (
+        "reviews_review t " + _ON_PAGE.format(page="t.strategy_id"),
+        f"{_RANK}, t.reviewed_on DESC",
+    ),
+}
+
+
+@functools.cache
+def _ranking_sql(public_only: bool) -> str:
+    """The statement of ``_ranked_ids``: one row, one array of ids per kind, best first."""
+    visible = {
+        "visible": "s.status = ANY(%(statuses)s)" if public_only else "TRUE",
+        "visible_t": "t.status = ANY(%(statuses)s)" if public_only else "TRUE",
+    }
+    columns = [
+        f"ARRAY(SELECT t.id FROM {source % {**visible, 'q': '%(q)s', 'statuses': '%(statuses)s'}}"  # noqa: S608 - constant text
+        f"{_MATCH} ORDER BY {order}, t.id LIMIT {RESULTS_PER_KIND + 1}) AS {kind}"
+        for kind, (source, order) in _BRANCHES.items()
+    ]
+    # Page managers: the visible pages whose manager's name matches, by the manager's name.
+    manager = (
+        "strategy_strategy t JOIN auth_user u ON u.id = t.page_manager_id "
+        f"WHERE {visible['visible_t']} AND {_PERSON} @@ to_tsquery('english'::regconfig, %(q)s) "
+        f"ORDER BY u.last_name, u.first_name, t.title, t.id LIMIT {RESULTS_PER_KIND + 1}"
+    )
+    columns.append(f"ARRAY(SELECT t.id FROM {manager}) AS manager")  # noqa: S608 - constant text
+    return "SELECT " + ",\n".join(columns)
+
+
+def _ranked_ids(query: Query, user) -> dict[str, list[int]]:
+    """The best ``RESULTS_PER_KIND`` + 1 ids of every kind (and of the pages whose manager
+    matches, as ``"manager"``), best first, in one statement written once as SQL: the same
+    rows, in the same order, as ``ranked()`` finds in each kind's queryset."""
+    public_only = not may_read_drafts(user)
+    params = {"q": query.tsquery(), "statuses": [str(s) for s in Strategy.PUBLIC_STATUSES]}
+    with connection.cursor() as cursor:
+        cursor.execute(_ranking_sql(public_only), params)
+        row = cursor.fetchone()
+    return dict(zip([*_BRANCHES, "manager"], row, strict=True))
+
+
 def _best(
     queryset: QuerySet,
     fields: SearchFields | None = None,
     query: Query | None = None,
     load: Callable[[QuerySet], QuerySet] | None = None,
+    *,
+    ids: list[int] | None = None,
 ) -> tuple[list, bool]:
     """The best ``RESULTS_PER_KIND`` rows, and whether there were more.
 
     With ``fields`` and ``query``: the rows of ``queryset`` that match, ranked; ``load``
-    adds what the hits show of other rows (their pages, sources, people).
+    adds what the hits show of other rows (their pages, sources, people). With ``ids``
+    (found and ranked by ``_ranked_ids``): those rows of the model, in that order, and
+    no query at all when there are none.
     """
+    if ids is not None:
+        if not ids:
+            return [], False
+        shown = ids[:RESULTS_PER_KIND]
+        rows = queryset.model._default_manager.filter(pk__in=shown).order_by()
+        by_pk = {row.pk: row for row in (load(rows) if load is not None else rows)}
+        return [by_pk[pk] for pk in shown if pk in by_pk], len(ids) > RESULTS_PER_KIND
     if fields is not None:
         queryset = ranked(queryset, fields, query)
     if load is not None:
@@ -558,8 +644,8 @@ def _page_url_pattern(prefix: str) -> str:
 # Strategy pages
 
 
-def _strategies(pages, query, highlight):
-    found, more = _best(pages, STRATEGY_FIELDS, query)
+def _strategies(pages, query, highlight, ranks):
+    found, more = _best(pages, STRATEGY_FIELDS, query, ids=ranks and ranks["strategy"])
     return [
         Hit(
             obj=page,
@@ -575,7 +661,7 @@ def _strategies(pages, query, highlight):
 # Programs
 
 
-def _programs(pages, query, highlight):
+def _programs(pages, query, highlight, ranks):
     links = (
         StrategyProgram.objects.filter(strategy__in=pages)
         .select_related("strategy")
@@ -589,6 +675,7 @@ def _programs(pages, query, highlight):
         lambda rows: rows.prefetch_related(
             Prefetch("strategy_links", queryset=links, to_attr="visible_links")
         ),
+        ids=ranks and ranks["program"],
     )
     # The evidence is read only for programs matched there: to show that line.
     prefetch_related_objects(
@@ -658,7 +745,7 @@ def _program_hit(program: Program, highlight: Highlighter) -> Hit:
 # Resources
 
 
-def _resources(pages, query, highlight):
+def _resources(pages, query, highlight, ranks):
     listed = (
         StrategyResource.objects.filter(strategy__in=pages)
         .select_related("strategy")
@@ -672,6 +759,7 @@ def _resources(pages, query, highlight):
         lambda rows: rows.annotate(
             cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))
         ).prefetch_related(Prefetch("strategy_links", queryset=listed, to_attr="visible_links")),
+        ids=ranks and ranks["resource"],
     )
     cited = {}
     if cited_ids := [resource.pk for resource in found if resource.cited]:
@@ -727,12 +815,13 @@ def _resource_hit(resource: Resource, cited: list, highlight: Highlighter) -> Hi
 # Scorecards: objectives, measures, actions, partners
 
 
-def _objectives(pages, query, highlight):
+def _objectives(pages, query, highlight, ranks):
     found, more = _best(
         Objective.objects.filter(strategy__in=pages),
         OBJECTIVE_FIELDS,
         query,
         lambda rows: rows.select_related("strategy"),
+        ids=ranks and ranks["objective"],
     )
     return [
         Hit(
@@ -746,12 +835,13 @@ def _objectives(pages, query, highlight):
     ], more
 
 
-def _measures(pages, query, highlight):
+def _measures(pages, query, highlight, ranks):
     found, more = _best(
         Measure.objects.filter(objective__strategy__in=pages),
         MEASURE_FIELDS,
         query,
         lambda rows: rows.select_related("objective__strategy", "data_source"),
+        ids=ranks and ranks["measure"],
     )
     return [_measure_hit(measure, highlight) for measure in found], more
 
@@ -774,7 +864,7 @@ def _measure_hit(measure: Measure, highlight: Highlighter) -> Hit:
     )
 
 
-def _actions(pages, query, highlight):
+def _actions(pages, query, highlight, ranks):
     found, more = _best(
         Action.objects.filter(objective__strategy__in=pages),
         ACTION_FIELDS,
@@ -782,6 +872,7 @@ def _actions(pages, query, highlight):
         lambda rows: rows.select_related("objective__strategy", "lead").prefetch_related(
             "partners"
         ),
+        ids=ranks and ranks["action"],
     )
     return [_action_hit(action, highlight) for action in found], more
 
@@ -807,8 +898,10 @@ def _action_hit(action: Action, highlight: Highlighter) -> Hit:
     )
 
 
-def _partners(pages, query, highlight):
-    found, more = _best(Partner.objects.all(), PARTNER_FIELDS, query)
+def _partners(pages, query, highlight, ranks):
+    found, more = _best(
+        Partner.objects.all(), PARTNER_FIELDS, query, ids=ranks and ranks["partner"]
+    )
     actions = {}
     if found:
         # The actions each partner leads or joins on pages the visitor may read.
@@ -853,7 +946,7 @@ class _Person:
     obj: Model | None = None
 
 
-def _people(pages, query, highlight):
+def _people(pages, query, highlight, ranks):
     experts, more_experts = _best(
         ExpertAssignment.objects.filter(strategy__in=pages).annotate(
             expert_full_name=full_name("expert__")
@@ -861,19 +954,25 @@ def _people(pages, query, highlight):
         EXPERT_FIELDS,
         query,
         lambda rows: rows.select_related("strategy", "expert"),
+        ids=ranks and ranks["expert"],
     )
-    people = get_user_model().objects.annotate(full_name=full_name())
-    named = ranked(
-        people,
-        PERSON_FIELDS,
-        query,
-        document=SearchVector("first_name", "last_name", "username", config=SEARCH_CONFIG),
-    )
-    managed, more_managed = _best(
-        pages.filter(page_manager__in=named.values("pk"))
-        .select_related("page_manager")
-        .order_by("page_manager__last_name", "page_manager__first_name", "title", "pk")
-    )
+    if ranks:
+        managed, more_managed = _best(
+            pages, load=lambda rows: rows.select_related("page_manager"), ids=ranks["manager"]
+        )
+    else:
+        people = get_user_model().objects.annotate(full_name=full_name())
+        named = ranked(
+            people,
+            PERSON_FIELDS,
+            query,
+            document=SearchVector("first_name", "last_name", "username", config=SEARCH_CONFIG),
+        )
+        managed, more_managed = _best(
+            pages.filter(page_manager__in=named.values("pk"))
+            .select_related("page_manager")
+            .order_by("page_manager__last_name", "page_manager__first_name", "title", "pk")
+        )
     found: dict = {}
     for page in managed:
         who = page.page_manager
@@ -917,7 +1016,7 @@ def _people(pages, query, highlight):
 # Reviews
 
 
-def _reviews(pages, query, highlight):
+def _reviews(pages, query, highlight, ranks):
     found, more = _best(
         Review.objects.filter(strategy__in=pages).annotate(
             reviewer_full_name=full_name("reviewer__")
@@ -925,6 +1024,7 @@ def _reviews(pages, query, highlight):
         REVIEW_FIELDS,
         query,
         lambda rows: rows.select_related("strategy", "reviewer"),
+        ids=ranks and ranks["review"],
     )
     return [_review_hit(review, highlight) for review in found], more
 
