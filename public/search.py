@@ -441,8 +441,10 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
     """What pages ``user`` may read show that matches ``text``, grouped by kind.
 
     Runs no query for a query it refuses. Otherwise its queries are a fixed
-    number, whatever the number of rows: one per kind and some for the places
-    of the hits found (each skipped when its kind finds nothing). When nothing
+    number, whatever the number of rows: on PostgreSQL one statement that ranks
+    every kind, then one per kind that found something (SQLite: one per kind),
+    and some for the places of the hits found (each skipped when its kind finds
+    nothing). When nothing
     is found on PostgreSQL, one more looks up the nearest words, and the
     corrected query is run once.
     """
