@@ -652,7 +652,7 @@ def _strategies(pages, query, highlight, ranks):
         Hit(
             obj=page,
             title=highlight(page.title),
-            url=page.get_absolute_url(),
+            url=_page_url(page.slug),
             excerpt=excerpt(page.intro, highlight),
             meta=escape(_not_public(page)),
         )
@@ -829,7 +829,7 @@ def _objectives(pages, query, highlight, ranks):
         Hit(
             obj=objective,
             title=highlight(objective.title),
-            url=objective.get_absolute_url(),
+            url=_page_url(objective.strategy.slug, f"objective-{objective.pk}"),
             excerpt=excerpt(objective.details, highlight),
             meta=escape(f"Objective {_on_page(objective.strategy)}"),
         )
@@ -860,7 +860,7 @@ def _measure_hit(measure: Measure, highlight: Highlighter) -> Hit:
     return Hit(
         obj=measure,
         title=highlight(measure.name),
-        url=measure.get_absolute_url(),
+        url=_page_url(page.slug, f"measure-{measure.pk}"),
         excerpt=format_html("Objective: {} · on {}", objective.title, page.title),
         meta=mark_safe(" · ".join(facts)),  # noqa: S308 - each fact is escaped
     )
@@ -889,7 +889,7 @@ def _action_hit(action: Action, highlight: Highlighter) -> Hit:
     return Hit(
         obj=action,
         title=highlight(action.title),
-        url=action.get_absolute_url(),
+        url=_page_url(action.objective.strategy.slug, f"action-{action.pk}"),
         excerpt=mark_safe(", ".join(who)),  # noqa: S308 - each part is escaped
         meta=format_html(
             "{} · Objective: {} · {}",
@@ -1039,7 +1039,7 @@ def _review_hit(review: Review, highlight: Highlighter) -> Hit:
     return Hit(
         obj=review,
         title=format_html("Review by {}, {}", highlight(review.reviewer_display), when),
-        url=review.get_absolute_url(),
+        url=_page_url(review.strategy.slug, f"review-{review.pk}"),
         excerpt=excerpt(text, highlight),
         meta=escape(f"On {_on_page(review.strategy)[3:]}"),
     )
