@@ -74,11 +74,14 @@ def all_scorecards_download(request):
     return _csv_response(StreamingHttpResponse(chain([header], chunks)), "scorecards.csv")
 
 
+@cache_for_anonymous
 def all_scorecards_xlsx_download(request):
     """The site-wide CSV as an Excel workbook: published pages only, whoever asks.
 
     A workbook is a zip whose table of contents comes last, so it is made whole
     before it is sent (the sheet's rows go through a temporary file, not memory).
+    Making it takes seconds at the most rows it holds, so readers share one copy
+    until the content changes.
     """
     measures = Measure.objects.filter(objective__strategy__in=Strategy.objects.public())
     return _xlsx_response(measures, sheet_title="Scorecards", filename="scorecards.xlsx")

@@ -127,6 +127,21 @@ def test_the_site_wide_workbook_leaves_out_drafts(client):
     assert [row[2] for row in sheet.iter_rows(2, values_only=True)] == ["Public measure"]
 
 
+def test_readers_share_one_site_wide_workbook_until_a_value_changes(client):
+    measure = MeasureFactory(objective__strategy__title="Public page", name="Public measure")
+    DataPointFactory(measure=measure, period="2025-01", value=10)
+    url = reverse("scorecards:all-xlsx")
+
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    DataPointFactory(measure=measure, period="2025-02", value=12)
+
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[11] for row in sheet.iter_rows(2, values_only=True)] == ["2025-01", "2025-02"]
+
+
 def test_a_draft_pages_workbook_is_404_for_the_public(client):
     draft = StrategyFactory(status="draft")
 
