@@ -30,29 +30,33 @@ def marks_from_last_reviewed(apps, schema_editor):
         .annotate(newest=Max("reviewed_on"))
         .values_list("strategy", "newest")
     )
+    # Who marked each page reviewed on a day, as its history says: the newest such revision.
+    marked_by = {}
+    if page_type is not None:
+        marks = (
+            Version.objects.filter(
+                content_type=page_type, revision__comment__startswith="Marked reviewed on "
+            )
+            .select_related("revision__user")
+            .order_by("revision__date_created", "pk")
+        )
+        for version in marks:
+            marked_by[version.object_id, version.revision.comment] = version.revision.user
+    added = []
     for page in Strategy.objects.exclude(last_reviewed=None).order_by("pk"):
         newest = newest_review.get(page.pk)
         if newest is not None and newest >= page.last_reviewed:
             continue
-        marked_by = None
-        if page_type is not None:
-            found = (
-                Version.objects.filter(
-                    content_type=page_type,
-                    object_id=str(page.pk),
-                    revision__comment=f"Marked reviewed on {page.last_reviewed:%Y-%m-%d}",
-                )
-                .select_related("revision__user")
-                .order_by("-revision__date_created")
-                .first()
+        user = marked_by.get((str(page.pk), f"Marked reviewed on {page.last_reviewed:%Y-%m-%d}"))
+        added.append(
+            ReviewMark(
+                strategy=page,
+                marked_on=page.last_reviewed,
+                marked_by=user,
+                marked_by_name=_name(user),
             )
-            marked_by = found.revision.user if found is not None else None
-        ReviewMark.objects.create(
-            strategy=page,
-            marked_on=page.last_reviewed,
-            marked_by=marked_by,
-            marked_by_name=_name(marked_by),
         )
+    ReviewMark.objects.bulk_create(added)
     # A review newer than the stored date (none should be) moves the date forward.
     for page in Strategy.objects.filter(pk__in=list(newest_review)).order_by("pk"):
         newest = newest_review[page.pk]
