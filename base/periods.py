@@ -126,6 +126,38 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+class Frequency(models.TextChoices):
+    """How often a figure is reported: the length of its periods."""
+
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    YEARLY = "yearly", "Yearly"
+
+
+_MONTHS_IN = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
+
+
+def period_of(day: datetime.date, frequency: str) -> Period:
+    """The period of ``frequency`` that ``day`` falls in."""
+    if frequency == Frequency.YEARLY:
+        return Period(f"{day.year:04d}", datetime.date(day.year, 1, 1))
+    if frequency == Frequency.QUARTERLY:
+        quarter = (day.month - 1) // 3 + 1
+        return Period(f"{day.year:04d}-Q{quarter}", datetime.date(day.year, 3 * quarter - 2, 1))
+    return Period(f"{day.year:04d}-{day.month:02d}", datetime.date(day.year, day.month, 1))
+
+
+def shift_period(period: Period, frequency: str, steps: int) -> Period:
+    """The period ``steps`` periods of ``frequency`` after ``period`` (before, when negative)."""
+    return period_of(add_months(period.start, steps * _MONTHS_IN[frequency]), frequency)
+
+
+def ended_periods(frequency: str, *, before: datetime.date, count: int) -> list[Period]:
+    """The ``count`` newest periods of ``frequency`` that ended by ``before``, oldest first."""
+    current = period_of(before, frequency)
+    return [shift_period(current, frequency, -step) for step in range(count, 0, -1)]
+
+
 class PeriodFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.people import PersonChoiceField
 from base.formsets import DistinctRowsFormSet
 from scorecards import admin_upload
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
@@ -49,10 +50,22 @@ class DistinctNameForm(forms.ModelForm):
             super().validate_unique()
 
 
-class MeasureInline(admin.StackedInline):
+class PeopleByNameMixin:
+    """Owners and responsible people are chosen by name among the people who use the admin."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("owner", "responsible"):
+            kwargs["form_class"] = PersonChoiceField
+            kwargs.pop("queryset", None)
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MeasureInline(PeopleByNameMixin, admin.StackedInline):
     model = Measure
     fields = (
         ("name", "unit", "order"),
+        ("owner", "frequency", "lag_days"),
         ("polarity", "kind", "data_source", "stale_after_months"),
         ("baseline_value", "baseline_period", "target_value", "target_period"),
         "tolerance",
@@ -62,12 +75,12 @@ class MeasureInline(admin.StackedInline):
     show_change_link = True
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(PeopleByNameMixin, admin.StackedInline):
     model = Action
     fields = (
         ("title", "status", "order"),
         "description",
-        ("lead", "partners"),
+        ("lead", "partners", "responsible"),
         ("start_date", "due_date"),
     )
     autocomplete_fields = ("lead", "partners")
@@ -101,7 +114,7 @@ class ObjectiveAdmin(PageContentAdminMixin, ContentVersionAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(PageContentAdminMixin, ContentVersionAdmin):
+class MeasureAdmin(PeopleByNameMixin, PageContentAdminMixin, ContentVersionAdmin):
     page_path = "objective__strategy"
     list_display = ("name", "objective", "data_source", "polarity")
     list_select_related = ("objective", "data_source")
@@ -110,7 +123,10 @@ class MeasureAdmin(PageContentAdminMixin, ContentVersionAdmin):
     autocomplete_fields = ("objective", "data_source")
     fieldsets = [
         (None, {"fields": ("objective", "name", "unit", "order", "polarity", "kind")}),
-        ("Data", {"fields": ("data_source", "stale_after_months")}),
+        (
+            "Data",
+            {"fields": ("owner", "frequency", "lag_days", "data_source", "stale_after_months")},
+        ),
         (
             "Baseline and target",
             {

@@ -3,6 +3,7 @@ from decimal import Decimal
 from functools import cached_property
 
 import reversion
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Aggregate, F, OuterRef, Q, Subquery
@@ -10,7 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from base.markup import MARKDOWN_HELP
-from base.periods import PeriodField, check_date, parse_period
+from base.periods import (
+    Frequency,
+    Period,
+    PeriodField,
+    check_date,
+    parse_period,
+    period_of,
+    shift_period,
+)
 from scorecards.charts import Chart, build_chart
 from scorecards.status import (
     Point,
@@ -155,7 +164,19 @@ class JSONPoints(Aggregate):
         )
 
 
+def owned_by(user, *, owner: str, manager: str) -> Q:
+    """Rows ``user`` answers for: named in the ``owner`` field, or, with nobody named, as the
+    manager of the page (``manager`` is the lookup to the page's manager)."""
+    return Q(**{owner: user}) | Q(**{f"{owner}__isnull": True, manager: user})
+
+
 class MeasureQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """The measures whose values ``user`` enters: theirs, or unowned on pages they manage."""
+        return self.filter(
+            owned_by(user, owner="owner", manager="objective__strategy__page_manager")
+        )
+
     def with_points(self):
         """Annotate every measure with its data points (read them through ``Measure.series``)."""
         return self.annotate(
@@ -174,6 +195,10 @@ class MeasureQuerySet(models.QuerySet):
             latest_period=Subquery(newest.values("period")[:1]),
             latest_start=Subquery(newest.values("period_start")[:1]),
         )
+
+
+# Two years: later than that, a figure is no longer a reporting lag but a gap.
+MAX_LAG_DAYS = 730
 
 
 @reversion.register(follow=("data_points",))
@@ -218,6 +243,28 @@ class Measure(models.Model):
         "and count as at risk rather than off track, in the measure's unit. Empty: 5 % of "
         "the distance from the baseline to the target.",
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_measures",
+        help_text="Who enters its values. Empty: the page's manager.",
+    )
+    frequency = models.CharField(
+        "reporting frequency",
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.QUARTERLY,
+        help_text="How often a new value is reported: the length of its periods.",
+    )
+    lag_days = models.PositiveSmallIntegerField(
+        "reporting lag (days)",
+        default=60,
+        validators=[MaxValueValidator(MAX_LAG_DAYS)],
+        help_text="How long after a period ends its value is due (public-health data often "
+        "arrives months late). A value for an ended period is accepted at any time.",
+    )
     stale_after_months = models.PositiveSmallIntegerField(
         default=13,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
@@ -235,6 +282,33 @@ class Measure(models.Model):
 
     def get_absolute_url(self):
         return f"{self.objective.strategy.get_absolute_url()}#measure-{self.pk}"
+
+    @property
+    def responsible_person(self):
+        """Who is asked for its values: its owner, or the page's manager."""
+        return self.owner or self.objective.strategy.page_manager
+
+    def due_on(self, period: Period) -> datetime.date:
+        """The day a value for ``period`` falls due: the reporting lag after the period ends."""
+        if period.end >= datetime.date.max - datetime.timedelta(days=self.lag_days):
+            return datetime.date.max
+        return period.end + datetime.timedelta(days=self.lag_days)
+
+    def latest_due_period(self, today: datetime.date) -> Period:
+        """The newest period of its frequency whose value is due by ``today``."""
+        period = shift_period(period_of(today, self.frequency), self.frequency, -1)
+        while self.due_on(period) > today:
+            period = shift_period(period, self.frequency, -1)
+        return period
+
+    def has_value_for(self, period: Period) -> bool:
+        """Whether a stored value falls in ``period`` (a monthly value counts for its quarter)."""
+        return any(period.start <= point.start < period.end for point in self.series)
+
+    def missing_due_period(self, today: datetime.date) -> Period | None:
+        """The newest period whose value is due by ``today`` and not entered yet, if any."""
+        period = self.latest_due_period(today)
+        return None if self.has_value_for(period) else period
 
     @property
     def lower_is_better(self) -> bool:
@@ -357,7 +431,26 @@ class DataPoint(models.Model):
         return self.measure.get_absolute_url()
 
 
-@reversion.register()
+# An action that has not been touched in this long is due a word on where it stands.
+UNCHANGED_AFTER = datetime.timedelta(days=90)
+
+
+class ActionQuerySet(models.QuerySet):
+    def responsible(self, user):
+        """The actions ``user`` answers for: named responsible, or unnamed on pages they manage."""
+        return self.filter(
+            owned_by(user, owner="responsible", manager="objective__strategy__page_manager")
+        )
+
+    def needing_attention(self, *, today: datetime.date):
+        """Open actions past their due date or unchanged for ``UNCHANGED_AFTER``."""
+        quiet_since = timezone.now() - UNCHANGED_AFTER
+        return self.exclude(status=Action.Status.DONE).filter(
+            Q(due_date__lt=today) | Q(updated_at__lt=quiet_since)
+        )
+
+
+@reversion.register(exclude=("updated_at",))
 class Action(models.Model):
     """An initiative that moves an objective, with the partners who carry it out."""
 
@@ -375,9 +468,22 @@ class Action(models.Model):
         Partner, on_delete=models.SET_NULL, null=True, blank=True, related_name="led_actions"
     )
     partners = models.ManyToManyField(Partner, blank=True, related_name="actions")
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsible_actions",
+        verbose_name="responsible person",
+        help_text="Who keeps it moving and its status current, besides the lead partner.",
+    )
     start_date = models.DateField(null=True, blank=True, validators=[check_date])
     due_date = models.DateField(null=True, blank=True, validators=[check_date])
+    # When the action itself was last saved: an action unchanged for months is due a word.
+    updated_at = models.DateTimeField(auto_now=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["objective_id", "order", "id"]
@@ -404,4 +510,16 @@ class Action(models.Model):
             self.due_date is not None
             and self.status != self.Status.DONE
             and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def responsible_person(self):
+        """Who is asked about it: the person named responsible, or the page's manager."""
+        return self.responsible or self.objective.strategy.page_manager
+
+    @property
+    def is_unchanged_too_long(self) -> bool:
+        """Open and not edited for ``UNCHANGED_AFTER``."""
+        return (
+            self.status != self.Status.DONE and self.updated_at < timezone.now() - UNCHANGED_AFTER
         )
