@@ -19,6 +19,10 @@ they are. Their other columns describe the measure and are not read, except
 naming a measure with no period and no value, as a download lists a measure
 without data, is skipped too. Both are counted in the preview.
 
+Values given one at a time, by the data-entry grid or the API, are
+``ValueEntry`` rows read by ``preview_values`` and written by ``apply_values``
+with the same checks, messages and single revision as a file's rows.
+
 A file up to the size limit (about 100,000 rows) previews and applies in
 seconds: rows are written with multi-row inserts and the page's revision is
 written in bulk (``base.revisions``); see docs/performance.md, "Uploads".
@@ -192,26 +196,88 @@ def preview_upload(*, strategy: Strategy, data: bytes | str, name: str = "") -> 
         preview.errors.append(RowError(None, "The file has a header but no data rows."))
         return preview
     preview.has_note_column = "note" in columns
+    this_page = _unescaped(strategy.title).casefold()
 
-    measures = _measures_by_name(strategy)
+    def page_rows():
+        for line, cells in records:
+            page_title = _unescaped(_cell(cells, columns, "strategy"))
+            if page_title and page_title.casefold() != this_page:
+                preview.other_pages[page_title] = preview.other_pages.get(page_title, 0) + 1
+                continue
+            if _cell(cells, columns, "measure") and not (
+                _cell(cells, columns, "period") or _cell(cells, columns, "value")
+            ):
+                preview.without_data += 1
+                continue
+            if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+                preview.errors.append(
+                    RowError(
+                        line,
+                        f"The row has {len(cells)} cells but the header has {len(columns)} "
+                        'columns (put a number written with commas in quotes: "1,234.5").',
+                    )
+                )
+                continue
+            texts = {name: _cell(cells, columns, name) for name in COLUMNS if name in columns}
+            if "note" in texts:
+                texts["note"] = _unescaped(texts["note"])
+            yield line, texts
+
+    _plan(preview, strategy, page_rows())
+    return preview
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """One value given for a page's measure, from the data-entry grid or the API.
+
+    ``measure`` is one of the page's measures, by id or by name; ``period`` and
+    ``value`` are read as a file's cells are; ``note`` None keeps a stored
+    note. ``line`` is where its problems are reported: the entry's position.
+    """
+
+    line: int
+    measure: int | str
+    period: str
+    value: str
+    note: str | None = None
+
+
+def preview_values(*, strategy: Strategy, entries: list[ValueEntry]) -> UploadPreview:
+    """Read ``entries`` against the page as the file upload reads its rows: the same
+    checks and messages, each problem on its entry's ``line``. Two queries; writes nothing."""
+    preview = UploadPreview(has_note_column=any(entry.note is not None for entry in entries))
+    if not entries:
+        preview.errors.append(RowError(None, "No values were given."))
+        return preview
+    rows = (
+        (
+            entry.line,
+            {
+                "measure": entry.measure,
+                "period": entry.period.strip(),
+                "value": entry.value.strip(),
+                **({} if entry.note is None else {"note": entry.note.strip()}),
+            },
+        )
+        for entry in entries
+    )
+    _plan(preview, strategy, rows)
+    return preview
+
+
+def _plan(preview: UploadPreview, strategy: Strategy, rows) -> None:
+    """Sort ``rows`` (line, texts by column) into the preview's additions, changes and
+    unchanged rows against the page's measures and stored values, or into its errors."""
+    measures = _page_measures(strategy)
     stored = {
         (point.measure_id, point.period): point
         for point in DataPoint.objects.filter(measure__objective__strategy=strategy)
     }
     seen: dict[tuple[int, str], int] = {}
     readings: dict[str, dict] = {"measure": {}, "period": {}, "value": {}}
-    this_page = _unescaped(strategy.title).casefold()
-    for line, cells in records:
-        page_title = _unescaped(_cell(cells, columns, "strategy"))
-        if page_title and page_title.casefold() != this_page:
-            preview.other_pages[page_title] = preview.other_pages.get(page_title, 0) + 1
-            continue
-        if _cell(cells, columns, "measure") and not (
-            _cell(cells, columns, "period") or _cell(cells, columns, "value")
-        ):
-            preview.without_data += 1
-            continue
-        row = _read_record(line, cells, columns, measures, seen, readings, preview.errors)
+    for line, texts in rows:
+        row = _read_record(line, texts, measures, seen, readings, preview.errors)
         if row is None:
             continue
         measure, period, value, note = row
@@ -225,7 +291,6 @@ def preview_upload(*, strategy: Strategy, data: bytes | str, name: str = "") -> 
         else:
             preview.changed.append(planned)
     preview.errors.sort(key=lambda error: error.line or 0)
-    return preview
 
 
 def apply_upload(
@@ -241,6 +306,41 @@ def apply_upload(
     for ``preview_upload``. A constant number of queries up to 1,000 rows
     written (one more for each 1,000 on PostgreSQL), whatever the page holds.
     """
+    return _apply(
+        strategy=strategy,
+        user=user,
+        expected_plan=expected_plan,
+        read=lambda page: preview_upload(strategy=page, data=data),
+        what="the file",
+        comment="Uploaded scorecard data",
+    )
+
+
+def apply_values(
+    *,
+    strategy: Strategy,
+    entries: list[ValueEntry],
+    user,
+    comment: str,
+    expected_plan: str | None = None,
+) -> UploadResult:
+    """Store ``entries`` as ``apply_upload`` stores a file: all in one transaction and one
+    revision of the page (``comment``, with the counts, by ``user``), or nothing, raising
+    ``UploadRefused`` with every problem or ``PermissionDenied``."""
+    return _apply(
+        strategy=strategy,
+        user=user,
+        expected_plan=expected_plan,
+        read=lambda page: preview_values(strategy=page, entries=entries),
+        what="the values",
+        comment=comment,
+    )
+
+
+def _apply(*, strategy, user, expected_plan, read, what: str, comment: str) -> UploadResult:
+    """Read with ``read(page)`` on the locked page and write it all, or raise; the
+    refusals speak of ``what`` ("the file", "the values")."""
+    has, was = ("have", "were") if what.endswith("s") else ("has", "was")
     try:
         with transaction.atomic():
             try:
@@ -251,10 +351,11 @@ def apply_upload(
                 )
             except Strategy.DoesNotExist:
                 raise PermissionDenied(f"You may not change: {strategy.title}.") from None
-            preview = preview_upload(strategy=page, data=data)
+            preview = read(page)
             if preview.errors:
                 raise UploadRefused(
-                    f"The file has {_count(len(preview.errors), 'problem')}; nothing was written.",
+                    f"{what.capitalize()} {has} {_count(len(preview.errors), 'problem')}; "
+                    "nothing was written.",
                     preview=preview,
                 )
             if expected_plan is not None and preview.plan != expected_plan:
@@ -264,23 +365,21 @@ def apply_upload(
                     preview=preview,
                 )
             if preview.can_apply:
-                _write(page=page, preview=preview, user=user)
+                _write(page=page, preview=preview, user=user, comment=comment)
     except IntegrityError:
         # Someone stored a value for one of these periods after the page was read.
         raise UploadRefused(
-            "The page's data changed while the file was being applied, so nothing was written. "
-            "Check the rows below and confirm again.",
-            preview=preview_upload(strategy=strategy, data=data),
+            f"The page's data changed while {what} {was} being applied, so nothing was "
+            "written. Check the rows below and confirm again.",
+            preview=read(strategy),
         ) from None
     return UploadResult(
         added=len(preview.added), changed=len(preview.changed), unchanged=len(preview.unchanged)
     )
 
 
-def _write(*, page: Strategy, preview: UploadPreview, user) -> None:
-    comment = (
-        f"Uploaded scorecard data ({len(preview.added)} added, {len(preview.changed)} changed)"
-    )
+def _write(*, page: Strategy, preview: UploadPreview, user, comment: str) -> None:
+    comment = f"{comment} ({len(preview.added)} added, {len(preview.changed)} changed)"
     with recorded_change(user=user, comment=comment):
         # The rows go in without DataPoint.save(), so the normalised label and
         # period_start come from the parsed period here. A value stored for
@@ -459,31 +558,23 @@ def _measure_key(name: str) -> str:
     return _unescaped(name).casefold()
 
 
-def _measures_by_name(strategy: Strategy) -> dict[str, list[Measure]]:
-    measures: dict[str, list[Measure]] = {}
+def _page_measures(strategy: Strategy) -> dict[str | int, list[Measure]]:
+    """The page's measures by name (as ``_measure_key`` folds it) and by id."""
+    measures: dict[str | int, list[Measure]] = {}
     # With their points, for the precision the preview prints values at.
     for measure in Measure.objects.filter(objective__strategy=strategy).with_points():
         measures.setdefault(_measure_key(measure.name), []).append(measure)
+        measures[measure.id] = [measure]
     return measures
 
 
-def _read_record(line, cells, columns, measures, seen, readings, errors) -> tuple | None:
+def _read_record(line, texts, measures, seen, readings, errors) -> tuple | None:
     """The row's measure, period, value and note, or None after adding its problems to errors.
 
+    ``texts`` holds the row's text in each column (the measure may be an id);
     ``readings`` keeps what each measure, period and value text read as: a
     large file repeats them.
     """
-    if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
-        errors.append(
-            RowError(
-                line,
-                f"The row has {len(cells)} cells but the header has {len(columns)} columns "
-                '(put a number written with commas in quotes: "1,234.5").',
-            )
-        )
-        return None
-    texts = {name: _cell(cells, columns, name) for name in COLUMNS if name in columns}
-
     problems: list[str] = []
     measure = _remembered(
         readings["measure"],
@@ -494,8 +585,6 @@ def _read_record(line, cells, columns, measures, seen, readings, errors) -> tupl
     period = _remembered(readings["period"], _read_period, texts["period"], problems)
     value = _remembered(readings["value"], _read_value, texts["value"], problems)
     note = texts.get("note")
-    if note is not None:
-        note = _unescaped(note)
     if note is not None and len(note) > _NOTE_LENGTH:
         problems.append(f"the note is longer than {_NOTE_LENGTH} characters")
     if measure and period:
@@ -522,7 +611,12 @@ def _remembered(readings: dict, read, text: str, problems: list[str]):
     return result
 
 
-def _read_measure(name: str, measures, problems: list[str]) -> Measure | None:
+def _read_measure(name: str | int, measures, problems: list[str]) -> Measure | None:
+    if isinstance(name, int):
+        if name not in measures:
+            problems.append(f"this page has no measure with the id {name}")
+            return None
+        return measures[name][0]
     if not name:
         problems.append("the measure is empty")
         return None
