@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Aggregate, F, OuterRef, Q, Subquery
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -480,7 +481,8 @@ class Action(models.Model):
     start_date = models.DateField(null=True, blank=True, validators=[check_date])
     due_date = models.DateField(null=True, blank=True, validators=[check_date])
     # When the action itself was last saved: an action unchanged for months is due a word.
-    updated_at = models.DateTimeField(auto_now=True)
+    # The database's default covers rows written without save(), in bulk or by hand.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ActionQuerySet.as_manager()
