@@ -23,17 +23,17 @@ QUERY = (*FILTERS, "sort", "page")
 
 MEASURE_COLUMNS = [
     ("measure", "Measure"),
-    ("page", "Strategy page"),
     ("status", "Status"),
     ("latest", "Latest value"),
     (None, "Target"),
+    ("page", "Strategy page"),
     ("owner", "Owner"),
 ]
 ACTION_COLUMNS = [
     ("action", "Action"),
-    ("page", "Strategy page"),
     ("status", "Status"),
     ("due", "Due"),
+    ("page", "Strategy page"),
     ("lead", "Lead partner"),
     ("responsible", "Responsible"),
 ]
