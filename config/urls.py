@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("api-reference/", include("api.reference_urls")),
     path("embed/", include("api.embed_urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("scorecards.urls")),
     # The review form is posted from the strategy page, which the public site composes.
     path("", include((review_app_urlpatterns + review_urlpatterns, "reviews"))),
