@@ -8,36 +8,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scorecards', '0006_measure_tolerance'),
+        ("scorecards", "0006_measure_tolerance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='action',
-            name='responsible',
-            field=models.ForeignKey(blank=True, help_text='Who keeps it moving and its status current, besides the lead partner.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='responsible_actions', to=settings.AUTH_USER_MODEL, verbose_name='responsible person'),
+            model_name="action",
+            name="responsible",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Who keeps it moving and its status current, besides the lead partner.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="responsible_actions",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="responsible person",
+            ),
         ),
         migrations.AddField(
-            model_name='action',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, db_default=django.db.models.functions.datetime.Now()),
+            model_name="action",
+            name="updated_at",
+            field=models.DateTimeField(
+                auto_now=True, db_default=django.db.models.functions.datetime.Now()
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='frequency',
-            field=models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly')], default='quarterly', help_text='How often a new value is reported: the length of its periods.', max_length=10, verbose_name='reporting frequency'),
+            model_name="measure",
+            name="frequency",
+            field=models.CharField(
+                choices=[("monthly", "Monthly"), ("quarterly", "Quarterly"), ("yearly", "Yearly")],
+                default="quarterly",
+                help_text="How often a new value is reported: the length of its periods.",
+                max_length=10,
+                verbose_name="reporting frequency",
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='lag_days',
-            field=models.PositiveSmallIntegerField(default=60, help_text='How long after a period ends its value is due (public-health data often arrives months late). A value for an ended period is accepted at any time.', validators=[django.core.validators.MaxValueValidator(730)], verbose_name='reporting lag (days)'),
+            model_name="measure",
+            name="lag_days",
+            field=models.PositiveSmallIntegerField(
+                default=60,
+                help_text="How long after a period ends its value is due (public-health data often arrives months late). A value for an ended period is accepted at any time.",
+                validators=[django.core.validators.MaxValueValidator(730)],
+                verbose_name="reporting lag (days)",
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='owner',
-            field=models.ForeignKey(blank=True, help_text="Who enters its values. Empty: the page's manager.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_measures', to=settings.AUTH_USER_MODEL),
+            model_name="measure",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Who enters its values. Empty: the page's manager.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="owned_measures",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
