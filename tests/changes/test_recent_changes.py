@@ -3,9 +3,9 @@
 import datetime
 import importlib
 
+import defusedxml.ElementTree as ElementTree
 import pytest
 import reversion
-from defusedxml import ElementTree
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -220,7 +220,7 @@ def test_changes_page_announces_its_feed_and_the_header_links_to_it(client, page
 # -- The feeds ----------------------------------------------------------------------------
 
 
-def entries(response) -> list[ElementTree.Element]:
+def entries(response) -> list:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     return ElementTree.fromstring(response.content).findall(f"{ATOM}entry")
