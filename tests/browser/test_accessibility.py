@@ -27,6 +27,7 @@ AUDITED_PAGES = {
     "drug-market-intervention-program": "/programs/drug-market-intervention/",
     "program-library": "/programs/",
     "search-results": "/search/?q=intervention",
+    "recent-changes": "/changes/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 

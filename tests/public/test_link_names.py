@@ -25,6 +25,7 @@ PAGES = [
     "/programs/drug-market-intervention/",
     "/programs/",
     "/search/?q=intervention",
+    "/changes/",
 ]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption"}
