@@ -59,8 +59,13 @@ def page_versions(pages: QuerySet[Strategy]) -> QuerySet[Version]:
     """
     keys = pages.order_by().annotate(key=Cast("pk", output_field=CharField())).values("key")
     of_pages = Q(content_type__app_label="strategy", content_type__model="strategy")
+    # The same page's versions, matched as reversion's unique index reads them.
     previous = (
-        Version.objects.filter(of_pages, object_id=OuterRef("object_id"))
+        Version.objects.filter(
+            db=OuterRef("db"),
+            content_type=OuterRef("content_type"),
+            object_id=OuterRef("object_id"),
+        )
         .filter(
             Q(revision__date_created__lt=OuterRef("revision__date_created"))
             | Q(

@@ -113,7 +113,7 @@ def test_anonymous_readers_get_a_sign_in_link_and_the_page_is_still_cached(clien
     second = client.get(page.get_absolute_url())
 
     html = first.content.decode()
-    assert "Sign in to watch this page" in html
+    assert "Watch this page</a> after signing in" in html
     assert "csrfmiddlewaretoken" not in html
     assert first["X-Page-Cache"] == "miss"
     assert second["X-Page-Cache"] == "hit"
