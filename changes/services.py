@@ -89,12 +89,11 @@ def digest_recipients(*, now: datetime.datetime):
 def digest_changes(user, *, since: datetime.datetime, until: datetime.datetime):
     """Changes by others to the pages ``user`` watches and may read, between the two times."""
     pages = selectors.watched_pages(user, Strategy.objects.visible_to(user))
-    versions = (
+    return (
         selectors.page_versions(pages)
         .filter(revision__date_created__gt=since, revision__date_created__lte=until)
         .exclude(revision__user=user)
     )
-    return versions
 
 
 def send_watch_digests(

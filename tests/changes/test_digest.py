@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from base.models import ChangeKind
 from changes.models import WatchDigest
-from changes.services import send_watch_digests
+from changes.services import DIGEST_MAX_CHANGES, send_watch_digests
 from strategy.models import Strategy
 from tests.changes.factories import WatchFactory, record_change
 from tests.strategy.factories import StrategyFactory, UserFactory
@@ -168,3 +168,30 @@ def test_the_commands_dry_run_lists_who_would_be_written_to(watcher, editor, unm
 
     assert "Would send 1 digest e-mail." in capsys.readouterr().out
     assert mail.outbox == []
+
+
+def test_a_long_digest_lists_the_newest_changes_and_counts_the_rest(watcher, editor, unmanaged):
+    WatchFactory(user=watcher, strategy=unmanaged)
+    for number in range(DIGEST_MAX_CHANGES + 2):
+        record_change(unmanaged, user=editor, comment=f"Edit number {number}.")
+
+    send_watch_digests()
+
+    (message,) = mail.outbox
+    assert "Edit number 101." in message.body
+    assert "Edit number 2." in message.body
+    assert "Edit number 1." not in message.body
+    assert "…and 2 more: http://" in message.body
+
+
+def test_a_first_digest_covers_the_last_day(watcher, editor, unmanaged):
+    WatchFactory(user=watcher, strategy=unmanaged)
+    now = timezone.now()
+    record_change(unmanaged, user=editor, comment="Two days ago", at=now - 2 * DAY)
+    record_change(unmanaged, user=editor, comment="This morning", at=now - DAY / 4)
+
+    send_watch_digests(now=now)
+
+    (message,) = mail.outbox
+    assert "This morning" in message.body
+    assert "Two days ago" not in message.body
