@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "scorecards",
     "reviews",
     "public",
+    "changes",
     "api",
     "mediawiki",
     "demo",

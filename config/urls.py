@@ -24,4 +24,5 @@ urlpatterns = [
     # The review form is posted from the strategy page, which the public site composes.
     path("", include((review_app_urlpatterns + review_urlpatterns, "reviews"))),
     path("", include("public.urls")),
+    path("", include("changes.urls")),
 ]

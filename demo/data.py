@@ -17,7 +17,8 @@ from django.db import transaction
 from reversion.models import Version
 
 from accounts import roles
-from base.revisions import recorded_change
+from base.revisions import ChangeKind, recorded_change
+from changes.models import Watch
 from programs.models import Implementation, Outcome, Program, Resource
 from reviews.models import ExpertAssignment, Review
 from reviews.services import refresh_review_date
@@ -319,6 +320,8 @@ class _Loader:
         )
 
         self.people_on_page(featured, reviewer)
+        # Besides the pages they manage, which they watch by default.
+        self.get_or_create(Watch, user=manager, strategy=deaths, defaults={"watching": True})
         return self.report
 
     # The worked example ---------------------------------------------------------
@@ -592,7 +595,7 @@ def _record_first_revisions():
         recorded = set(Version.objects.get_for_model(model).values_list("object_id", flat=True))
         for obj in model.objects.all():
             if str(obj.pk) not in recorded:
-                with recorded_change(user=None, comment="Demo content"):
+                with recorded_change(user=None, comment="Demo content", kind=ChangeKind.IMPORT):
                     reversion.add_to_revision(obj)
 
 

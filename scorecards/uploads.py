@@ -40,7 +40,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from base.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
-from base.revisions import insert_rows, record_page_revision, recorded_change
+from base.revisions import ChangeKind, insert_rows, record_page_revision, recorded_change
 from base.spreadsheets import SheetRefused, is_workbook, read_sheet
 from scorecards.exports import FORMULA_STARTS, HEADER
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
@@ -380,7 +380,7 @@ def _apply(*, strategy, user, expected_plan, read, what: str, comment: str) -> U
 
 def _write(*, page: Strategy, preview: UploadPreview, user, comment: str) -> None:
     comment = f"{comment} ({len(preview.added)} added, {len(preview.changed)} changed)"
-    with recorded_change(user=user, comment=comment):
+    with recorded_change(user=user, comment=comment, kind=ChangeKind.DATA):
         # The rows go in without DataPoint.save(), so the normalised label and
         # period_start come from the parsed period here. A value stored for
         # one of the added periods since the preview raises IntegrityError.

@@ -29,6 +29,7 @@ AUDITED_PAGES = {
     "search-results": "/search/?q=intervention",
     "dashboard-measures": "/dashboard/?sort=-status",
     "dashboard-actions": "/dashboard/actions/?partner=interfaith-council",
+    "recent-changes": "/changes/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 

@@ -224,6 +224,12 @@ SITE_URLS: dict[str, Build] = {
         {"reviewed_on": TODAY.isoformat(), "comments": "Forged."},
     ),
     "embed:scorecard": lambda w: (reverse("embed:scorecard", args=[w.page.slug]), {}),
+    "changes:list": lambda w: (reverse("changes:list"), {}),
+    "changes:feed": lambda w: (reverse("changes:feed"), {}),
+    "changes:page-feed": lambda w: (reverse("changes:page-feed", args=[w.page.slug]), {}),
+    "changes:watching": lambda w: (reverse("changes:watching"), {"send": ""}),
+    "changes:watch": lambda w: (reverse("changes:watch", args=[w.page.slug]), {}),
+    "changes:unwatch": lambda w: (reverse("changes:unwatch", args=[w.page.slug]), {}),
     # The read-only API
     "api:index": lambda w: (reverse("api:index"), {}),
     "api:schema": lambda w: (reverse("api:schema"), {}),

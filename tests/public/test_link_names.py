@@ -27,6 +27,7 @@ PAGES = [
     "/search/?q=intervention",
     "/dashboard/?status=off-track",
     "/dashboard/actions/",
+    "/changes/",
 ]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption"}
