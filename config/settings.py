@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "api",
     "mediawiki",
     "demo",
+    "updates",
 ]
 
 MIDDLEWARE = [

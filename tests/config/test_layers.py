@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BASE = {"base"}
 DOMAIN = {"accounts", "strategy", "programs", "scorecards", "reviews"}
-FEATURES = {"public", "api", "mediawiki", "demo"}
+FEATURES = {"public", "api", "mediawiki", "demo", "updates"}
 # A feature may use another only here: the API gives a strategy page's content
 # as the public site composes it (public/selectors.py).
 FEATURE_USES = {("api", "public")}
