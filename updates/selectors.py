@@ -242,14 +242,14 @@ def _pages_due(person, today: datetime.date) -> list[Item]:
         items.append(
             Item(
                 kind=Kind.PAGE,
-                title=page.title,
+                title="The page's review",
                 page=page,
                 person=page.page_manager,
                 due=page.review_due,
                 overdue=page.review_due is not None and page.review_due < today,
                 reason=reason,
                 url=links.mark_reviewed_url(page),
-                task="Mark the page reviewed",
+                task="Mark it reviewed",
             )
         )
     return items
