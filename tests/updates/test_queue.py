@@ -76,7 +76,9 @@ def test_values_due_on_the_measures_a_person_owns_link_to_where_they_are_entered
     assert f'href="{reverse("admin:scorecards_measure_change", args=[mine_elsewhere.pk])}"' in html
     assert "Owned by a colleague" not in html
     assert "Entered already" not in html
-    assert f"overdue since {unowned.due_on(period):%b} " in html
+    due = unowned.due_on(period)
+    said = "due" if due == TODAY else "overdue since"
+    assert f"{said} {due:%b} {due.day}, {due.year}" in html
 
 
 def test_actions_past_due_or_unchanged_for_90_days_link_to_their_objective(client, owner, page):
@@ -170,17 +172,24 @@ def test_archived_pages_are_left_out(client, owner):
     assert archived.title not in html
 
 
-def test_values_are_listed_overdue_first_then_oldest_due_first(client, owner, page):
-    monthly = measure_due(page, name="Monthly measure", frequency="monthly", lag_days=0)
-    yearly = measure_due(page, name="Yearly measure", frequency="yearly", lag_days=0)
-    client.force_login(owner)
+def test_items_are_listed_overdue_first_then_oldest_due_first(owner, page):
+    on = datetime.date(2026, 12, 3)
+    measure_due(page, name="Monthly", frequency="monthly", lag_days=2)  # Nov: due Dec 3
+    measure_due(page, name="Yearly", frequency="yearly", lag_days=0)  # 2025: due Jan 1
+    measure_due(page, name="Quarterly", frequency="quarterly", lag_days=60)  # Q3: due Nov 30
 
-    html = section(client.get(URL).content.decode(), "values")
+    values = selectors.update_queue(owner, today=on).groups[0]
 
-    assert yearly.due_on(yearly.latest_due_period(TODAY)) <= monthly.due_on(
-        monthly.latest_due_period(TODAY)
-    )
-    assert html.index("Yearly measure") < html.index("Monthly measure")
+    assert [(item.title, item.overdue) for item in values.items] == [
+        ("Yearly: the value for 2025", True),
+        ("Quarterly: the value for 2026-Q3", True),
+        ("Monthly: the value for 2026-11", False),
+    ]
+    assert [item.reason for item in values.items] == [
+        "overdue since Jan 1, 2026",
+        "overdue since Nov 30, 2026",
+        "due Dec 3, 2026",
+    ]
 
 
 def test_counts_are_shown_by_kind_and_in_all(client, owner, page):

@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import MeasureFactory
@@ -17,7 +16,8 @@ from updates.services import send_update_reminders
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+# A fixed day, so that what is overdue does not depend on when the tests run.
+TODAY = datetime.date(2026, 12, 3)
 SITE = "https://maps.example.org"
 SETTINGS_URL = reverse("updates:settings")
 
