@@ -104,6 +104,12 @@ def may_use_dashboard(user) -> bool:
     return user.managed_strategies.exists() or user.expert_assignments.exists()
 
 
+# Signed-in staff keep a queue of what is due for them (values, actions, reviews);
+# editors, who answer for every page, may read anyone's.
+may_use_updates = may_read_drafts
+may_read_everyones_updates = is_editor
+
+
 @rules.predicate
 def about_an_object(user, obj) -> bool:
     """The permission is asked about an object, not about the model as a whole."""
@@ -117,3 +123,5 @@ rules.add_perm("reviews.add_review", about_an_object & may_review_page)
 rules.add_perm("strategy.view_draft", may_read_drafts)
 rules.add_perm("reversion.revert_revision", may_revert)
 rules.add_perm("reviews.view_dashboard", may_use_dashboard)
+rules.add_perm("updates.view_queue", may_use_updates)
+rules.add_perm("updates.view_everyones_queue", may_read_everyones_updates)

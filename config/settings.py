@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mediawiki",
     "demo",
     "dashboard",
+    "updates",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("embed/", include("api.embed_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("scorecards.urls")),
+    path("", include("updates.urls")),
     # The review form is posted from the strategy page, which the public site composes.
     path("", include((review_app_urlpatterns + review_urlpatterns, "reviews"))),
     path("", include("public.urls")),

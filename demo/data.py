@@ -249,7 +249,7 @@ class _Loader:
             building,
         )
         featured = self.featured_strategy(illegal, manager)
-        self.strategy(
+        non_medical = self.strategy(
             diversion,
             0,
             "Reduce Non-Medical Access to Prescription Drugs",
@@ -322,6 +322,7 @@ class _Loader:
         self.people_on_page(featured, reviewer)
         # Besides the pages they manage, which they watch by default.
         self.get_or_create(Watch, user=manager, strategy=deaths, defaults={"watching": True})
+        self.updates_due(featured, non_medical, manager)
         return self.report
 
     # The worked example ---------------------------------------------------------
@@ -557,6 +558,53 @@ class _Loader:
             self.report.count(Action, created)
             if created:
                 action.partners.set([partners[slug] for slug in partner_slugs])
+
+    def updates_due(self, featured, non_medical, manager):
+        """Work left for the demo's page manager, so their updates queue is not empty: a
+        measure whose newest values have not been entered and an action past its due date."""
+        objective = featured.objectives.get()
+        case_records = self.get_or_create(
+            DataSource,
+            name="Community Care Services case records",
+            defaults={"publisher": "Community Care Services"},
+        )
+        accepted = self.get_or_create(
+            Measure,
+            objective=objective,
+            name="Call-in participants who accepted services",
+            defaults={
+                "unit": "%",
+                "polarity": Measure.Polarity.HIGHER_IS_BETTER,
+                "kind": Measure.Kind.BETTER_OFF,
+                "data_source": case_records,
+                "baseline_value": 35,
+                "baseline_period": "2024",
+                "target_value": 75,
+                "target_period": "2027",
+                "order": 3,
+            },
+        )
+        # Entered up to 2026-Q1: every later quarter's value is due and missing.
+        for period, value in [("2025-Q3", 40), ("2025-Q4", 46), ("2026-Q1", 52)]:
+            self.get_or_create(
+                DataPoint, measure=accepted, period=period, defaults={"value": value}
+            )
+        take_back = self.get_or_create(
+            Objective,
+            strategy=non_medical,
+            title="Get unused prescription opioids out of homes",
+        )
+        self.get_or_create(
+            Action,
+            objective=take_back,
+            title="Put a permanent drop box in every pharmacy in the county",
+            defaults={
+                "status": Action.Status.IN_PROGRESS,
+                "responsible": manager,
+                "start_date": datetime.date(2026, 1, 15),
+                "due_date": datetime.date(2026, 9, 30),
+            },
+        )
 
     def people_on_page(self, page, reviewer):
         self.get_or_create(

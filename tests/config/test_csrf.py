@@ -223,6 +223,8 @@ SITE_URLS: dict[str, Build] = {
         reverse("reviews:add", args=[w.page.slug]),
         {"reviewed_on": TODAY.isoformat(), "comments": "Forged."},
     ),
+    "updates:queue": lambda w: (reverse("updates:queue"), {}),
+    "updates:settings": lambda w: (reverse("updates:settings"), {}),
     "embed:scorecard": lambda w: (reverse("embed:scorecard", args=[w.page.slug]), {}),
     "changes:list": lambda w: (reverse("changes:list"), {}),
     "changes:feed": lambda w: (reverse("changes:feed"), {}),

@@ -12,9 +12,12 @@ rename a partner              -        -       -      -        -         yes    
 publish                       -        -       -     yes       -         yes     yes
 revert                        -        -       -      -        -         yes     yes
 manage users                  -        -       -      -        -         yes     yes
+see my updates queue          -        -       -     yes      yes        yes     yes
+see everyone's updates        -        -       -      -        -         yes     yes
 
 "expert" is an account named as subject-matter expert on the page and in no group;
-"other_manager" manages another page. Signed-in staff read drafts to preview them.
+"other_manager" manages another page. Signed-in staff read drafts to preview them,
+and each has a queue of what is due for them; editors may read anyone's.
 Partners are shared by every page: any page manager adds one, only editors rename it.
 
 Each cell is asserted twice: by doing the action on the site, and by asking the
@@ -196,6 +199,14 @@ def manage_users(client, world):
     return get_user_model().objects.filter(username="newcomer").exists()
 
 
+def see_my_updates_queue(client, world):
+    return client.get(reverse("updates:queue")).status_code == 200
+
+
+def see_everyones_updates(client, world):
+    return client.get(reverse("updates:queue"), {"person": ""}).status_code == 200
+
+
 ACTIONS = {
     "read a draft": read_draft,
     "read a published page": read_published,
@@ -208,6 +219,8 @@ ACTIONS = {
     "publish": publish,
     "revert": revert,
     "manage users": manage_users,
+    "see my updates queue": see_my_updates_queue,
+    "see everyone's updates": see_everyones_updates,
 }
 
 
@@ -252,6 +265,8 @@ PERMISSIONS = {
     ),
     "revert": lambda user, world: user.has_perm("reversion.revert_revision"),
     "manage users": lambda user, world: user.has_perm("auth.add_user"),
+    "see my updates queue": lambda user, world: user.has_perm("updates.view_queue"),
+    "see everyone's updates": lambda user, world: user.has_perm("updates.view_everyones_queue"),
 }
 
 
