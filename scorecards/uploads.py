@@ -357,7 +357,10 @@ def apply_values(
 def _locked_page(strategy: Strategy, user, *, measure_owners: bool) -> Strategy:
     """The page, locked for the write, if ``user`` may store values on it at all."""
     pages = Strategy.objects.all() if measure_owners else Strategy.objects.editable_by(user)
-    page = pages.select_for_update(of=("self",)).filter(pk=strategy.pk).first()
+    try:
+        page = pages.select_for_update(of=("self",)).get(pk=strategy.pk)
+    except Strategy.DoesNotExist:
+        page = None
     if page is None or (measure_owners and not user.has_perm("scorecards.enter_values", page)):
         raise PermissionDenied(f"You may not change: {strategy.title}.")
     return page
