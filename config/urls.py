@@ -14,6 +14,8 @@ handler500 = "api.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    # A person's API token, on their account pages: the API owns the tokens.
+    path("accounts/token/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("api/", include("api.urls")),

@@ -68,17 +68,22 @@ DESCRIPTIVE_COLUMNS = tuple(name for name in HEADER if name not in COLUMNS)
 # Digits, optionally grouped in threes by commas ("1,234.5"), and a decimal part.
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NOTE_LENGTH = DataPoint._meta.get_field("note").max_length
+# A measure and period given twice: where the first one was, in a file and among entries.
+REPEATED_LINE = "“{measure}” for {period} is already on line {first}"
+REPEATED_ENTRY = "“{measure}” for {period} is already given in item {first}"
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A problem with the file: ``line`` is the file's line number (None for the whole file)."""
+    """A problem with the file: ``line`` is the file's line number (None for the whole file);
+    ``column`` the column it is about (``measure``, ``period``, ``value``, ``note``), when one."""
 
     line: int | None
     message: str
+    column: str | None = None
 
     def __str__(self):
-        return f"Line {self.line}: {self.message}" if self.line else self.message
+        return f"Line {self.line}: {self.message}" if self.line is not None else self.message
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,8 @@ class UploadResult:
     added: int
     changed: int
     unchanged: int
+    # What was read and written: its rows, each with the value stored before.
+    preview: UploadPreview | None = field(default=None, compare=False, repr=False)
 
 
 class UploadRefused(ValidationError):
@@ -233,7 +240,8 @@ class ValueEntry:
 
     ``measure`` is one of the page's measures, by id or by name; ``period`` and
     ``value`` are read as a file's cells are; ``note`` None keeps a stored
-    note. ``line`` is where its problems are reported: the entry's position.
+    note. ``line`` is where its problems are reported: the entry's position
+    (the API's index in the list it was given, from 0).
     """
 
     line: int
@@ -262,13 +270,14 @@ def preview_values(*, strategy: Strategy, entries: list[ValueEntry]) -> UploadPr
         )
         for entry in entries
     )
-    _plan(preview, strategy, rows)
+    _plan(preview, strategy, rows, repeated=REPEATED_ENTRY)
     return preview
 
 
-def _plan(preview: UploadPreview, strategy: Strategy, rows) -> None:
+def _plan(preview: UploadPreview, strategy: Strategy, rows, *, repeated=REPEATED_LINE) -> None:
     """Sort ``rows`` (line, texts by column) into the preview's additions, changes and
-    unchanged rows against the page's measures and stored values, or into its errors."""
+    unchanged rows against the page's measures and stored values, or into its errors.
+    ``repeated`` says that a measure and period were given before, at line ``first``."""
     measures = _page_measures(strategy)
     stored = {
         (point.measure_id, point.period): point
@@ -277,7 +286,7 @@ def _plan(preview: UploadPreview, strategy: Strategy, rows) -> None:
     seen: dict[tuple[int, str], int] = {}
     readings: dict[str, dict] = {"measure": {}, "period": {}, "value": {}}
     for line, texts in rows:
-        row = _read_record(line, texts, measures, seen, readings, preview.errors)
+        row = _read_record(line, texts, measures, seen, readings, preview.errors, repeated)
         if row is None:
             continue
         measure, period, value, note = row
@@ -323,10 +332,17 @@ def apply_values(
     user,
     comment: str,
     expected_plan: str | None = None,
+    measure_owners: bool = False,
 ) -> UploadResult:
     """Store ``entries`` as ``apply_upload`` stores a file: all in one transaction and one
     revision of the page (``comment``, with the counts, by ``user``), or nothing, raising
-    ``UploadRefused`` with every problem or ``PermissionDenied``."""
+    ``UploadRefused`` with every problem or ``PermissionDenied``.
+
+    Only who may change the page may store values, unless ``measure_owners``: then
+    also the owner of a measure, for that measure's values (the permissions
+    ``scorecards.enter_values`` on the page and ``scorecards.add_datapoint`` on
+    each measure given); values of a measure they do not own refuse them all.
+    """
     return _apply(
         strategy=strategy,
         user=user,
@@ -334,24 +350,51 @@ def apply_values(
         read=lambda page: preview_values(strategy=page, entries=entries),
         what="the values",
         comment=comment,
+        measure_owners=measure_owners,
     )
 
 
-def _apply(*, strategy, user, expected_plan, read, what: str, comment: str) -> UploadResult:
+def _locked_page(strategy: Strategy, user, *, measure_owners: bool) -> Strategy:
+    """The page, locked for the write, if ``user`` may store values on it at all."""
+    pages = Strategy.objects.all() if measure_owners else Strategy.objects.editable_by(user)
+    try:
+        page = pages.select_for_update(of=("self",)).get(pk=strategy.pk)
+    except Strategy.DoesNotExist:
+        page = None
+    if page is None or (measure_owners and not user.has_perm("scorecards.enter_values", page)):
+        raise PermissionDenied(f"You may not change: {strategy.title}.")
+    return page
+
+
+def _check_measures(page: Strategy, preview: UploadPreview, user) -> None:
+    """Refuse the values of measures ``user`` may not store values of (they may not change
+    the page: they own some of its measures)."""
+    if user.has_perm("strategy.change_strategy", page):
+        return
+    refused = {
+        row.measure.name
+        for row in (*preview.added, *preview.changed, *preview.unchanged)
+        if not user.has_perm("scorecards.add_datapoint", row.measure)
+    }
+    if refused:
+        names = ", ".join(f"“{name}”" for name in sorted(refused))
+        raise PermissionDenied(
+            f"You may store values only of the measures you own; not of {names}."
+        )
+
+
+def _apply(
+    *, strategy, user, expected_plan, read, what: str, comment: str, measure_owners=False
+) -> UploadResult:
     """Read with ``read(page)`` on the locked page and write it all, or raise; the
     refusals speak of ``what`` ("the file", "the values")."""
     has, was = ("have", "were") if what.endswith("s") else ("has", "was")
     try:
         with transaction.atomic():
-            try:
-                page = (
-                    Strategy.objects.editable_by(user)
-                    .select_for_update(of=("self",))
-                    .get(pk=strategy.pk)
-                )
-            except Strategy.DoesNotExist:
-                raise PermissionDenied(f"You may not change: {strategy.title}.") from None
+            page = _locked_page(strategy, user, measure_owners=measure_owners)
             preview = read(page)
+            if measure_owners:
+                _check_measures(page, preview, user)
             if preview.errors:
                 raise UploadRefused(
                     f"{what.capitalize()} {has} {_count(len(preview.errors), 'problem')}; "
@@ -374,7 +417,10 @@ def _apply(*, strategy, user, expected_plan, read, what: str, comment: str) -> U
             preview=read(strategy),
         ) from None
     return UploadResult(
-        added=len(preview.added), changed=len(preview.changed), unchanged=len(preview.unchanged)
+        added=len(preview.added),
+        changed=len(preview.changed),
+        unchanged=len(preview.unchanged),
+        preview=preview,
     )
 
 
@@ -562,52 +608,65 @@ def _page_measures(strategy: Strategy) -> dict[str | int, list[Measure]]:
     """The page's measures by name (as ``_measure_key`` folds it) and by id."""
     measures: dict[str | int, list[Measure]] = {}
     # With their points, for the precision the preview prints values at.
-    for measure in Measure.objects.filter(objective__strategy=strategy).with_points():
+    # With their objective and page, which the access rules ask about a measure read.
+    for measure in (
+        Measure.objects.filter(objective__strategy=strategy)
+        .select_related("objective__strategy")
+        .with_points()
+    ):
         measures.setdefault(_measure_key(measure.name), []).append(measure)
         measures[measure.id] = [measure]
     return measures
 
 
-def _read_record(line, texts, measures, seen, readings, errors) -> tuple | None:
+def _read_record(line, texts, measures, seen, readings, errors, repeated) -> tuple | None:
     """The row's measure, period, value and note, or None after adding its problems to errors.
 
     ``texts`` holds the row's text in each column (the measure may be an id);
     ``readings`` keeps what each measure, period and value text read as: a
     large file repeats them.
     """
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (column, problem)
     measure = _remembered(
         readings["measure"],
         lambda name, found: _read_measure(name, measures, found),
+        "measure",
         texts["measure"],
         problems,
     )
-    period = _remembered(readings["period"], _read_period, texts["period"], problems)
-    value = _remembered(readings["value"], _read_value, texts["value"], problems)
+    period = _remembered(readings["period"], _read_period, "period", texts["period"], problems)
+    value = _remembered(readings["value"], _read_value, "value", texts["value"], problems)
     note = texts.get("note")
     if note is not None and len(note) > _NOTE_LENGTH:
-        problems.append(f"the note is longer than {_NOTE_LENGTH} characters")
+        problems.append(("note", f"the note is longer than {_NOTE_LENGTH} characters"))
     if measure and period:
         key = (measure.id, period.label)
         if key in seen:
-            problems.append(f"“{measure.name}” for {period.label} is already on line {seen[key]}")
+            problems.append(
+                (
+                    "period",
+                    repeated.format(measure=measure.name, period=period.label, first=seen[key]),
+                )
+            )
         else:
             seen[key] = line
     if problems:
         errors.extend(
-            RowError(line, problem[0].upper() + problem[1:] + ".") for problem in problems
+            RowError(line, problem[0].upper() + problem[1:] + ".", column)
+            for column, problem in problems
         )
         return None
     return measure, period, value, note
 
 
-def _remembered(readings: dict, read, text: str, problems: list[str]):
-    """``read(text, problems)``, reading each distinct text once."""
+def _remembered(readings: dict, read, column: str, text: str, problems: list[tuple[str, str]]):
+    """``read(text, found)``, reading each distinct text once; its problems go to ``problems``
+    as about ``column``."""
     if text not in readings:
         found: list[str] = []
         readings[text] = (read(text, found), found)
     result, found = readings[text]
-    problems += found
+    problems += [(column, problem) for problem in found]
     return result
 
 

@@ -9,6 +9,7 @@ from reversion.models import Revision
 from scorecards.models import DataPoint
 from scorecards.uploads import UploadRefused, ValueEntry, apply_values, preview_values
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
+from tests.strategy.factories import StrategyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,113 @@ def test_another_managers_page_is_refused(page, outsider, burglaries):
             comment="Entered values",
         )
     assert DataPoint.objects.count() == 1
+
+
+# --- Measure owners -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def analyst(burglaries):
+    """Owns the burglaries measure, and manages no page."""
+    person = UserFactory(username="analyst")
+    burglaries.owner = person
+    burglaries.save()
+    return person
+
+
+def test_a_measures_owner_stores_its_values_when_owners_are_allowed(page, burglaries, analyst):
+    result = apply_values(
+        strategy=page,
+        entries=[ValueEntry(0, "Burglaries reported", "2024-Q2", "90")],
+        user=analyst,
+        comment="Entered values",
+        measure_owners=True,
+    )
+
+    assert result.added == 1
+    assert Revision.objects.get().user == analyst
+
+
+def test_without_the_option_a_measures_owner_may_not_store_its_values(page, burglaries, analyst):
+    with pytest.raises(PermissionDenied):
+        apply_values(
+            strategy=page,
+            entries=[ValueEntry(0, burglaries.pk, "2024-Q2", "90")],
+            user=analyst,
+            comment="Entered values",
+        )
+    assert DataPoint.objects.count() == 1
+
+
+def test_a_measures_owner_may_not_store_values_of_another_measure(page, burglaries, analyst):
+    MeasureFactory(objective=burglaries.objective, name="Arrests")
+
+    with pytest.raises(PermissionDenied) as denied:
+        apply_values(
+            strategy=page,
+            entries=[
+                ValueEntry(0, burglaries.pk, "2024-Q2", "90"),
+                ValueEntry(1, "Arrests", "2024-Q2", "4"),
+            ],
+            user=analyst,
+            comment="Entered values",
+            measure_owners=True,
+        )
+
+    assert str(denied.value) == (
+        "You may store values only of the measures you own; not of “Arrests”."
+    )
+    assert DataPoint.objects.count() == 1
+    assert not Revision.objects.exists()
+
+
+def test_someone_owning_no_measure_of_the_page_is_refused_before_the_values_are_read(
+    page, burglaries, outsider
+):
+    MeasureFactory(objective__strategy=StrategyFactory(page_manager=outsider), owner=outsider)
+
+    with pytest.raises(PermissionDenied):
+        apply_values(
+            strategy=page,
+            entries=[ValueEntry(0, "no such measure", "never", "nothing")],
+            user=outsider,
+            comment="Entered values",
+            measure_owners=True,
+        )
+
+
+def test_the_page_manager_stores_any_measures_values_when_owners_are_allowed(
+    page, owner, burglaries, analyst
+):
+    result = apply_values(
+        strategy=page,
+        entries=[ValueEntry(0, burglaries.pk, "2024-Q2", "90")],
+        user=owner,
+        comment="Entered values",
+        measure_owners=True,
+    )
+
+    assert result.added == 1
+
+
+def test_a_repeated_measure_and_period_names_the_first_item(page, burglaries):
+    preview = preview_values(
+        strategy=page,
+        entries=[
+            ValueEntry(0, burglaries.pk, "2024-Q2", "1"),
+            ValueEntry(1, "Burglaries reported", "2024q2", "2"),
+        ],
+    )
+
+    [error] = preview.errors
+    assert (error.line, error.column) == (1, "period")
+    assert error.message == "“Burglaries reported” for 2024-Q2 is already given in item 0."
+
+
+def test_each_problem_names_its_column(page, burglaries):
+    preview = preview_values(
+        strategy=page,
+        entries=[ValueEntry(0, "Arrests", "9999", "1.234", note="x" * 301)],
+    )
+
+    assert [error.column for error in preview.errors] == ["measure", "period", "value", "note"]
