@@ -378,7 +378,8 @@ class Measure(models.Model):
         return self.status_with(self.latest)
 
     def status_with(self, latest: Point | None) -> Status:
-        """Its status were ``latest`` its newest value (what a value about to be stored does)."""
+        """The status it would have with ``latest`` as its newest value (one about to be
+        stored)."""
         return measure_status(
             latest=latest,
             baseline=self.baseline_value,

@@ -23,9 +23,13 @@ def measure_reading(measure) -> dict:
         "status": status,
         "reason": status_reason(status),
         "latest": latest,
-        # Why the latest value is what it is, in its owner's words (``with_latest_note()``);
-        # only when the newest point is the one shown.
-        "note": measure.latest_note if latest is not None and latest == measure.latest else "",
+        # Why the latest value is what it is, in its owner's words: where the measures were
+        # read with ``with_latest_note()``, and only when the newest point is the one shown.
+        "note": (
+            getattr(measure, "latest_note", "")
+            if latest is not None and latest == measure.latest
+            else ""
+        ),
         "trend": measure.trend,
         "change": change,
         # A measure in per cent changes by percentage points: 10 % to 17 % is 7 points.
