@@ -462,6 +462,16 @@ def test_the_note_given_when_asked_is_stored_and_shown_beside_the_latest_value(
     assert '<span class="value-note">Two shops broken into twice</span>' in card
 
 
+def test_the_card_shows_only_the_newest_values_note(client, page, burglaries):
+    Strategy.objects.filter(pk=page.pk).update(status=Strategy.Status.PUBLISHED)
+    DataPointFactory(measure=burglaries, period=periods_of(burglaries)[1].label, value=90)
+
+    card = client.get(page.get_absolute_url()).text
+
+    assert "90 (" in card
+    assert 'class="value-note"' not in card
+
+
 def test_a_value_with_its_note_or_on_track_is_saved_at_once(client, owner, page, burglaries):
     *_, newest_due, next_due = periods_of(burglaries)
     client.force_login(owner)
