@@ -186,6 +186,13 @@ class MeasureQuerySet(models.QuerySet):
             )
         )
 
+    def with_latest_note(self):
+        """Annotate ``latest_note``: the note of the newest point, the story behind its value."""
+        newest = DataPoint.objects.filter(measure=OuterRef("pk")).order_by(
+            "-period_start", "-period"
+        )
+        return self.annotate(latest_note=Subquery(newest.values("note")[:1]))
+
     def with_latest_value(self):
         """Annotate the newest point: ``latest_value``, ``latest_period``, ``latest_start``."""
         newest = DataPoint.objects.filter(measure=OuterRef("pk")).order_by(
@@ -369,8 +376,13 @@ class Measure(models.Model):
 
     @property
     def status(self) -> Status:
+        return self.status_with(self.latest)
+
+    def status_with(self, latest: Point | None) -> Status:
+        """The status it would have with ``latest`` as its newest value (one about to be
+        stored)."""
         return measure_status(
-            latest=self.latest,
+            latest=latest,
             baseline=self.baseline_value,
             baseline_period=self.baseline_period,
             target=self.target_value,

@@ -23,6 +23,11 @@ Values given one at a time, by the data-entry grid or the API, are
 ``ValueEntry`` rows read by ``preview_values`` and written by ``apply_values``
 with the same checks, messages and single revision as a file's rows.
 
+A preview also says which measures the new values would leave off track or at
+risk (``UploadPreview.falling_behind``), so that the upload and the grid can
+ask for a note on those values: the strategy page shows it beside the latest
+value.
+
 A file up to the size limit (about 100,000 rows) previews and applies in
 seconds: rows are written with multi-row inserts and the page's revision is
 written in bulk (``base.revisions``); see docs/performance.md, "Uploads".
@@ -44,6 +49,7 @@ from base.revisions import ChangeKind, insert_rows, record_page_revision, record
 from base.spreadsheets import SheetRefused, is_workbook, read_sheet
 from scorecards.exports import FORMULA_STARTS, HEADER
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
+from scorecards.status import Point, Status
 from scorecards.values import VALUE_LIMIT, decimal_places
 from strategy.models import Strategy
 
@@ -127,6 +133,15 @@ class PlannedRow:
         return self.existing is not None and not (self.value_changed or self.note_changed)
 
 
+@dataclass(frozen=True)
+class FallingBehind:
+    """A measure that the values about to be stored leave off track or at risk; ``row`` is
+    its newest value's, whose note the strategy page shows beside that value."""
+
+    row: PlannedRow
+    status: Status
+
+
 @dataclass
 class UploadPreview:
     """What applying a file would do; nothing may be applied while ``errors`` is not empty."""
@@ -165,6 +180,28 @@ class UploadPreview:
                     ).encode()
                 )
         return digest.hexdigest()
+
+    def falling_behind(self) -> list[FallingBehind]:
+        """The measures whose newest value would be one of the rows to write and would leave
+        them off track or at risk, in the rows' order: a short note can tell readers why.
+        Judged from the points the preview read, with no query."""
+        rows_by_measure: dict[int, dict[str, PlannedRow]] = {}
+        for row in self.added + self.changed:
+            rows_by_measure.setdefault(row.measure.pk, {})[row.period.label] = row
+        behind = []
+        for rows in rows_by_measure.values():
+            measure = next(iter(rows.values())).measure
+            points = {point.period: point for point in measure.series}
+            points.update(
+                (label, Point(label, row.period.start, row.value)) for label, row in rows.items()
+            )
+            newest = max(points.values(), key=lambda point: (point.start, point.period))
+            row = rows.get(newest.period)
+            if row is not None:
+                status = measure.status_with(newest)
+                if status in (Status.OFF_TRACK, Status.AT_RISK):
+                    behind.append(FallingBehind(row, status))
+        return sorted(behind, key=lambda item: item.row.line)
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,10 @@ ADMIN_EXTRA_VIEWS: dict[str, Callable] = {
         reverse(f"admin:{name}", args=[obj.pk]),
         {},
     ),
+    "strategy_strategy_enter_values": lambda name, obj: (
+        reverse(f"admin:{name}", args=[obj.pk]),
+        {"as_of": "2026-01-01", "shown": "{}"},
+    ),
     "strategy_strategymap_import_mediawiki": lambda name, obj: (
         reverse(f"admin:{name}"),
         {"file": xml_file(), "publish": "on"},
