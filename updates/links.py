@@ -8,8 +8,11 @@ from django.urls import reverse
 
 
 def value_entry_url(measure) -> str:
-    """Where a measure's values are entered: its admin form, with its data points inline."""
-    return reverse("admin:scorecards_measure_change", args=[measure.pk])
+    """Where a measure's values are entered: the data-entry grid of its objective."""
+    page_grid = reverse(
+        "admin:strategy_strategy_enter_values", args=[measure.objective.strategy_id]
+    )
+    return f"{page_grid}?objective={measure.objective_id}"
 
 
 def action_update_url(action) -> str:

@@ -13,6 +13,15 @@ from tests.scorecards.factories import ActionFactory, DataPointFactory, MeasureF
 from tests.strategy.factories import PageManagerFactory, StrategyFactory, UserFactory
 from updates import selectors
 
+
+def grid_url(measure) -> str:
+    """The data-entry grid of the measure's objective."""
+    page_grid = reverse(
+        "admin:strategy_strategy_enter_values", args=[measure.objective.strategy_id]
+    )
+    return f"{page_grid}?objective={measure.objective_id}"
+
+
 pytestmark = pytest.mark.django_db
 
 URL = reverse("updates:queue")
@@ -72,8 +81,8 @@ def test_values_due_on_the_measures_a_person_owns_link_to_where_they_are_entered
 
     period = unowned.latest_due_period(TODAY)
     assert f"Burglaries in the target area: the value for {period.label}" in html
-    assert f'href="{reverse("admin:scorecards_measure_change", args=[unowned.pk])}"' in html
-    assert f'href="{reverse("admin:scorecards_measure_change", args=[mine_elsewhere.pk])}"' in html
+    assert f'href="{grid_url(unowned)}"' in html
+    assert f'href="{grid_url(mine_elsewhere)}"' in html
     assert "Owned by a colleague" not in html
     assert "Entered already" not in html
     due = unowned.due_on(period)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import MeasureFactory
 from tests.strategy.factories import PageManagerFactory, StrategyFactory, UserFactory
+from tests.updates.test_queue import grid_url
 from updates.models import WeeklyDigest
 from updates.services import send_update_reminders
 
@@ -42,7 +43,7 @@ def test_each_person_gets_their_queue_with_links_to_the_site(owner, due, page):
     assert message.to == [owner.email]
     assert message.subject == "Your updates: 2 things to do, 1 overdue"
     assert "Burglaries in the target area: the value for" in message.body
-    assert f"{SITE}{reverse('admin:scorecards_measure_change', args=[due.pk])}" in message.body
+    assert f"{SITE}{grid_url(due)}" in message.body
     assert f"{SITE}{reverse('updates:queue')}" in message.body
     assert f"To stop it: {SITE}{SETTINGS_URL}" in message.body
     assert page.title in message.body
