@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 
 # A post's queries, whatever the number of values: the token with its user, the page, then
 # the upload's (the locked page, its measures, its values, the two writes, and the page's
-# revision: the page's parts, the content types and the versions), with savepoints.
-WRITE_QUERIES = {"sqlite": 25, "postgresql": 25}
+# revision: the page's parts, the content types, the versions and the kind), with savepoints.
+WRITE_QUERIES = {"sqlite": 26, "postgresql": 26}
 
 
 @pytest.fixture
