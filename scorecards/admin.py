@@ -211,6 +211,34 @@ class RecentValuesFormSet(LoadedRowsFormSet, DistinctRowsFormSet):
 
     distinct_field = "period"
 
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        entered = {
+            form.cleaned_data["period"]: form
+            for form in self.forms
+            if form.has_changed()
+            and form.cleaned_data.get("period")
+            and not form.cleaned_data.get("DELETE")
+        }
+        shown = [form.instance.pk for form in self.initial_forms]
+        held = (
+            DataPoint.objects.filter(measure=self.instance, period__in=entered)
+            .exclude(pk__in=shown)
+            .values_list("period", flat=True)
+        )
+        for period in held:
+            entered[period].add_error(
+                "period",
+                forms.ValidationError(
+                    "This measure already has a value for %(period)s, among its older values "
+                    "on the measure's own page: change that one there.",
+                    code="unique",
+                    params={"period": period},
+                ),
+            )
+
     def loaded_rows(self):
         return getattr(self.instance, "recent_values", None)
 
