@@ -259,8 +259,12 @@ class RecentValuesInline(nested_admin.NestedTabularInline):
     fields = ("period", "value", "note")
     extra = 1
     view_on_site = False
+    verbose_name = "value"
     verbose_name_plural = "values"
     template = "admin/scorecards/edit_inline/recent_values.html"
+
+    class Media:
+        css = {"all": ["scorecards/scorecard_form.css"]}
 
 
 class MeasureInline(LoadedChoicesInlineMixin, PeopleByNameMixin, nested_admin.NestedStackedInline):
@@ -294,6 +298,7 @@ class MeasureInline(LoadedChoicesInlineMixin, PeopleByNameMixin, nested_admin.Ne
     inlines = [RecentValuesInline]
     extra = 0
     show_change_link = True
+    view_on_site = False
     is_sortable = False
 
     def get_queryset(self, request):
@@ -312,6 +317,7 @@ class ActionInline(LoadedChoicesInlineMixin, PeopleByNameMixin, nested_admin.Nes
     autocomplete_fields = ("lead", "partners")
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
     extra = 0
+    view_on_site = False
     is_sortable = False
 
     def get_queryset(self, request):
@@ -327,6 +333,7 @@ class ObjectiveInline(nested_admin.NestedStackedInline):
     inlines = [MeasureInline, ActionInline]
     extra = 0
     show_change_link = True
+    view_on_site = False
     is_sortable = False
     verbose_name_plural = "Scorecard: objectives, their measures and values, and actions"
 
