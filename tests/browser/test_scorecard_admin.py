@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from demo.data import FEATURED_SLUG
 from scorecards.models import Action, DataPoint, Measure, Objective
 from strategy.models import Strategy
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.browser.test_demo_site import sign_in_from_the_featured_page
 
 pytestmark = [
@@ -51,7 +51,7 @@ def test_manager_adds_an_objective_with_its_measure_value_and_action_on_the_page
     tab.locator(f"{new}-measures-0-data_points-0-value").fill("81.5")
     objective.locator("a.djn-add-handler.djn-model-scorecards-action").click()
     tab.locator(f"{new}-actions-0-title").fill("Mentor ninth graders")
-    objective.screenshot(path=screenshot_path("admin-page-form-new-objective"))
+    objective.screenshot(path=SCREENSHOTS / "admin-page-form-new-objective.png")
 
     tab.get_by_role("button", name="Save", exact=True).click()
 
@@ -61,10 +61,3 @@ def test_manager_adds_an_objective_with_its_measure_value_and_action_on_the_page
     assert DataPoint.objects.get(measure__objective=added).period == "2025"
     assert Action.objects.get(objective=added).title == "Mentor ninth graders"
     assert problems == []
-
-
-def screenshot_path(name):
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    return SCREENSHOTS / f"{name}.png"

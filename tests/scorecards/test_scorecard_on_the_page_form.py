@@ -198,6 +198,29 @@ def test_a_value_is_changed_in_place_on_the_page_form(client, owner, page):
     assert Revision.objects.get().user == owner
 
 
+def test_a_form_opened_before_another_save_of_the_page_saves_none_of_its_new_rows(
+    client, owner, page
+):
+    client.force_login(owner)
+    stale = client.get(change_url(page))
+    post_new_objective(client, page)
+
+    data = admin_form_data(stale)
+    data.update(management("objectives", 1))
+    data.update(
+        new_objective(
+            0, partner=PartnerFactory(), data_source=DataSourceFactory(), responsible=owner
+        )
+    )
+    data["objectives-0-title"] = "Written in a stale tab"
+    response = client.post(change_url(page), data)
+
+    assert response.status_code == 200
+    assert "Not saved" in str(response.context["adminform"].form.non_field_errors())
+    assert not Objective.objects.filter(title="Written in a stale tab").exists()
+    assert Revision.objects.count() == 1
+
+
 def test_another_managers_page_is_refused_and_nothing_is_saved(client, owner, outsider):
     other_page = StrategyFactory(page_manager=outsider)
     client.force_login(outsider)
