@@ -7,6 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.forms import Textarea
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse
 from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet
@@ -177,13 +178,33 @@ def actions_for_form(actions):
     return actions.select_related("lead").prefetch_related("partners")
 
 
+def _deleted_with_parent(formset) -> bool:
+    """Whether the row that ``formset`` is nested under, or one above it, is being deleted."""
+    parent = getattr(formset, "parent_form", None)
+    if parent is None or not parent.is_bound:
+        return False
+    marked = DELETION_FIELD_NAME in parent.fields and parent[DELETION_FIELD_NAME].data
+    return bool(marked) or _deleted_with_parent(parent.parent_formset)
+
+
 class LoadedRowsFormSet(NestedInlineFormSet):
     """A nested formset that shows the rows its parent was loaded with (prefetch_related).
 
     Nested, there is one formset per objective (its measures, its actions) and
     per measure (its values); each reading its own rows would be a query per
     objective and per measure. A posted formset reads the rows it was sent.
+
+    Rows nested under a row being deleted go with it, whatever was posted for
+    them: django-nested-admin would otherwise save them again, as if moved,
+    under a parent that no longer exists.
     """
+
+    def _should_delete_form(self, form):
+        return _deleted_with_parent(self) or super()._should_delete_form(form)
+
+    def clean(self):
+        if not _deleted_with_parent(self):
+            super().clean()
 
     def get_queryset(self):
         if self.is_bound:
@@ -213,14 +234,14 @@ class RecentValuesFormSet(LoadedRowsFormSet, DistinctRowsFormSet):
 
     def clean(self):
         super().clean()
-        if self.instance.pk is None:
+        if self.instance.pk is None or _deleted_with_parent(self):
             return
         entered = {
             form.cleaned_data["period"]: form
             for form in self.forms
             if form.has_changed()
             and form.cleaned_data.get("period")
-            and not form.cleaned_data.get("DELETE")
+            and not self._should_delete_form(form)
         }
         shown = [form.instance.pk for form in self.initial_forms]
         held = (

@@ -198,6 +198,25 @@ def test_a_value_is_changed_in_place_on_the_page_form(client, owner, page):
     assert Revision.objects.get().user == owner
 
 
+def test_deleting_an_objective_on_the_page_form_removes_its_measures_and_values(
+    client, owner, page
+):
+    kept = ObjectiveFactory(strategy=page, title="Kept", order=0)
+    dropped = ObjectiveFactory(strategy=page, title="Dropped", order=1)
+    DataPointFactory(measure=MeasureFactory(objective=dropped))
+    client.force_login(owner)
+    data = admin_form_data(client.get(change_url(page)))
+    data["objectives-1-DELETE"] = "on"
+
+    response = client.post(change_url(page), data)
+
+    assert response.status_code == 302
+    assert list(Objective.objects.filter(strategy=page)) == [kept]
+    assert not Measure.objects.filter(objective_id=dropped.pk).exists()
+    assert not DataPoint.objects.exists()
+    assert Revision.objects.get().user == owner
+
+
 def test_a_form_opened_before_another_save_of_the_page_saves_none_of_its_new_rows(
     client, owner, page
 ):
