@@ -86,6 +86,34 @@ def may_read_drafts(user) -> bool:
 # The page's manager changes it and what hangs off it; editors change every page.
 may_edit_page = is_page_manager_of | is_editor
 
+
+@rules.predicate
+def is_owner_of(user, measure) -> bool:
+    """Named as the measure's owner, who enters its values. No query."""
+    return measure is not None and is_signed_in(user) and measure.owner_id == user.pk
+
+
+@rules.predicate
+def manages_page_of(user, measure) -> bool:
+    """Manages the page the measure is on (read through ``measure.objective.strategy``)."""
+    return measure is not None and is_page_manager_of(user, measure.objective.strategy)
+
+
+@rules.predicate
+def owns_a_measure_on(user, page) -> bool:
+    """Named as the owner of one of the page's measures. One query."""
+    return (
+        page is not None
+        and is_signed_in(user)
+        and user.owned_measures.filter(objective__strategy=page).exists()
+    )
+
+
+# A measure's values are entered by its owner, as well as by whoever may edit its page.
+may_enter_values_of = is_owner_of | manages_page_of | is_editor
+# Someone who may enter the values of some of the page's measures (the API asks first).
+may_enter_values_on = may_edit_page | owns_a_measure_on
+
 # A revision can span several pages (a bulk action, an import) and reverting
 # restores all of it, so only editors revert or recover deleted objects.
 may_revert = is_editor
@@ -104,6 +132,12 @@ def may_use_dashboard(user) -> bool:
     return user.managed_strategies.exists() or user.expert_assignments.exists()
 
 
+# Signed-in staff keep a queue of what is due for them (values, actions, reviews);
+# editors, who answer for every page, may read anyone's.
+may_use_updates = may_read_drafts
+may_read_everyones_updates = is_editor
+
+
 @rules.predicate
 def about_an_object(user, obj) -> bool:
     """The permission is asked about an object, not about the model as a whole."""
@@ -113,7 +147,12 @@ def about_an_object(user, obj) -> bool:
 # Object permissions with a model permission of the same name.
 rules.add_perm("strategy.change_strategy", about_an_object & may_edit_page)
 rules.add_perm("reviews.add_review", about_an_object & may_review_page)
+# Asked about a measure: may store its values (not about a page, which is the page rule).
+rules.add_perm("scorecards.add_datapoint", about_an_object & may_enter_values_of)
 # Rules of their own, with no model permission behind them.
 rules.add_perm("strategy.view_draft", may_read_drafts)
+rules.add_perm("scorecards.enter_values", about_an_object & may_enter_values_on)
 rules.add_perm("reversion.revert_revision", may_revert)
 rules.add_perm("reviews.view_dashboard", may_use_dashboard)
+rules.add_perm("updates.view_queue", may_use_updates)
+rules.add_perm("updates.view_everyones_queue", may_read_everyones_updates)

@@ -15,12 +15,20 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 
 INFO_DESCRIPTION = """\
-Read-only access to the published strategy maps, strategy pages, scorecards
-and program library of this site. Drafts and archived pages are never shown,
-whoever asks; they answer 404 like pages that do not exist.
+Read access to the published strategy maps, strategy pages, scorecards and
+program library of this site, for anyone. Drafts and archived pages are never
+shown, whoever asks; they answer 404 like pages that do not exist.
+
+One write: the values of a page's measures, posted to
+`/api/strategies/{slug}/scorecard/values/` with a token
+(`Authorization: Token <key>`; a signed-in person creates one at
+[/accounts/token/](/accounts/token/)) by the page's manager, an editor or a
+measure's owner. The values are checked as the scorecard upload checks a
+file, and stored all in one revision of the page, or not at all.
 
 * Every answer is JSON. Errors are `{"detail": "..."}` with status 404 (unknown
-  object, unknown path, bad `?page=`) or 405 (any method but GET and HEAD).
+  object, unknown path, bad `?page=`) or 405 (any method but GET and HEAD, and
+  any but POST for the write); the write's refusals also list every problem.
 * Lists are paginated: `count`, `next`, `previous` and `results`, at most 50
   objects a page; ask for another page with `?page=N`.
 * Every documented field is always present. A missing value is `null` (numbers,

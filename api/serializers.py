@@ -12,6 +12,7 @@ Serializing never queries: the views load what each serializer reads (see
 """
 
 import datetime
+import json
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -706,3 +707,141 @@ class IndexSerializer(Shape):
 MapSummaryPageSerializer = page_of(MapSummarySerializer)
 StrategySummaryPageSerializer = page_of(StrategySummarySerializer)
 ProgramSummaryPageSerializer = page_of(ProgramSummarySerializer)
+
+
+# --- Writing values ----------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "description": "The measure's id."},
+            {"type": "string", "description": "The measure's name, as the page shows it."},
+        ]
+    }
+)
+class MeasureKeyField(serializers.Field):
+    """A measure of the page, by its id (a whole number) or by its name (text)."""
+
+    default_error_messages = {"invalid": "must be the measure's id (a number) or its name"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("invalid")
+        return data
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class ExactNumberField(serializers.Field):
+    """A JSON number, as the text it reads as: what an upload's cell holds.
+
+    Whole numbers as they are; fractions by their shortest repr (``0.1`` is
+    "0.1", not the binary fraction), never in exponent form, so that the
+    upload's checks (size, two decimal places) read the number written.
+    """
+
+    default_error_messages = {"invalid": "must be a number, not {kind}"}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            self.fail("invalid", kind=json_kind(data))
+        return str(data) if isinstance(data, int) else format(Decimal(repr(data)), "f")
+
+
+def json_kind(data) -> str:
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return "true" if data else "false"
+    if isinstance(data, str):
+        return f"the text {json.dumps(data, ensure_ascii=False)[:60]}"
+    return {list: "a list", dict: "an object"}.get(type(data), "that")
+
+
+class ValueInputSerializer(Shape):
+    """One value to store: a measure of the page, a period, a value and an optional note."""
+
+    measure = MeasureKeyField(help_text="The measure: its id, or its name on the page.")
+    period = serializers.CharField(
+        trim_whitespace=False,
+        help_text='The period: "2025", "2025-Q3", "2025-09" or "2025-09-30" (also "2025q3").',
+    )
+    value = ExactNumberField(
+        help_text="The value: a JSON number under 1,000,000,000,000 with at most two decimal "
+        "places."
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="A note on the value (at most 300 characters). Left out or null: a stored "
+        "note is kept; empty: it is removed.",
+    )
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: ["is not a field of a value (measure, period, value, note)"]
+                    for name in unknown
+                }
+            )
+        return super().to_internal_value(data)
+
+
+class MeasureRefSerializer(Shape):
+    """A measure, as referenced from another object."""
+
+    id = serializers.IntegerField(help_text="The measure's id.")
+    name = serializers.CharField(help_text="The measure's name.")
+
+
+class StoredValueSerializer(Shape):
+    """One value as stored, and what storing it did."""
+
+    index = serializers.IntegerField(help_text="Its place in the list that was posted, from 0.")
+    measure = MeasureRefSerializer(help_text="The measure.")
+    period = serializers.CharField(help_text='The period, normalised ("2025q3" is "2025-Q3").')
+    value = NumberField(help_text="The value stored.")
+    note = serializers.CharField(help_text="The note stored with it (empty when none).")
+    result = serializers.ChoiceField(
+        ["added", "changed", "unchanged"],
+        help_text="`added`: a new value; `changed`: it replaced another value or note "
+        "(`previous_value`); `unchanged`: that value and note were already stored.",
+    )
+    previous_value = NumberField(
+        allow_null=True, help_text="The value it replaced, or null when none was stored."
+    )
+
+
+class ValuesStoredSerializer(Shape):
+    """What a post of values stored: every value, in the order given, and the counts."""
+
+    added = serializers.IntegerField(help_text="How many values were new.")
+    changed = serializers.IntegerField(help_text="How many replaced a stored value or note.")
+    unchanged = serializers.IntegerField(help_text="How many were already stored as given.")
+    values = StoredValueSerializer(many=True, help_text="Every value, in the order posted.")
+
+
+class ValueProblemSerializer(Shape):
+    """One problem with the values posted."""
+
+    index = serializers.IntegerField(
+        allow_null=True,
+        help_text="The value's place in the list, from 0; null for the list as a whole.",
+    )
+    field = serializers.CharField(
+        allow_null=True,
+        help_text="`measure`, `period`, `value` or `note`, or another key the value should "
+        "not have; null for the value or list as a whole.",
+    )
+    message = serializers.CharField(help_text="What is wrong, naming the value and its field.")
+
+
+class ValuesRefusedSerializer(Shape):
+    """Nothing was stored: every problem the values have."""
+
+    detail = serializers.CharField(help_text="A sentence saying that nothing was stored and why.")
+    errors = ValueProblemSerializer(many=True, help_text="Every problem, in the list's order.")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from api import views
+from api import views, writes
 
 app_name = "api"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         "strategies/<slug:slug>/scorecard/",
         views.StrategyScorecard.as_view(),
         name="strategy-scorecard",
+    ),
+    path(
+        "strategies/<slug:slug>/scorecard/values/",
+        writes.StrategyValues.as_view(),
+        name="strategy-values",
     ),
     path("programs/", views.ProgramList.as_view(), name="program-list"),
     path("programs/<slug:slug>/", views.ProgramDetail.as_view(), name="program-detail"),

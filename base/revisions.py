@@ -14,6 +14,7 @@ import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 import reversion
@@ -28,6 +29,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 
 from base import page_cache
+from base.models import ChangeKind, RevisionKind
 
 # Rows per INSERT where the driver sends one statement per row to executemany.
 INSERT_BATCH = 1000
@@ -146,10 +148,36 @@ def _insert_batch(cursor, head: str, one_row: str, tail: str, batch: list) -> No
     )
 
 
+# The kind of change the revisions saved now record; an admin save is an edit.
+_change_kind: ContextVar[ChangeKind] = ContextVar("change_kind", default=ChangeKind.EDIT)
+
+
 @contextmanager
-def recorded_change(*, user, comment: str) -> Iterator[None]:
-    """One transaction and one revision, with its author and a comment, around a write."""
-    with transaction.atomic(), reversion.create_revision():
+def change_kind(kind: ChangeKind) -> Iterator[None]:
+    """Revisions saved inside are of ``kind`` (a restore in the admin, say)."""
+    token = _change_kind.set(ChangeKind(kind))
+    try:
+        yield
+    finally:
+        _change_kind.reset(token)
+
+
+def record_revision_kind(sender, instance, created, raw=False, using=None, **kwargs) -> None:
+    """Store the kind of every revision as it is saved (connected in ``BaseConfig.ready``).
+
+    A signal, not a step of ``recorded_change``: django-reversion, the bulk
+    revisions here and the wiki import each save their revision themselves.
+    Rows loaded from a backup (``raw``) bring their own kind.
+    """
+    if created and not raw:
+        RevisionKind.objects.using(using).create(revision=instance, kind=_change_kind.get())
+
+
+@contextmanager
+def recorded_change(*, user, comment: str, kind: ChangeKind = ChangeKind.EDIT) -> Iterator[None]:
+    """One transaction and one revision, with its author, a comment and its kind, around a write."""
+    # The kind outlasts the revision's block, which saves the revision as it ends.
+    with change_kind(kind), transaction.atomic(), reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(comment)
         yield

@@ -127,6 +127,9 @@ TIMED_PAGES = [
     *SEARCHES,
     "scorecard page",
     "all scorecards CSV",
+    "dashboard",
+    "dashboard, off track",
+    "dashboard actions",
 ]
 # Each load run: which caches the server uses (base/page_cache.py).
 LOADS = {
@@ -134,7 +137,15 @@ LOADS = {
     "page cache off": {"pages": False, "fragments": True},
     "page cache on": {"pages": True, "fragments": True},
 }
-EXPLAINED_PAGES = ["strategy page", "zoom map", "top-level map", "program list", *SEARCHES]
+EXPLAINED_PAGES = [
+    "strategy page",
+    "zoom map",
+    "top-level map",
+    "program list",
+    *SEARCHES,
+    "dashboard",
+    "dashboard, off track",
+]
 
 
 def public_pages() -> dict[str, str]:
@@ -166,6 +177,11 @@ def public_pages() -> dict[str, str]:
         "API strategy": reverse("api:strategy-detail", args=[page.slug]),
         "API strategies": reverse("api:strategy-list"),
         "embedded scorecard": reverse("embed:scorecard", args=[page.slug]),
+        # Every measure judged, counted and paged; then the off-track ones alone.
+        "dashboard": reverse("dashboard:measures"),
+        "dashboard, off track": f"{reverse('dashboard:measures')}?status=off-track",
+        "dashboard actions": reverse("dashboard:actions"),
+        "dashboard CSV": reverse("dashboard:measures-csv"),
     }
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "axes",
     "rules",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "base",
     "accounts",
@@ -57,9 +58,12 @@ INSTALLED_APPS = [
     "scorecards",
     "reviews",
     "public",
+    "changes",
     "api",
     "mediawiki",
     "demo",
+    "dashboard",
+    "updates",
 ]
 
 MIDDLEWARE = [
@@ -174,8 +178,9 @@ STORAGES = {
     },
 }
 
-# The read-only JSON API (api/): public, so no sign-in is read and nothing is parsed;
-# every answer is JSON (api.views.Endpoint also ignores the Accept header).
+# The JSON API (api/): public reads, so by default no sign-in is read and nothing is
+# parsed; every answer is JSON (api.views.Endpoint also ignores the Accept header).
+# Its one write (api/writes.py) reads a token and JSON itself, throttled per person.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -184,6 +189,7 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "EXCEPTION_HANDLER": "api.views.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiSchema",
+    "DEFAULT_THROTTLE_RATES": {"api-writes": "60/min"},
 }
 # The API's OpenAPI description (api/schema.py), served at /api/schema/.
 SPECTACULAR_SETTINGS = {

@@ -14,13 +14,18 @@ handler500 = "api.views.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    # A person's API token, on their account pages: the API owns the tokens.
+    path("accounts/token/", include("api.token_urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
     path("api/", include("api.urls")),
     path("api-reference/", include("api.reference_urls")),
     path("embed/", include("api.embed_urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("", include("scorecards.urls")),
+    path("", include("updates.urls")),
     # The review form is posted from the strategy page, which the public site composes.
     path("", include((review_app_urlpatterns + review_urlpatterns, "reviews"))),
     path("", include("public.urls")),
+    path("", include("changes.urls")),
 ]

@@ -17,7 +17,8 @@ from django.db import transaction
 from reversion.models import Version
 
 from accounts import roles
-from base.revisions import recorded_change
+from base.revisions import ChangeKind, recorded_change
+from changes.models import Watch
 from programs.models import Implementation, Outcome, Program, Resource
 from reviews.models import ExpertAssignment, Review
 from reviews.services import refresh_review_date
@@ -248,7 +249,7 @@ class _Loader:
             building,
         )
         featured = self.featured_strategy(illegal, manager)
-        self.strategy(
+        non_medical = self.strategy(
             diversion,
             0,
             "Reduce Non-Medical Access to Prescription Drugs",
@@ -319,6 +320,9 @@ class _Loader:
         )
 
         self.people_on_page(featured, reviewer)
+        # Besides the pages they manage, which they watch by default.
+        self.get_or_create(Watch, user=manager, strategy=deaths, defaults={"watching": True})
+        self.updates_due(featured, non_medical, manager)
         return self.report
 
     # The worked example ---------------------------------------------------------
@@ -483,6 +487,11 @@ class _Loader:
              [130, 126, 121, 118, 112, 109, 104, 99]),
             ("Overdose calls from the target area", ems_calls, 25, 12,
              [22, 24, 21, 19, 20, 17, 15, 14]),
+            # Not every measure improves: complaints moved with the market, off track.
+            ("Drug-sale complaints to the city hotline", police_reports, 60, 30,
+             [58, 60, 63, 66, 70, 72, 75, 77]),
+            # Defined, but nobody has reported a value yet: no data.
+            ("Repeat overdoses among call-in participants", ems_calls, 9, 4, []),
         ]  # fmt: skip
         for order, (name, source, baseline, target, values) in enumerate(measures):
             measure = self.get_or_create(
@@ -501,7 +510,7 @@ class _Loader:
                     "order": order,
                 },
             )
-            for period, value in zip(quarters, values, strict=True):
+            for period, value in zip(quarters[: len(values)], values, strict=True):
                 self.get_or_create(
                     DataPoint, measure=measure, period=period, defaults={"value": value}
                 )
@@ -550,6 +559,53 @@ class _Loader:
             if created:
                 action.partners.set([partners[slug] for slug in partner_slugs])
 
+    def updates_due(self, featured, non_medical, manager):
+        """Work left for the demo's page manager, so their updates queue is not empty: a
+        measure whose newest values have not been entered and an action past its due date."""
+        objective = featured.objectives.get()
+        case_records = self.get_or_create(
+            DataSource,
+            name="Community Care Services case records",
+            defaults={"publisher": "Community Care Services"},
+        )
+        accepted = self.get_or_create(
+            Measure,
+            objective=objective,
+            name="Call-in participants who accepted services",
+            defaults={
+                "unit": "%",
+                "polarity": Measure.Polarity.HIGHER_IS_BETTER,
+                "kind": Measure.Kind.BETTER_OFF,
+                "data_source": case_records,
+                "baseline_value": 35,
+                "baseline_period": "2024",
+                "target_value": 75,
+                "target_period": "2027",
+                "order": 3,
+            },
+        )
+        # Entered up to 2026-Q1: every later quarter's value is due and missing.
+        for period, value in [("2025-Q3", 40), ("2025-Q4", 46), ("2026-Q1", 52)]:
+            self.get_or_create(
+                DataPoint, measure=accepted, period=period, defaults={"value": value}
+            )
+        take_back = self.get_or_create(
+            Objective,
+            strategy=non_medical,
+            title="Get unused prescription opioids out of homes",
+        )
+        self.get_or_create(
+            Action,
+            objective=take_back,
+            title="Put a permanent drop box in every pharmacy in the county",
+            defaults={
+                "status": Action.Status.IN_PROGRESS,
+                "responsible": manager,
+                "start_date": datetime.date(2026, 1, 15),
+                "due_date": datetime.date(2026, 9, 30),
+            },
+        )
+
     def people_on_page(self, page, reviewer):
         self.get_or_create(
             ExpertAssignment,
@@ -587,7 +643,7 @@ def _record_first_revisions():
         recorded = set(Version.objects.get_for_model(model).values_list("object_id", flat=True))
         for obj in model.objects.all():
             if str(obj.pk) not in recorded:
-                with recorded_change(user=None, comment="Demo content"):
+                with recorded_change(user=None, comment="Demo content", kind=ChangeKind.IMPORT):
                     reversion.add_to_revision(obj)
 
 

@@ -62,7 +62,7 @@ from reversion.revisions import _follow_relations, _get_content_type, _get_optio
 from reversion.signals import post_revision_commit, pre_revision_commit
 
 from accounts.rules import is_editor
-from base.revisions import recorded_change
+from base.revisions import ChangeKind, recorded_change
 from base.textdiff import DiffLine, line_diff
 from mediawiki.dump import SUPPORTED_VERSIONS, DumpError, DumpPage, Source, WikiDump
 from mediawiki.models import ImportRecord, value_digest
@@ -1008,7 +1008,7 @@ class _Importer:
         itself (``_UnitRevision``); one that changes rows already there lets
         django-reversion record each row as it is saved.
         """
-        with recorded_change(user=self.user, comment=self.comment):
+        with recorded_change(user=self.user, comment=self.comment, kind=ChangeKind.IMPORT):
             if not new:
                 yield
                 return

@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 from reversion.models import Version
 
-from base.revisions import recorded_change
+from base.revisions import ChangeKind, recorded_change
 from public import history
 from reviews.services import newest_review_date
 from scorecards.models import Action, DataPoint
@@ -209,7 +209,11 @@ def revert_page(
         raise PermissionDenied(MAY_NOT_RESTORE)
     when = timezone.localtime(version.revision.date_created)
     try:
-        with recorded_change(user=user, comment=f"Restored the revision of {when:%Y-%m-%d %H:%M}"):
+        with recorded_change(
+            user=user,
+            comment=f"Restored the revision of {when:%Y-%m-%d %H:%M}",
+            kind=ChangeKind.RESTORE,
+        ):
             # Admin saves of the page and its parts lock the page first too.
             strategy = Strategy.objects.select_for_update().order_by().get(pk=strategy.pk)
             saves = strategy.version

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from reversion.models import Version
 
 from accounts.people import person_name
-from base.revisions import recorded_change
+from base.revisions import ChangeKind, recorded_change
 from reviews import notifications
 from reviews.models import ExpertAssignment, Review, ReviewMark, ReviewReminder
 from strategy.models import Strategy
@@ -117,7 +117,9 @@ def add_review(
         revision=latest.revision if latest else None,
     )
     review.full_clean()
-    with recorded_change(user=reviewer, comment=f"Reviewed on {reviewed_on:%Y-%m-%d}"):
+    with recorded_change(
+        user=reviewer, comment=f"Reviewed on {reviewed_on:%Y-%m-%d}", kind=ChangeKind.REVIEW
+    ):
         page = _locked_page(strategy)
         review.save()
         if refresh_review_date(page):
@@ -151,7 +153,7 @@ def mark_addressed(*, review: Review, user, reply: str = "", site_url: str | Non
     review.addressed_by_name = person_name(user, "")
     review.full_clean()
     comment = f"Answered the review by {review.reviewer_display} of {review.reviewed_on:%Y-%m-%d}"
-    with recorded_change(user=user, comment=comment):
+    with recorded_change(user=user, comment=comment, kind=ChangeKind.ANSWER):
         page = _locked_page(review.strategy)
         # The stored answer, not the instance's: a bound form has already set
         # the new reply on it. Locked so that two answers at once mail once.
@@ -188,7 +190,11 @@ def mark_reviewed(*, user, strategies: QuerySet[Strategy], on: datetime.date | N
         if refused:
             raise PermissionDenied(MAY_NOT_MARK.format(pages=", ".join(refused)))
         for listed in pages:
-            with recorded_change(user=user, comment=f"Marked reviewed on {on:%Y-%m-%d}"):
+            with recorded_change(
+                user=user,
+                comment=f"Marked reviewed on {on:%Y-%m-%d}",
+                kind=ChangeKind.MARKED_REVIEWED,
+            ):
                 page = _locked_page(listed)
                 mark = ReviewMark(strategy=page, marked_on=on, marked_by=user)
                 mark.full_clean()

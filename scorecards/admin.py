@@ -15,7 +15,7 @@ from nested_admin.nested import NestedModelAdminMixin
 
 from accounts.people import PersonChoiceField
 from base.formsets import DistinctRowsFormSet
-from scorecards import admin_upload
+from scorecards import admin_grid, admin_upload
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
 from strategy.admin import InvestigateInline, StrategyAdmin
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
@@ -445,3 +445,5 @@ class DataSourceAdmin(ContentVersionAdmin):
 # The scorecard on the page's form, where the page shows it, and the CSV upload beside it.
 StrategyAdmin.add_inline(ObjectiveInline, before=InvestigateInline)
 StrategyAdmin.page_views.append(admin_upload.urls)
+# The data-entry grid, for the page or one of its objectives.
+StrategyAdmin.page_views.append(admin_grid.urls)

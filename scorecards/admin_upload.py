@@ -166,6 +166,7 @@ def _render_preview(model_admin, request, strategy, preview):
         strategy,
         title="Check the upload",
         preview=preview,
+        falling_behind=preview.falling_behind(),
         listed=_listed_rows(preview),
         confirm_form=confirm_form,
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Aggregate, F, OuterRef, Q, Subquery
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -184,6 +185,13 @@ class MeasureQuerySet(models.QuerySet):
                 "data_points__period", "data_points__period_start", "data_points__value"
             )
         )
+
+    def with_latest_note(self):
+        """Annotate ``latest_note``: the note of the newest point, the story behind its value."""
+        newest = DataPoint.objects.filter(measure=OuterRef("pk")).order_by(
+            "-period_start", "-period"
+        )
+        return self.annotate(latest_note=Subquery(newest.values("note")[:1]))
 
     def with_latest_value(self):
         """Annotate the newest point: ``latest_value``, ``latest_period``, ``latest_start``."""
@@ -368,8 +376,13 @@ class Measure(models.Model):
 
     @property
     def status(self) -> Status:
+        return self.status_with(self.latest)
+
+    def status_with(self, latest: Point | None) -> Status:
+        """The status it would have with ``latest`` as its newest value (one about to be
+        stored)."""
         return measure_status(
-            latest=self.latest,
+            latest=latest,
             baseline=self.baseline_value,
             baseline_period=self.baseline_period,
             target=self.target_value,
@@ -480,7 +493,8 @@ class Action(models.Model):
     start_date = models.DateField(null=True, blank=True, validators=[check_date])
     due_date = models.DateField(null=True, blank=True, validators=[check_date])
     # When the action itself was last saved: an action unchanged for months is due a word.
-    updated_at = models.DateTimeField(auto_now=True)
+    # The database's default covers rows written without save(), in bulk or by hand.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
     order = models.PositiveSmallIntegerField(default=0)
 
     objects = ActionQuerySet.as_manager()

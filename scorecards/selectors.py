@@ -13,11 +13,12 @@ def page_scorecard_prefetches(path: str = "") -> list:
 
 
 def scorecard_prefetches(path: str = "", *, actions: bool = True) -> list:
-    """Objectives' measures (with their points as one aggregate) and, with ``actions``,
-    their actions with lead and partners, for objectives at ``path``."""
+    """Objectives' measures (with their points as one aggregate and the newest one's note)
+    and, with ``actions``, their actions with lead and partners, for objectives at ``path``."""
     prefetches = [
         Prefetch(
-            f"{path}measures", queryset=Measure.objects.select_related("data_source").with_points()
+            f"{path}measures",
+            queryset=Measure.objects.select_related("data_source").with_points().with_latest_note(),
         )
     ]
     if actions:

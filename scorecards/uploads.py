@@ -19,6 +19,15 @@ they are. Their other columns describe the measure and are not read, except
 naming a measure with no period and no value, as a download lists a measure
 without data, is skipped too. Both are counted in the preview.
 
+Values given one at a time, by the data-entry grid or the API, are
+``ValueEntry`` rows read by ``preview_values`` and written by ``apply_values``
+with the same checks, messages and single revision as a file's rows.
+
+A preview also says which measures the new values would leave off track or at
+risk (``UploadPreview.falling_behind``), so that the upload and the grid can
+ask for a note on those values: the strategy page shows it beside the latest
+value.
+
 A file up to the size limit (about 100,000 rows) previews and applies in
 seconds: rows are written with multi-row inserts and the page's revision is
 written in bulk (``base.revisions``); see docs/performance.md, "Uploads".
@@ -36,10 +45,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from base.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
-from base.revisions import insert_rows, record_page_revision, recorded_change
+from base.revisions import ChangeKind, insert_rows, record_page_revision, recorded_change
 from base.spreadsheets import SheetRefused, is_workbook, read_sheet
 from scorecards.exports import FORMULA_STARTS, HEADER
 from scorecards.models import VALUE_PLACES, DataPoint, Measure
+from scorecards.status import Point, Status
 from scorecards.values import VALUE_LIMIT, decimal_places
 from strategy.models import Strategy
 
@@ -64,17 +74,22 @@ DESCRIPTIVE_COLUMNS = tuple(name for name in HEADER if name not in COLUMNS)
 # Digits, optionally grouped in threes by commas ("1,234.5"), and a decimal part.
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NOTE_LENGTH = DataPoint._meta.get_field("note").max_length
+# A measure and period given twice: where the first one was, in a file and among entries.
+REPEATED_LINE = "“{measure}” for {period} is already on line {first}"
+REPEATED_ENTRY = "“{measure}” for {period} is already given in item {first}"
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A problem with the file: ``line`` is the file's line number (None for the whole file)."""
+    """A problem with the file: ``line`` is the file's line number (None for the whole file);
+    ``column`` the column it is about (``measure``, ``period``, ``value``, ``note``), when one."""
 
     line: int | None
     message: str
+    column: str | None = None
 
     def __str__(self):
-        return f"Line {self.line}: {self.message}" if self.line else self.message
+        return f"Line {self.line}: {self.message}" if self.line is not None else self.message
 
 
 @dataclass(frozen=True)
@@ -118,6 +133,15 @@ class PlannedRow:
         return self.existing is not None and not (self.value_changed or self.note_changed)
 
 
+@dataclass(frozen=True)
+class FallingBehind:
+    """A measure that the values about to be stored leave off track or at risk; ``row`` is
+    its newest value's, whose note the strategy page shows beside that value."""
+
+    row: PlannedRow
+    status: Status
+
+
 @dataclass
 class UploadPreview:
     """What applying a file would do; nothing may be applied while ``errors`` is not empty."""
@@ -157,12 +181,36 @@ class UploadPreview:
                 )
         return digest.hexdigest()
 
+    def falling_behind(self) -> list[FallingBehind]:
+        """The measures whose newest value would be one of the rows to write and would leave
+        them off track or at risk, in the rows' order: a short note can tell readers why.
+        Judged from the points the preview read, with no query."""
+        rows_by_measure: dict[int, dict[str, PlannedRow]] = {}
+        for row in self.added + self.changed:
+            rows_by_measure.setdefault(row.measure.pk, {})[row.period.label] = row
+        behind = []
+        for rows in rows_by_measure.values():
+            measure = next(iter(rows.values())).measure
+            points = {point.period: point for point in measure.series}
+            points.update(
+                (label, Point(label, row.period.start, row.value)) for label, row in rows.items()
+            )
+            newest = max(points.values(), key=lambda point: (point.start, point.period))
+            row = rows.get(newest.period)
+            if row is not None:
+                status = measure.status_with(newest)
+                if status in (Status.OFF_TRACK, Status.AT_RISK):
+                    behind.append(FallingBehind(row, status))
+        return sorted(behind, key=lambda item: item.row.line)
+
 
 @dataclass(frozen=True)
 class UploadResult:
     added: int
     changed: int
     unchanged: int
+    # What was read and written: its rows, each with the value stored before.
+    preview: UploadPreview | None = field(default=None, compare=False, repr=False)
 
 
 class UploadRefused(ValidationError):
@@ -192,26 +240,90 @@ def preview_upload(*, strategy: Strategy, data: bytes | str, name: str = "") -> 
         preview.errors.append(RowError(None, "The file has a header but no data rows."))
         return preview
     preview.has_note_column = "note" in columns
+    this_page = _unescaped(strategy.title).casefold()
 
-    measures = _measures_by_name(strategy)
+    def page_rows():
+        for line, cells in records:
+            page_title = _unescaped(_cell(cells, columns, "strategy"))
+            if page_title and page_title.casefold() != this_page:
+                preview.other_pages[page_title] = preview.other_pages.get(page_title, 0) + 1
+                continue
+            if _cell(cells, columns, "measure") and not (
+                _cell(cells, columns, "period") or _cell(cells, columns, "value")
+            ):
+                preview.without_data += 1
+                continue
+            if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
+                preview.errors.append(
+                    RowError(
+                        line,
+                        f"The row has {len(cells)} cells but the header has {len(columns)} "
+                        'columns (put a number written with commas in quotes: "1,234.5").',
+                    )
+                )
+                continue
+            texts = {name: _cell(cells, columns, name) for name in COLUMNS if name in columns}
+            if "note" in texts:
+                texts["note"] = _unescaped(texts["note"])
+            yield line, texts
+
+    _plan(preview, strategy, page_rows())
+    return preview
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """One value given for a page's measure, from the data-entry grid or the API.
+
+    ``measure`` is one of the page's measures, by id or by name; ``period`` and
+    ``value`` are read as a file's cells are; ``note`` None keeps a stored
+    note. ``line`` is where its problems are reported: the entry's position
+    (the API's index in the list it was given, from 0).
+    """
+
+    line: int
+    measure: int | str
+    period: str
+    value: str
+    note: str | None = None
+
+
+def preview_values(*, strategy: Strategy, entries: list[ValueEntry]) -> UploadPreview:
+    """Read ``entries`` against the page as the file upload reads its rows: the same
+    checks and messages, each problem on its entry's ``line``. Two queries; writes nothing."""
+    preview = UploadPreview(has_note_column=any(entry.note is not None for entry in entries))
+    if not entries:
+        preview.errors.append(RowError(None, "No values were given."))
+        return preview
+    rows = (
+        (
+            entry.line,
+            {
+                "measure": entry.measure,
+                "period": entry.period.strip(),
+                "value": entry.value.strip(),
+                **({} if entry.note is None else {"note": entry.note.strip()}),
+            },
+        )
+        for entry in entries
+    )
+    _plan(preview, strategy, rows, repeated=REPEATED_ENTRY)
+    return preview
+
+
+def _plan(preview: UploadPreview, strategy: Strategy, rows, *, repeated=REPEATED_LINE) -> None:
+    """Sort ``rows`` (line, texts by column) into the preview's additions, changes and
+    unchanged rows against the page's measures and stored values, or into its errors.
+    ``repeated`` says that a measure and period were given before, at line ``first``."""
+    measures = _page_measures(strategy)
     stored = {
         (point.measure_id, point.period): point
         for point in DataPoint.objects.filter(measure__objective__strategy=strategy)
     }
     seen: dict[tuple[int, str], int] = {}
     readings: dict[str, dict] = {"measure": {}, "period": {}, "value": {}}
-    this_page = _unescaped(strategy.title).casefold()
-    for line, cells in records:
-        page_title = _unescaped(_cell(cells, columns, "strategy"))
-        if page_title and page_title.casefold() != this_page:
-            preview.other_pages[page_title] = preview.other_pages.get(page_title, 0) + 1
-            continue
-        if _cell(cells, columns, "measure") and not (
-            _cell(cells, columns, "period") or _cell(cells, columns, "value")
-        ):
-            preview.without_data += 1
-            continue
-        row = _read_record(line, cells, columns, measures, seen, readings, preview.errors)
+    for line, texts in rows:
+        row = _read_record(line, texts, measures, seen, readings, preview.errors, repeated)
         if row is None:
             continue
         measure, period, value, note = row
@@ -225,7 +337,6 @@ def preview_upload(*, strategy: Strategy, data: bytes | str, name: str = "") -> 
         else:
             preview.changed.append(planned)
     preview.errors.sort(key=lambda error: error.line or 0)
-    return preview
 
 
 def apply_upload(
@@ -241,20 +352,90 @@ def apply_upload(
     for ``preview_upload``. A constant number of queries up to 1,000 rows
     written (one more for each 1,000 on PostgreSQL), whatever the page holds.
     """
+    return _apply(
+        strategy=strategy,
+        user=user,
+        expected_plan=expected_plan,
+        read=lambda page: preview_upload(strategy=page, data=data),
+        what="the file",
+        comment="Uploaded scorecard data",
+    )
+
+
+def apply_values(
+    *,
+    strategy: Strategy,
+    entries: list[ValueEntry],
+    user,
+    comment: str,
+    expected_plan: str | None = None,
+    measure_owners: bool = False,
+) -> UploadResult:
+    """Store ``entries`` as ``apply_upload`` stores a file: all in one transaction and one
+    revision of the page (``comment``, with the counts, by ``user``), or nothing, raising
+    ``UploadRefused`` with every problem or ``PermissionDenied``.
+
+    Only who may change the page may store values, unless ``measure_owners``: then
+    also the owner of a measure, for that measure's values (the permissions
+    ``scorecards.enter_values`` on the page and ``scorecards.add_datapoint`` on
+    each measure given); values of a measure they do not own refuse them all.
+    """
+    return _apply(
+        strategy=strategy,
+        user=user,
+        expected_plan=expected_plan,
+        read=lambda page: preview_values(strategy=page, entries=entries),
+        what="the values",
+        comment=comment,
+        measure_owners=measure_owners,
+    )
+
+
+def _locked_page(strategy: Strategy, user, *, measure_owners: bool) -> Strategy:
+    """The page, locked for the write, if ``user`` may store values on it at all."""
+    pages = Strategy.objects.all() if measure_owners else Strategy.objects.editable_by(user)
+    try:
+        page = pages.select_for_update(of=("self",)).get(pk=strategy.pk)
+    except Strategy.DoesNotExist:
+        page = None
+    if page is None or (measure_owners and not user.has_perm("scorecards.enter_values", page)):
+        raise PermissionDenied(f"You may not change: {strategy.title}.")
+    return page
+
+
+def _check_measures(page: Strategy, preview: UploadPreview, user) -> None:
+    """Refuse the values of measures ``user`` may not store values of (they may not change
+    the page: they own some of its measures)."""
+    if user.has_perm("strategy.change_strategy", page):
+        return
+    refused = {
+        row.measure.name
+        for row in (*preview.added, *preview.changed, *preview.unchanged)
+        if not user.has_perm("scorecards.add_datapoint", row.measure)
+    }
+    if refused:
+        names = ", ".join(f"“{name}”" for name in sorted(refused))
+        raise PermissionDenied(
+            f"You may store values only of the measures you own; not of {names}."
+        )
+
+
+def _apply(
+    *, strategy, user, expected_plan, read, what: str, comment: str, measure_owners=False
+) -> UploadResult:
+    """Read with ``read(page)`` on the locked page and write it all, or raise; the
+    refusals speak of ``what`` ("the file", "the values")."""
+    has, was = ("have", "were") if what.endswith("s") else ("has", "was")
     try:
         with transaction.atomic():
-            try:
-                page = (
-                    Strategy.objects.editable_by(user)
-                    .select_for_update(of=("self",))
-                    .get(pk=strategy.pk)
-                )
-            except Strategy.DoesNotExist:
-                raise PermissionDenied(f"You may not change: {strategy.title}.") from None
-            preview = preview_upload(strategy=page, data=data)
+            page = _locked_page(strategy, user, measure_owners=measure_owners)
+            preview = read(page)
+            if measure_owners:
+                _check_measures(page, preview, user)
             if preview.errors:
                 raise UploadRefused(
-                    f"The file has {_count(len(preview.errors), 'problem')}; nothing was written.",
+                    f"{what.capitalize()} {has} {_count(len(preview.errors), 'problem')}; "
+                    "nothing was written.",
                     preview=preview,
                 )
             if expected_plan is not None and preview.plan != expected_plan:
@@ -264,24 +445,25 @@ def apply_upload(
                     preview=preview,
                 )
             if preview.can_apply:
-                _write(page=page, preview=preview, user=user)
+                _write(page=page, preview=preview, user=user, comment=comment)
     except IntegrityError:
         # Someone stored a value for one of these periods after the page was read.
         raise UploadRefused(
-            "The page's data changed while the file was being applied, so nothing was written. "
-            "Check the rows below and confirm again.",
-            preview=preview_upload(strategy=strategy, data=data),
+            f"The page's data changed while {what} {was} being applied, so nothing was "
+            "written. Check the rows below and confirm again.",
+            preview=read(strategy),
         ) from None
     return UploadResult(
-        added=len(preview.added), changed=len(preview.changed), unchanged=len(preview.unchanged)
+        added=len(preview.added),
+        changed=len(preview.changed),
+        unchanged=len(preview.unchanged),
+        preview=preview,
     )
 
 
-def _write(*, page: Strategy, preview: UploadPreview, user) -> None:
-    comment = (
-        f"Uploaded scorecard data ({len(preview.added)} added, {len(preview.changed)} changed)"
-    )
-    with recorded_change(user=user, comment=comment):
+def _write(*, page: Strategy, preview: UploadPreview, user, comment: str) -> None:
+    comment = f"{comment} ({len(preview.added)} added, {len(preview.changed)} changed)"
+    with recorded_change(user=user, comment=comment, kind=ChangeKind.DATA):
         # The rows go in without DataPoint.save(), so the normalised label and
         # period_start come from the parsed period here. A value stored for
         # one of the added periods since the preview raises IntegrityError.
@@ -459,70 +641,78 @@ def _measure_key(name: str) -> str:
     return _unescaped(name).casefold()
 
 
-def _measures_by_name(strategy: Strategy) -> dict[str, list[Measure]]:
-    measures: dict[str, list[Measure]] = {}
+def _page_measures(strategy: Strategy) -> dict[str | int, list[Measure]]:
+    """The page's measures by name (as ``_measure_key`` folds it) and by id."""
+    measures: dict[str | int, list[Measure]] = {}
     # With their points, for the precision the preview prints values at.
-    for measure in Measure.objects.filter(objective__strategy=strategy).with_points():
+    # With their objective and page, which the access rules ask about a measure read.
+    for measure in (
+        Measure.objects.filter(objective__strategy=strategy)
+        .select_related("objective__strategy")
+        .with_points()
+    ):
         measures.setdefault(_measure_key(measure.name), []).append(measure)
+        measures[measure.id] = [measure]
     return measures
 
 
-def _read_record(line, cells, columns, measures, seen, readings, errors) -> tuple | None:
+def _read_record(line, texts, measures, seen, readings, errors, repeated) -> tuple | None:
     """The row's measure, period, value and note, or None after adding its problems to errors.
 
+    ``texts`` holds the row's text in each column (the measure may be an id);
     ``readings`` keeps what each measure, period and value text read as: a
     large file repeats them.
     """
-    if len(cells) > len(columns) and any(cell.strip() for cell in cells[len(columns) :]):
-        errors.append(
-            RowError(
-                line,
-                f"The row has {len(cells)} cells but the header has {len(columns)} columns "
-                '(put a number written with commas in quotes: "1,234.5").',
-            )
-        )
-        return None
-    texts = {name: _cell(cells, columns, name) for name in COLUMNS if name in columns}
-
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # (column, problem)
     measure = _remembered(
         readings["measure"],
         lambda name, found: _read_measure(name, measures, found),
+        "measure",
         texts["measure"],
         problems,
     )
-    period = _remembered(readings["period"], _read_period, texts["period"], problems)
-    value = _remembered(readings["value"], _read_value, texts["value"], problems)
+    period = _remembered(readings["period"], _read_period, "period", texts["period"], problems)
+    value = _remembered(readings["value"], _read_value, "value", texts["value"], problems)
     note = texts.get("note")
-    if note is not None:
-        note = _unescaped(note)
     if note is not None and len(note) > _NOTE_LENGTH:
-        problems.append(f"the note is longer than {_NOTE_LENGTH} characters")
+        problems.append(("note", f"the note is longer than {_NOTE_LENGTH} characters"))
     if measure and period:
         key = (measure.id, period.label)
         if key in seen:
-            problems.append(f"“{measure.name}” for {period.label} is already on line {seen[key]}")
+            problems.append(
+                (
+                    "period",
+                    repeated.format(measure=measure.name, period=period.label, first=seen[key]),
+                )
+            )
         else:
             seen[key] = line
     if problems:
         errors.extend(
-            RowError(line, problem[0].upper() + problem[1:] + ".") for problem in problems
+            RowError(line, problem[0].upper() + problem[1:] + ".", column)
+            for column, problem in problems
         )
         return None
     return measure, period, value, note
 
 
-def _remembered(readings: dict, read, text: str, problems: list[str]):
-    """``read(text, problems)``, reading each distinct text once."""
+def _remembered(readings: dict, read, column: str, text: str, problems: list[tuple[str, str]]):
+    """``read(text, found)``, reading each distinct text once; its problems go to ``problems``
+    as about ``column``."""
     if text not in readings:
         found: list[str] = []
         readings[text] = (read(text, found), found)
     result, found = readings[text]
-    problems += found
+    problems += [(column, problem) for problem in found]
     return result
 
 
-def _read_measure(name: str, measures, problems: list[str]) -> Measure | None:
+def _read_measure(name: str | int, measures, problems: list[str]) -> Measure | None:
+    if isinstance(name, int):
+        if name not in measures:
+            problems.append(f"this page has no measure with the id {name}")
+            return None
+        return measures[name][0]
     if not name:
         problems.append("the measure is empty")
         return None

@@ -34,7 +34,7 @@ from reversion.models import Version
 
 from accounts.people import person_name
 from accounts.rules import is_editor
-from base.revisions import recorded_change
+from base.revisions import ChangeKind, change_kind, recorded_change
 from base.stamps import LOADED_VERSION, EditStamp, EditStampField, edit_stamp, lock_row
 from strategy.models import Strategy
 
@@ -249,7 +249,8 @@ class ContentVersionAdmin(VersionAdmin):
         versions = Version.objects.get_for_object_reference(self.model, unquote(object_id))
         if not versions.filter(pk=version_id).exists():
             raise Http404("That revision is not a revision of this object.")
-        return super().revision_view(request, object_id, version_id, extra_context)
+        with change_kind(ChangeKind.RESTORE):
+            return super().revision_view(request, object_id, version_id, extra_context)
 
     def recoverlist_view(self, request, extra_context=None):
         if not request.user.has_perm("reversion.revert_revision"):
@@ -259,7 +260,8 @@ class ContentVersionAdmin(VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not request.user.has_perm("reversion.revert_revision"):
             raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+        with change_kind(ChangeKind.RESTORE):
+            return super().recover_view(request, version_id, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         # Reversion wraps the list view in one revision (for list_editable,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 
-from base.revisions import recorded_change
+from base.revisions import ChangeKind, recorded_change
 from strategy.models import Strategy
 
 
@@ -28,7 +28,7 @@ def publish_strategies(*, user, strategies: QuerySet[Strategy]) -> int:
         pages = _check_editable(user=user, strategies=strategies)
         changed = [page for page in pages if page.status != Strategy.Status.PUBLISHED]
         for page in changed:
-            with recorded_change(user=user, comment="Published"):
+            with recorded_change(user=user, comment="Published", kind=ChangeKind.PUBLISH):
                 page.status = Strategy.Status.PUBLISHED
                 page.save(update_fields=["status"])
     return len(changed)

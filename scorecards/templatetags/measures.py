@@ -13,8 +13,9 @@ register = template.Library()
 
 @register.simple_tag
 def measure_reading(measure) -> dict:
-    """The status (with its reason when it needs one), the latest value, the trend and the
-    change since the baseline; a point stored out of range is judged by none of them."""
+    """The status (with its reason when it needs one), the latest value and its note, the
+    trend and the change since the baseline; a point stored out of range is judged by none
+    of them."""
     status = measure.status
     latest = newest_judgeable(measure.series)
     change = change_from_baseline(latest, measure.baseline_value)
@@ -22,6 +23,13 @@ def measure_reading(measure) -> dict:
         "status": status,
         "reason": status_reason(status),
         "latest": latest,
+        # Why the latest value is what it is, in its owner's words: where the measures were
+        # read with ``with_latest_note()``, and only when the newest point is the one shown.
+        "note": (
+            getattr(measure, "latest_note", "")
+            if latest is not None and latest == measure.latest
+            else ""
+        ),
         "trend": measure.trend,
         "change": change,
         # A measure in per cent changes by percentage points: 10 % to 17 % is 7 points.

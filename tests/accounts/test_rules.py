@@ -5,6 +5,7 @@ import pytest
 import rules
 
 from tests.reviews.factories import ExpertAssignmentFactory
+from tests.scorecards.factories import MeasureFactory
 from tests.strategy.factories import (
     EditorFactory,
     PageManagerFactory,
@@ -65,3 +66,36 @@ def test_a_page_manager_is_answered_without_loading_their_model_permissions(
 
     with django_assert_num_queries(0):
         assert manager.has_perm("strategy.change_strategy", page)
+
+
+def test_a_measures_owner_may_enter_its_values_and_no_other_measures():
+    analyst = UserFactory()
+    page = StrategyFactory()
+    mine = MeasureFactory(objective__strategy=page, owner=analyst)
+    other = MeasureFactory(objective=mine.objective)
+
+    assert analyst.has_perm("scorecards.add_datapoint", mine)
+    assert not analyst.has_perm("scorecards.add_datapoint", other)
+    assert analyst.has_perm("scorecards.enter_values", page)
+    assert not analyst.has_perm("scorecards.enter_values", StrategyFactory(band=page.band))
+    assert not analyst.has_perm("strategy.change_strategy", page)
+    assert not analyst.has_perm("scorecards.add_datapoint")
+
+
+def test_the_page_manager_and_editors_enter_the_values_of_every_measure_on_it():
+    manager = PageManagerFactory()
+    page = StrategyFactory(page_manager=manager)
+    measure = MeasureFactory(objective__strategy=page, owner=UserFactory())
+
+    for person in (manager, EditorFactory()):
+        assert person.has_perm("scorecards.add_datapoint", measure)
+        assert person.has_perm("scorecards.enter_values", page)
+    assert not PageManagerFactory().has_perm("scorecards.add_datapoint", measure)
+
+
+def test_an_inactive_owner_enters_no_values():
+    analyst = UserFactory(is_active=False)
+    measure = MeasureFactory(owner=analyst)
+
+    assert not analyst.has_perm("scorecards.add_datapoint", measure)
+    assert not analyst.has_perm("scorecards.enter_values", measure.objective.strategy)

@@ -27,6 +27,9 @@ AUDITED_PAGES = {
     "drug-market-intervention-program": "/programs/drug-market-intervention/",
     "program-library": "/programs/",
     "search-results": "/search/?q=intervention",
+    "dashboard-measures": "/dashboard/?sort=-status",
+    "dashboard-actions": "/dashboard/actions/?partner=interfaith-council",
+    "recent-changes": "/changes/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 

@@ -13,10 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BASE = {"base"}
 DOMAIN = {"accounts", "strategy", "programs", "scorecards", "reviews"}
-FEATURES = {"public", "api", "mediawiki", "demo"}
+FEATURES = {"public", "api", "mediawiki", "demo", "dashboard", "changes", "updates"}
 # A feature may use another only here: the API gives a strategy page's content
-# as the public site composes it (public/selectors.py).
-FEATURE_USES = {("api", "public")}
+# as the public site composes it (public/selectors.py), and the demo content
+# includes a page its manager watches.
+FEATURE_USES = {("api", "public"), ("demo", "changes")}
 PROJECT = {"config"}
 APPS = BASE | DOMAIN | FEATURES | PROJECT
 

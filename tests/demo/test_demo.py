@@ -158,3 +158,14 @@ def test_demo_pages_were_created_before_their_reviews_so_a_reviewer_may_back_dat
         {"reviewed_on": too_early.isoformat(), "comments": "Before the page existed."},
     )
     assert not page.reviews.filter(reviewed_on=too_early).exists()
+
+
+def test_the_demo_manager_has_values_to_enter_and_an_overdue_action(client):
+    call_command("load_demo")
+    client.force_login(get_user_model().objects.get(username="manager"))
+
+    html = client.get(reverse("updates:queue")).content.decode()
+
+    assert "Call-in participants who accepted services: the value for" in html
+    assert "Put a permanent drop box in every pharmacy in the county" in html
+    assert "past its due date, Sep 30, 2026" in html

@@ -25,6 +25,9 @@ PAGES = [
     "/programs/drug-market-intervention/",
     "/programs/",
     "/search/?q=intervention",
+    "/dashboard/?status=off-track",
+    "/dashboard/actions/",
+    "/changes/",
 ]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 BLOCKS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption"}

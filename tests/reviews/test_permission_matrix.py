@@ -7,14 +7,19 @@ add a review                  -       yes     yes     -        -          -     
 mark a review addressed       -        -       -     yes       -         yes     yes
 edit the page                 -        -       -     yes       -         yes     yes
 enter measure data            -        -       -     yes       -         yes     yes
+post values with a token      -        -       -     yes       -         yes     yes
 add a partner                 -        -       -     yes      yes        yes     yes
 rename a partner              -        -       -      -        -         yes     yes
 publish                       -        -       -     yes       -         yes     yes
 revert                        -        -       -      -        -         yes     yes
 manage users                  -        -       -      -        -         yes     yes
+see my updates queue          -        -       -     yes      yes        yes     yes
+see everyone's updates        -        -       -      -        -         yes     yes
 
 "expert" is an account named as subject-matter expert on the page and in no group;
-"other_manager" manages another page. Signed-in staff read drafts to preview them.
+"other_manager" manages another page. Signed-in staff read drafts to preview them,
+and each has a queue of what is due for them; editors may read anyone's.
+A measure's owner, in no role, also posts that measure's values (tests/api/test_write_values.py).
 Partners are shared by every page: any page manager adds one, only editors rename it.
 
 Each cell is asserted twice: by doing the action on the site, and by asking the
@@ -28,6 +33,7 @@ import rules
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 from reversion.models import Version
 
 from base.revisions import recorded_change
@@ -148,6 +154,23 @@ def enter_measure_data(client, world):
     return DataPoint.objects.filter(measure=measure, period="2026-Q1").exists()
 
 
+def post_values(client, world):
+    user = client.session.get("_auth_user_id")
+    client.logout()  # the API reads the token alone
+    headers = {}
+    if user is not None:
+        token = Token.objects.create(user=get_user_model().objects.get(pk=user))
+        headers["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    measure = world["measure"]
+    client.post(
+        reverse("api:strategy-values", args=[world["page"].slug]),
+        [{"measure": measure.pk, "period": "2026-Q2", "value": 12}],
+        content_type="application/json",
+        **headers,
+    )
+    return DataPoint.objects.filter(measure=measure, period="2026-Q2").exists()
+
+
 def add_partner(client, world):
     client.post(
         reverse("admin:scorecards_partner_add"),
@@ -196,6 +219,14 @@ def manage_users(client, world):
     return get_user_model().objects.filter(username="newcomer").exists()
 
 
+def see_my_updates_queue(client, world):
+    return client.get(reverse("updates:queue")).status_code == 200
+
+
+def see_everyones_updates(client, world):
+    return client.get(reverse("updates:queue"), {"person": ""}).status_code == 200
+
+
 ACTIONS = {
     "read a draft": read_draft,
     "read a published page": read_published,
@@ -203,11 +234,14 @@ ACTIONS = {
     "mark a review addressed": mark_addressed,
     "edit the page": edit_page,
     "enter measure data": enter_measure_data,
+    "post values with a token": post_values,
     "add a partner": add_partner,
     "rename a partner": rename_partner,
     "publish": publish,
     "revert": revert,
     "manage users": manage_users,
+    "see my updates queue": see_my_updates_queue,
+    "see everyone's updates": see_everyones_updates,
 }
 
 
@@ -245,6 +279,9 @@ PERMISSIONS = {
     "enter measure data": lambda user, world: admin_may_change(
         user, "scorecards.change_measure", world["measure"].objective.strategy
     ),
+    "post values with a token": lambda user, world: user.has_perm(
+        "scorecards.add_datapoint", world["measure"]
+    ),
     "add a partner": lambda user, world: user.has_perm("scorecards.add_partner"),
     "rename a partner": lambda user, world: user.has_perm("scorecards.change_partner"),
     "publish": lambda user, world: admin_may_change(
@@ -252,6 +289,8 @@ PERMISSIONS = {
     ),
     "revert": lambda user, world: user.has_perm("reversion.revert_revision"),
     "manage users": lambda user, world: user.has_perm("auth.add_user"),
+    "see my updates queue": lambda user, world: user.has_perm("updates.view_queue"),
+    "see everyone's updates": lambda user, world: user.has_perm("updates.view_everyones_queue"),
 }
 
 

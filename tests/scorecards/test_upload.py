@@ -465,8 +465,9 @@ def test_preview_and_apply_cost_the_same_queries_for_10_rows_and_for_500(
     # Preview: the measures and the stored values. Apply: the user's rights, the
     # page (locked), the preview's two, the new and the changed values, the page's
     # parts (one query per kind, reviews and marks of review included), the
-    # revision, its content types and versions, and the savepoints around them.
-    assert counts(10) == counts(500) == (2, 25)
+    # revision with its kind, its content types and versions, and the savepoints
+    # around them.
+    assert counts(10) == counts(500) == (2, 26)
 
 
 def test_preview_costs_two_queries(page, burglaries, calls, django_assert_num_queries):

@@ -1,0 +1,335 @@
+"""What the dashboard reads: every measure and action on the pages a reader may see,
+filtered, counted by status, sorted and cut into pages, in a fixed number of queries.
+
+A measure's status depends on its newest value, its baseline, its target, the path
+between them and its tolerance (``scorecards.status.measure_status``). It is worked
+out as the map roll-ups do (``scorecards/rollups.py``): one query reads, for every
+measure the other filters let through, the columns the status needs, with the newest
+value annotated (``MeasureQuerySet.with_latest_value``: one subquery a measure, never
+its other data points), and the status is computed from those plain rows. The counts,
+the status filter, a sort by status and the page shown are taken from that list; one
+more query reads the rows of the page shown.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
+
+from scorecards.models import Action, Measure, Partner, latest_point
+from scorecards.rollups import SHOWN
+from scorecards.status import Status, measure_status
+from strategy.models import StrategyMap
+
+PER_PAGE = 50
+
+# ?status= on the measures: each status by its code, hyphenated ("off-track").
+MEASURE_STATUSES = {status.code.replace("_", "-"): status for status in SHOWN}
+# ?status= on the actions: their own statuses, and overdue (past due and not done).
+OVERDUE = "overdue"
+ACTION_STATUSES = {
+    **{code.replace("_", "-"): label for code, label in Action.Status.choices},
+    OVERDUE: "Overdue",
+}
+
+# The columns measure_status reads, last in every row judged.
+STATUS_FIELDS = (
+    "baseline_value",
+    "baseline_period",
+    "target_value",
+    "target_period",
+    "polarity",
+    "stale_after_months",
+    "tolerance",
+    "latest_period",
+    "latest_start",
+    "latest_value",
+)
+PAGE_ORDER = ("objective__strategy__title", "objective__order", "objective_id", "order", "id")
+
+
+def _owner_order(owner: str) -> list:
+    """The person who answers for a row by name: the one named in ``owner``, else the page's
+    manager."""
+    manager = "objective__strategy__page_manager"
+
+    def name(part: str):
+        return Case(
+            When(**{f"{owner}__isnull": False}, then=F(f"{owner}__{part}")),
+            default=F(f"{manager}__{part}"),
+        )
+
+    return [name("last_name"), name("first_name"), name("username")]
+
+
+ACTION_STATUS_RANK = Case(
+    *(When(status=code, then=Value(rank)) for rank, code in enumerate(Action.Status.values)),
+    output_field=IntegerField(),
+)
+
+# ?sort= on each table: the column and the SQL order behind it (page order breaks ties).
+# A measure's status is not a column: its sort is made in Python, over the page order.
+MEASURE_SORTS = {
+    "measure": [Lower("name")],
+    "page": [],
+    "status": [],
+    "latest": [F("latest_start")],
+    "owner": _owner_order("owner"),
+}
+ACTION_SORTS = {
+    "action": [Lower("title")],
+    "page": [],
+    "status": [ACTION_STATUS_RANK],
+    "due": [F("due_date")],
+    "lead": [Lower("lead__name")],
+    "responsible": _owner_order("responsible"),
+}
+
+
+def ordering(keys: list, *, descending: bool) -> list:
+    """``keys`` in the direction asked (rows without a value last either way), then the page
+    order."""
+    ordered = [
+        key.desc(nulls_last=True) if descending else key.asc(nulls_last=True) for key in keys
+    ]
+    if not keys:  # the page order itself
+        first, *rest = PAGE_ORDER
+        ordered = [F(first).desc() if descending else F(first).asc()]
+        return [*ordered, *rest]
+    return [*ordered, *PAGE_ORDER]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the filters offer: the maps, the partners, the people who answer for rows."""
+
+    maps: list[StrategyMap]
+    partners: list[Partner]
+    people: list
+
+
+def filter_choices(visible: QuerySet) -> Choices:
+    """Three queries, whatever the size of the site."""
+    maps = list(
+        StrategyMap.objects.only("pk", "slug", "title", "parent_id").order_by(
+            F("parent_id").asc(nulls_first=True), "title"
+        )
+    )
+    partners = list(Partner.objects.only("pk", "slug", "name", "sector").order_by("name"))
+    on_visible = Q(objective__strategy__in=visible)
+    people = list(
+        get_user_model()
+        .objects.filter(
+            Exists(visible.filter(page_manager=OuterRef("pk")))
+            | Exists(Measure.objects.filter(on_visible, owner=OuterRef("pk")))
+            | Exists(Action.objects.filter(on_visible, responsible=OuterRef("pk")))
+        )
+        .only("pk", "username", "first_name", "last_name")
+        .order_by("first_name", "last_name", "username")
+    )
+    return Choices(maps, partners, people)
+
+
+def map_with_zoom_maps(chosen: StrategyMap, maps: list[StrategyMap]) -> set[int]:
+    """The ids of ``chosen`` and every map below it, from the maps already read."""
+    children: dict[int | None, list[int]] = {}
+    for each in maps:
+        children.setdefault(each.parent_id, []).append(each.pk)
+    found, waiting = set(), [chosen.pk]
+    while waiting:
+        pk = waiting.pop()
+        if pk not in found:  # a cycle written past the checks ends here
+            found.add(pk)
+            waiting.extend(children.get(pk, []))
+    return found
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters chosen, each None or empty when not."""
+
+    map_ids: frozenset[int] | None = None
+    partner: Partner | None = None
+    sector: str = ""
+    owner: object = None  # a user
+    status: str = ""
+    sort: str = ""
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+    @property
+    def sort_column(self) -> str:
+        return self.sort.lstrip("-")
+
+
+def _works_with(partners: Q) -> Exists:
+    """Actions with a partner matching ``partners`` (a Q on Partner) among their partners."""
+    return Exists(
+        Action.partners.through.objects.filter(action_id=OuterRef("pk")).filter(
+            partner__in=Partner.objects.filter(partners)
+        )
+    )
+
+
+def _partner_q(filters: Filters) -> Q | None:
+    """Actions led or joined by the partner chosen, or by a partner of the sector chosen."""
+    found = None
+    if filters.partner is not None:
+        found = Q(lead=filters.partner) | Q(_works_with(Q(pk=filters.partner.pk)))
+    if filters.sector:
+        in_sector = Q(lead__sector=filters.sector) | Q(_works_with(Q(sector=filters.sector)))
+        found = in_sector if found is None else found & in_sector
+    return found
+
+
+def actions_in(visible: QuerySet, filters: Filters) -> QuerySet:
+    """The actions on ``visible`` pages that every filter but the status lets through."""
+    actions = Action.objects.filter(objective__strategy__in=visible)
+    if filters.map_ids is not None:
+        actions = actions.filter(objective__strategy__map_id__in=filters.map_ids)
+    if (partners := _partner_q(filters)) is not None:
+        actions = actions.filter(partners)
+    if filters.owner is not None:
+        actions = actions.responsible(filters.owner)
+    return actions
+
+
+def measures_in(visible: QuerySet, filters: Filters) -> QuerySet:
+    """The measures on ``visible`` pages that every filter but the status lets through.
+
+    A partner (or a sector) works on an objective when it leads or joins one of the
+    objective's actions: its measures are the ones that partner helps move.
+    """
+    measures = Measure.objects.filter(objective__strategy__in=visible)
+    if filters.map_ids is not None:
+        measures = measures.filter(objective__strategy__map_id__in=filters.map_ids)
+    if (partners := _partner_q(filters)) is not None:
+        measures = measures.filter(
+            Exists(Action.objects.filter(partners, objective_id=OuterRef("objective_id")))
+        )
+    if filters.owner is not None:
+        measures = measures.owned_by(filters.owner)
+    return measures
+
+
+def judged(rows, *, today: datetime.date) -> list[tuple[Status, tuple]]:
+    """Each row (whose last columns are ``STATUS_FIELDS``) with its measure's status."""
+    lower = Measure.Polarity.LOWER_IS_BETTER
+    width = len(STATUS_FIELDS)
+    found = []
+    for row in rows:
+        baseline, baseline_period, target, target_period, polarity, stale, tolerance, *latest = row[
+            -width:
+        ]
+        status = measure_status(
+            latest=latest_point(*latest),
+            baseline=baseline,
+            baseline_period=baseline_period,
+            target=target,
+            target_period=target_period,
+            lower_is_better=polarity == lower,
+            stale_after_months=stale,
+            today=today,
+            tolerance=tolerance,
+        )
+        found.append((status, row))
+    return found
+
+
+def judged_measures(
+    measures: QuerySet, filters: Filters, *, columns: tuple, today: datetime.date
+) -> tuple[Counter, list[tuple[Status, tuple]]]:
+    """The counts by status of ``measures``, and the rows (``columns``, then
+    ``STATUS_FIELDS``) of those with the status chosen, in the order chosen, each with its
+    status. One query."""
+    keys = MEASURE_SORTS.get(filters.sort_column, [])
+    rows = (
+        measures.with_latest_value()
+        # A sort by status keeps the page order within each status.
+        .order_by(*ordering(keys, descending=filters.descending and filters.sort != "-status"))
+        .values_list(*columns, *STATUS_FIELDS)
+    )
+    found = judged(rows, today=today)
+    counts = Counter(status for status, _ in found)
+    if filters.status:
+        wanted = MEASURE_STATUSES[filters.status]
+        found = [(status, row) for status, row in found if status is wanted]
+    if filters.sort_column == "status":
+        rank = {status: number for number, status in enumerate(SHOWN)}
+        found.sort(key=lambda item: rank[item[0]], reverse=filters.descending)
+    return counts, found
+
+
+def measure_page(visible: QuerySet, filters: Filters, *, page, today) -> tuple[Counter, Page]:
+    """The counts by status (of every measure the filters but the status let through) and
+    page ``page`` of the measures with the status chosen, each with ``dashboard_status`` and
+    ``latest_shown`` (its newest value, if it can be judged). Two queries."""
+    counts, found = judged_measures(
+        measures_in(visible, filters), filters, columns=("pk",), today=today
+    )
+    shown = Paginator(found, PER_PAGE).get_page(page)
+    status_of = {row[0]: status for status, row in shown.object_list}
+    rows = Measure.objects.filter(pk__in=status_of).select_related(
+        "objective__strategy__map", "objective__strategy__page_manager", "owner"
+    )
+    by_pk = {measure.pk: measure for measure in rows.with_latest_value()}
+    measures = []
+    for pk, status in status_of.items():
+        measure = by_pk[pk]
+        measure.dashboard_status = status
+        latest = latest_point(measure.latest_period, measure.latest_start, measure.latest_value)
+        measure.latest_shown = latest if latest is not None and latest.can_be_judged else None
+        measures.append(measure)
+    shown.object_list = measures
+    return counts, shown
+
+
+def action_counts(actions: QuerySet, *, today: datetime.date) -> dict[str, int]:
+    """How many of ``actions`` have each status, how many are overdue, and the total. One
+    query."""
+    overdue = Q(due_date__lt=today) & ~Q(status=Action.Status.DONE)
+    return actions.aggregate(
+        total=Count("pk"),
+        **{
+            code.replace("_", "-"): Count("pk", filter=Q(status=code))
+            for code in Action.Status.values
+        },
+        **{OVERDUE: Count("pk", filter=overdue)},
+    )
+
+
+def with_action_status(actions: QuerySet, status: str, *, today: datetime.date) -> QuerySet:
+    if not status:
+        return actions
+    if status == OVERDUE:
+        return actions.filter(due_date__lt=today).exclude(status=Action.Status.DONE)
+    return actions.filter(status=status.replace("-", "_"))
+
+
+def sorted_actions(actions: QuerySet, filters: Filters) -> QuerySet:
+    keys = ACTION_SORTS.get(filters.sort_column, [])
+    return actions.order_by(*ordering(keys, descending=filters.descending))
+
+
+def action_rows(actions: QuerySet) -> QuerySet:
+    """What a row of the actions table shows."""
+    return actions.select_related(
+        "objective__strategy__map", "objective__strategy__page_manager", "lead", "responsible"
+    ).prefetch_related("partners")
