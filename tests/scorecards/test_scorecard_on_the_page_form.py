@@ -165,7 +165,10 @@ def value_form(response, objective=0, measure=0, row=0):
 
 def test_a_period_an_older_unshown_value_holds_is_refused_with_a_clear_message(client, owner, page):
     measure = MeasureFactory(objective=ObjectiveFactory(strategy=page))
-    oldest, *_ = [DataPointFactory(measure=measure, value=10) for _ in range(RECENT_VALUES + 2)]
+    oldest, *_ = [
+        DataPointFactory(measure=measure, period=str(year), value=10)
+        for year in range(2010, 2010 + RECENT_VALUES + 2)
+    ]
     client.force_login(owner)
     data = admin_form_data(client.get(change_url(page)))
     prefix = "objectives-0-measures-0-data_points"
@@ -263,7 +266,10 @@ def test_another_managers_page_is_refused_and_nothing_is_saved(client, owner, ou
 
 def test_the_form_shows_each_measures_newest_values_and_links_to_the_rest(client, owner, page):
     measure = MeasureFactory(objective=ObjectiveFactory(strategy=page), name="Overdose deaths")
-    points = [DataPointFactory(measure=measure) for _ in range(RECENT_VALUES + 3)]
+    points = [
+        DataPointFactory(measure=measure, period=str(year))
+        for year in range(2010, 2010 + RECENT_VALUES + 3)
+    ]
     client.force_login(owner)
 
     response = client.get(change_url(page))
