@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "reversion",
+    # Nested inlines: a page's objectives with their measures, values and actions on one form.
+    "nested_admin",
     "csp",
     "axes",
     "rules",

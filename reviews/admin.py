@@ -1,3 +1,4 @@
+import nested_admin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ class ExpertFormSet(DistinctRowsFormSet):
     distinct_field = "expert"
 
 
-class ExpertAssignmentInline(admin.TabularInline):
+class ExpertAssignmentInline(nested_admin.NestedTabularInline):
     model = ExpertAssignment
     formset = ExpertFormSet
     fields = ("expert", "expert_name", "area")

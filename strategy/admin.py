@@ -1,9 +1,11 @@
 import datetime
 
+import nested_admin
 from django.contrib import admin, messages
 from django.db import models
 from django.forms import Textarea
 from django.utils import timezone
+from nested_admin.nested import NestedModelAdminMixin
 
 from accounts.rules import is_editor
 from strategy import services
@@ -47,7 +49,7 @@ class BandAdmin(ContentVersionAdmin):
         return super().get_queryset(request).select_related("map")
 
 
-class ProgramLinkInline(admin.TabularInline):
+class ProgramLinkInline(nested_admin.NestedTabularInline):
     model = StrategyProgram
     formset = ProgramLinkFormSet
     fields = ("program", "note", "order")
@@ -57,7 +59,7 @@ class ProgramLinkInline(admin.TabularInline):
     verbose_name_plural = "Promising programs"
 
 
-class ResourceLinkInline(admin.TabularInline):
+class ResourceLinkInline(nested_admin.NestedTabularInline):
     """Resource links of one section of the page, chosen by the formset."""
 
     model = StrategyResource
@@ -109,8 +111,12 @@ class ReviewDueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(PageContentAdminMixin, ContentVersionAdmin):
-    """The strategy page's form, laid out in the order the page reads."""
+class StrategyAdmin(NestedModelAdminMixin, PageContentAdminMixin, ContentVersionAdmin):
+    """The strategy page's form, laid out in the order the page reads.
+
+    Inlines may nest (django-nested-admin): the scorecard's objectives hold
+    their measures, with their newest values, and their actions.
+    """
 
     page_path = ""
     list_display = ("title", "map", "status", "page_manager", "review_due")

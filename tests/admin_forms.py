@@ -22,19 +22,27 @@ def _form_fields(form) -> dict:
     return data
 
 
+def _formset_fields(formset) -> dict:
+    data = {}
+    management = formset.management_form
+    for name in management.fields:
+        data[management.add_prefix(name)] = _encode(management[name].value())
+    # Extra (blank) forms are left out, so the total is the saved rows only.
+    data[management.add_prefix("TOTAL_FORMS")] = str(len(formset.initial_forms))
+    for form in formset.initial_forms:
+        data.update(_form_fields(form))
+        # Nested inlines (django-nested-admin) hang each row's own formsets on its form.
+        for nested in getattr(form, "nested_formsets", ()):
+            data.update(_formset_fields(nested))
+    return data
+
+
 def admin_form_data(response, **changes) -> dict:
     """The change form's current values (main form and every inline), with ``changes`` applied."""
     context = response.context
     data = _form_fields(context["adminform"].form)
     for inline in context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = _encode(management[name].value())
-        # Extra (blank) forms are left out, so the total is the saved rows only.
-        data[management.add_prefix("TOTAL_FORMS")] = str(len(formset.initial_forms))
-        for form in formset.initial_forms:
-            data.update(_form_fields(form))
+        data.update(_formset_fields(inline.formset))
     data.update(changes)
     return data
 

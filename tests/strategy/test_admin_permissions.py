@@ -235,7 +235,7 @@ def test_the_page_form_lists_its_parts_in_the_order_the_page_shows_them(client, 
     assert [str(heading) for heading in headings] == [
         "Promising programs",
         "Tools & resources",
-        "Scorecard: objectives (measures and actions are edited on the objective)",
+        "Scorecard: objectives, their measures and values, and actions",
         "Resources to investigate",
         "Subject-matter experts",
     ]
