@@ -31,9 +31,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from scorecards.models import Action, Measure, Partner, latest_point
+from scorecards.models import (
+    STATUS_COLUMNS,
+    Action,
+    Measure,
+    Partner,
+    latest_point,
+    status_from_columns,
+)
 from scorecards.rollups import SHOWN
-from scorecards.status import Status, measure_status
+from scorecards.status import Status
 from strategy.models import StrategyMap
 
 PER_PAGE = 50
@@ -47,19 +54,6 @@ ACTION_STATUSES = {
     OVERDUE: "Overdue",
 }
 
-# The columns measure_status reads, last in every row judged.
-STATUS_FIELDS = (
-    "baseline_value",
-    "baseline_period",
-    "target_value",
-    "target_period",
-    "polarity",
-    "stale_after_months",
-    "tolerance",
-    "latest_period",
-    "latest_start",
-    "latest_value",
-)
 PAGE_ORDER = ("objective__strategy__title", "objective__order", "objective_id", "order", "id")
 
 
@@ -230,25 +224,11 @@ def measures_in(visible: QuerySet, filters: Filters) -> QuerySet:
 
 
 def judged(rows, *, today: datetime.date) -> list[tuple[Status, tuple]]:
-    """Each row (whose last columns are ``STATUS_FIELDS``) with its measure's status."""
-    lower = Measure.Polarity.LOWER_IS_BETTER
-    width = len(STATUS_FIELDS)
+    """Each row (whose last columns are ``STATUS_COLUMNS``) with its measure's status."""
+    width = len(STATUS_COLUMNS)
     found = []
     for row in rows:
-        baseline, baseline_period, target, target_period, polarity, stale, tolerance, *latest = row[
-            -width:
-        ]
-        status = measure_status(
-            latest=latest_point(*latest),
-            baseline=baseline,
-            baseline_period=baseline_period,
-            target=target,
-            target_period=target_period,
-            lower_is_better=polarity == lower,
-            stale_after_months=stale,
-            today=today,
-            tolerance=tolerance,
-        )
+        status = status_from_columns(row[-width:], today=today)
         found.append((status, row))
     return found
 
@@ -257,14 +237,14 @@ def judged_measures(
     measures: QuerySet, filters: Filters, *, columns: tuple, today: datetime.date
 ) -> tuple[Counter, list[tuple[Status, tuple]]]:
     """The counts by status of ``measures``, and the rows (``columns``, then
-    ``STATUS_FIELDS``) of those with the status chosen, in the order chosen, each with its
+    ``STATUS_COLUMNS``) of those with the status chosen, in the order chosen, each with its
     status. One query."""
     keys = MEASURE_SORTS.get(filters.sort_column, [])
     rows = (
         measures.with_latest_value()
         # A sort by status keeps the page order within each status.
         .order_by(*ordering(keys, descending=filters.descending and filters.sort != "-status"))
-        .values_list(*columns, *STATUS_FIELDS)
+        .values_list(*columns, *STATUS_COLUMNS)
     )
     found = judged(rows, today=today)
     counts = Counter(status for status, _ in found)

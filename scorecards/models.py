@@ -143,6 +143,39 @@ def latest_point(period, start, value) -> Point | None:
     return Point(period, datetime.date.fromisoformat(str(start)[:10]), _as_stored(value))
 
 
+# The columns a measure's status is judged from (with ``with_latest_value()``), in the
+# order ``status_from_columns`` reads them: maps and the dashboard judge thousands of
+# measures from plain rows, not models.
+STATUS_COLUMNS = (
+    "baseline_value",
+    "baseline_period",
+    "target_value",
+    "target_period",
+    "polarity",
+    "stale_after_months",
+    "tolerance",
+    "latest_period",
+    "latest_start",
+    "latest_value",
+)
+
+
+def status_from_columns(columns, *, today: datetime.date) -> Status:
+    """The status of a measure read as the values of ``STATUS_COLUMNS``."""
+    baseline, baseline_period, target, target_period, polarity, stale, tolerance, *latest = columns
+    return measure_status(
+        latest=latest_point(*latest),
+        baseline=baseline,
+        baseline_period=baseline_period,
+        target=target,
+        target_period=target_period,
+        lower_is_better=polarity == Measure.Polarity.LOWER_IS_BETTER,
+        stale_after_months=stale,
+        today=today,
+        tolerance=tolerance,
+    )
+
+
 class JSONPoints(Aggregate):
     """A measure's data points as one JSON array of [period, period_start, value] triples.
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from scorecards.models import Measure, latest_point
-from scorecards.status import Status, measure_status
+from scorecards.models import STATUS_COLUMNS, Measure, status_from_columns
+from scorecards.status import Status
 
 SHOWN = [
     Status.ON_TRACK,
@@ -60,35 +60,13 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
         .with_latest_value()
         # Plain rows, not models: a state-wide map rolls up thousands of measures.
         .values_list(
-            "objective__strategy_id",
-            "objective__strategy__map__zooms_into_id",
-            "baseline_value",
-            "baseline_period",
-            "target_value",
-            "target_period",
-            "polarity",
-            "stale_after_months",
-            "tolerance",
-            "latest_period",
-            "latest_start",
-            "latest_value",
+            "objective__strategy_id", "objective__strategy__map__zooms_into_id", *STATUS_COLUMNS
         )
     )
     today = timezone.localdate()
     rollups = {pk: Rollup() for pk in ids}
-    for page_id, zoomed_from_id, baseline, baseline_period, target, target_period, *rest in rows:
-        polarity, stale_after, tolerance, *latest = rest
-        judged = measure_status(
-            latest=latest_point(*latest),
-            baseline=baseline,
-            baseline_period=baseline_period,
-            target=target,
-            target_period=target_period,
-            lower_is_better=polarity == Measure.Polarity.LOWER_IS_BETTER,
-            stale_after_months=stale_after,
-            today=today,
-            tolerance=tolerance,
-        )
+    for page_id, zoomed_from_id, *columns in rows:
+        judged = status_from_columns(columns, today=today)
         for owner in (page_id, zoomed_from_id):
             if owner in rollups:
                 rollups[owner].add(judged)
