@@ -56,7 +56,6 @@ from django.db.models import (
     F,
     Model,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -512,57 +511,73 @@ def corrected_query(text: str, query: Query) -> str:
 
 # One statement ranks every kind, on PostgreSQL ------------------------------------------
 
-# The stored document matches the query: each branch names its row's table as ``t``.
-_MATCH = "t.search_document @@ to_tsquery('english'::regconfig, %(q)s)"
-_RANK = "ts_rank(t.search_document, to_tsquery('english'::regconfig, %(q)s)) DESC"
-# The page a row is on (``s``), that the visitor may read: ``Strategy.objects.visible_to``.
-_ON_PAGE = "JOIN strategy_strategy s ON s.id = {page} WHERE %(visible)s AND "
-_ON_OBJECTIVES_PAGE = "JOIN scorecards_objective o ON o.id = t.objective_id " + _ON_PAGE.format(
-    page="o.strategy_id"
+_TSQUERY = "to_tsquery('english'::regconfig, %(q)s)"
+# A page the visitor may read (``Strategy.objects.visible_to``): ``{page}`` is its id.
+_VISIBLE = (
+    "EXISTS (SELECT 1 FROM strategy_strategy s "
+    "WHERE s.id = {page} AND s.status = ANY(%(statuses)s))"
 )
+# The page of a measure's or an action's objective.
+_OBJECTIVES_PAGE = "(SELECT o.strategy_id FROM scorecards_objective o WHERE o.id = t.objective_id)"
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """How ``_ranked_ids`` finds one kind: its table, the column that orders equal ranks
+    (as ``ranked()`` orders them), and how a row names the page it is on, if it is on one."""
+
+    table: str
+    tie: str
+    descending: bool = False
+    page: str = ""  # "status" (the row is a page), "strategy_id", "objective_id" or none
+
+    def sql(self, public_only: bool) -> str:
+        """The best ``RESULTS_PER_KIND`` + 1 ids, as an array."""
+        order = f"t.{self.tie}{' DESC' if self.descending else ''}, t.id"
+        limit = f"LIMIT {RESULTS_PER_KIND + 1}"
+        rank = f"ts_rank(t.search_document, {_TSQUERY})"
+        where = f"t.search_document @@ {_TSQUERY}"
+        if public_only and self.page == "status":
+            where += " AND t.status = ANY(%(statuses)s)"
+        if not public_only or self.page in ("", "status"):
+            found = f"{self.table} t WHERE {where} ORDER BY {rank} DESC, {order}"
+            return f"ARRAY(SELECT t.id FROM {found} {limit})"  # noqa: S608 - constant text
+        # Every match is ranked alone, then the best are checked one by one until enough
+        # are on pages the visitor may read: joining the pages first made PostgreSQL join
+        # every match (a thousand measures) before ranking them.
+        columns = f"t.id, t.{self.tie}, t.{self.page}, {rank} AS rank"
+        ranked = f"SELECT {columns} FROM {self.table} t WHERE {where} ORDER BY rank DESC, {order}"  # noqa: S608 - constant text
+        page = _OBJECTIVES_PAGE if self.page == "objective_id" else f"t.{self.page}"
+        best = f"({ranked}) t WHERE {_VISIBLE.format(page=page)} ORDER BY t.rank DESC, {order}"
+        return f"ARRAY(SELECT t.id FROM {best} {limit})"  # noqa: S608 - constant text
+
+
+_BRANCHES = {
+    "strategy": _Branch("strategy_strategy", "title", page="status"),
+    "program": _Branch("programs_program", "name"),
+    "resource": _Branch("programs_resource", "title"),
+    "objective": _Branch("scorecards_objective", "title", page="strategy_id"),
+    "measure": _Branch("scorecards_measure", "name", page="objective_id"),
+    "action": _Branch("scorecards_action", "title", page="objective_id"),
+    "partner": _Branch("scorecards_partner", "name"),
+    "expert": _Branch("reviews_expertassignment", "expert_name", page="strategy_id"),
+    "review": _Branch("reviews_review", "reviewed_on", descending=True, page="strategy_id"),
+}
 _PERSON = (
     "to_tsvector('english'::regconfig, COALESCE(u.first_name, '') || ' ' || "
     "COALESCE(u.last_name, '') || ' ' || COALESCE(u.username, ''))"
 )
-# Per kind: FROM and the start of WHERE, and ORDER BY: as ``ranked()`` orders the same rows.
-_BRANCHES = {
-    "strategy": ("strategy_strategy t WHERE %(visible_t)s AND ", f"{_RANK}, t.title"),
-    "program": ("programs_program t WHERE ", f"{_RANK}, t.name"),
-    "resource": ("programs_resource t WHERE ", f"{_RANK}, t.title"),
-    "objective": (
-        "scorecards_objective t " + _ON_PAGE.format(page="t.strategy_id"),
-        f"{_RANK}, t.title",
-    ),
-    "measure": ("scorecards_measure t " + _ON_OBJECTIVES_PAGE, f"{_RANK}, t.name"),
-    "action": ("scorecards_action t " + _ON_OBJECTIVES_PAGE, f"{_RANK}, t.title"),
-    "partner": ("scorecards_partner t WHERE ", f"{_RANK}, t.name"),
-    "expert": (
-        "reviews_expertassignment t " + _ON_PAGE.format(page="t.strategy_id"),
-        f"{_RANK}, t.expert_name",
-    ),
-    "review": (
-        "reviews_review t " + _ON_PAGE.format(page="t.strategy_id"),
-        f"{_RANK}, t.reviewed_on DESC",
-    ),
-}
 
 
 @functools.cache
 def _ranking_sql(public_only: bool) -> str:
     """The statement of ``_ranked_ids``: one row, one array of ids per kind, best first."""
-    visible = {
-        "visible": "s.status = ANY(%(statuses)s)" if public_only else "TRUE",
-        "visible_t": "t.status = ANY(%(statuses)s)" if public_only else "TRUE",
-    }
-    columns = [
-        f"ARRAY(SELECT t.id FROM {source % {**visible, 'q': '%(q)s', 'statuses': '%(statuses)s'}}"  # noqa: S608 - constant text
-        f"{_MATCH} ORDER BY {order}, t.id LIMIT {RESULTS_PER_KIND + 1}) AS {kind}"
-        for kind, (source, order) in _BRANCHES.items()
-    ]
+    columns = [f"{branch.sql(public_only)} AS {kind}" for kind, branch in _BRANCHES.items()]
     # Page managers: the visible pages whose manager's name matches, by the manager's name.
+    visible = "t.status = ANY(%(statuses)s)" if public_only else "TRUE"
     manager = (
         "strategy_strategy t JOIN auth_user u ON u.id = t.page_manager_id "
-        f"WHERE {visible['visible_t']} AND {_PERSON} @@ to_tsquery('english'::regconfig, %(q)s) "
+        f"WHERE {visible} AND {_PERSON} @@ {_TSQUERY} "
         f"ORDER BY u.last_name, u.first_name, t.title, t.id LIMIT {RESULTS_PER_KIND + 1}"
     )
     columns.append(f"ARRAY(SELECT t.id FROM {manager}) AS manager")  # noqa: S608 - constant text
@@ -643,11 +658,24 @@ def _page_url_pattern(prefix: str) -> str:
     return reverse("strategy:strategy-detail", args=["slug"]).replace("/slug/", f"/{_SLUG}/")
 
 
+# What a hit shows of the page it is on (``_page_url``, ``_on_page``), and of a person
+# (``person_name``): loaded alone, as a page's other columns are long texts.
+_PAGE = ("strategy__title", "strategy__slug", "strategy__status")
+_PAGE_OF_OBJECTIVE = tuple(f"objective__{name}" for name in _PAGE)
+_REVIEWER = ("reviewer__username", "reviewer__first_name", "reviewer__last_name")
+
+
 # Strategy pages
 
 
 def _strategies(pages, query, highlight, ranks):
-    found, more = _best(pages, STRATEGY_FIELDS, query, ids=ranks and ranks["strategy"])
+    found, more = _best(
+        pages,
+        STRATEGY_FIELDS,
+        query,
+        lambda rows: rows.only("title", "slug", "intro", "status"),
+        ids=ranks and ranks["strategy"],
+    )
     return [
         Hit(
             obj=page,
@@ -664,27 +692,36 @@ def _strategies(pages, query, highlight, ranks):
 
 
 def _programs(pages, query, highlight, ranks):
-    links = (
-        StrategyProgram.objects.filter(strategy__in=pages)
-        .select_related("strategy")
-        .only("program_id", "strategy__title", "strategy__slug")
-        .order_by("strategy__title", "pk")
-    )
     found, more = _best(
-        Program.objects.all(),
-        PROGRAM_FIELDS,
-        query,
-        lambda rows: rows.prefetch_related(
-            Prefetch("strategy_links", queryset=links, to_attr="visible_links")
-        ),
-        ids=ranks and ranks["program"],
+        Program.objects.all(), PROGRAM_FIELDS, query, ids=ranks and ranks["program"]
     )
+    itself = {program.pk: _matched_itself(program, highlight) for program in found}
     # The evidence is read only for programs matched there: to show that line.
     prefetch_related_objects(
-        [program for program in found if not _matched_itself(program, highlight)],
-        *evidence_prefetches(),
+        [program for program in found if not itself[program.pk]], *evidence_prefetches()
     )
-    return [_program_hit(program, highlight) for program in found], more
+    on_pages = _pages_of(
+        StrategyProgram.objects.filter(strategy__in=pages, program__in=found),
+        "program_id",
+        order=("strategy__title", "pk"),
+    )
+    return [
+        _program_hit(program, itself[program.pk], on_pages.get(program.pk, []), highlight)
+        for program in found
+    ], more
+
+
+def _pages_of(links: QuerySet, key: str, *columns: str, order: Sequence[str]) -> dict:
+    """The pages each hit is on, from ``links`` (rows that join a hit to a page), as
+    ``(title, slug, *columns)`` tuples grouped by the hit's id in ``key``.
+
+    Read as plain values: a model for each link cost more than the rest of the kind.
+    No query when there is no hit (Django runs none for an empty ``__in``)."""
+    found: dict = {}
+    rows = links.order_by(*order).values_list(key, "strategy__title", "strategy__slug", *columns)
+    for hit, *page in rows:
+        found.setdefault(hit, []).append(tuple(page))
+    return found
 
 
 def _own_text(program: Program) -> str:
@@ -717,16 +754,18 @@ def _program_parts(program: Program) -> Iterable[tuple[str, str, str]]:
             yield text, f"outcome-{outcome.pk}", anchor
 
 
-def _program_hit(program: Program, highlight: Highlighter) -> Hit:
+def _program_hit(
+    program: Program, itself: bool, on_pages: list[tuple[str, str]], highlight: Highlighter
+) -> Hit:
+    """``itself``: whether the program's own name, text or origin matched."""
     page_anchor, program_anchor, text = f"program-{program.pk}", "", _own_text(program)
-    if not _matched_itself(program, highlight):
+    if not itself:
         for part, on_page, on_program in _program_parts(program):
             if highlight.matches(part):
                 text, page_anchor, program_anchor = part, on_page, on_program
                 break
     places, more_places = _places(
-        program.visible_links,
-        lambda link: Place(link.strategy.title, _page_url(link.strategy.slug, page_anchor)),
+        on_pages, lambda title, slug: Place(title, _page_url(slug, page_anchor))
     )
     url = program.get_absolute_url()
     return Hit(
@@ -748,55 +787,47 @@ def _program_hit(program: Program, highlight: Highlighter) -> Hit:
 
 
 def _resources(pages, query, highlight, ranks):
-    listed = (
-        StrategyResource.objects.filter(strategy__in=pages)
-        .select_related("strategy")
-        .only("resource_id", "section", "strategy__title", "strategy__slug")
-        .order_by("strategy__title", "section", "pk")
-    )
     found, more = _best(
         Resource.objects.all(),
         RESOURCE_FIELDS,
         query,
-        lambda rows: rows.annotate(
-            cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))
-        ).prefetch_related(Prefetch("strategy_links", queryset=listed, to_attr="visible_links")),
+        lambda rows: rows.annotate(cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))),
         ids=ranks and ranks["resource"],
     )
-    cited = {}
-    if cited_ids := [resource.pk for resource in found if resource.cited]:
-        # The pages whose programs' outcomes cite each resource: its References.
-        rows = (
-            StrategyProgram.objects.filter(
-                strategy__in=pages, program__implementations__outcomes__source__in=cited_ids
-            )
-            .values_list(
-                "program__implementations__outcomes__source", "strategy__slug", "strategy__title"
-            )
-            .distinct()
-            .order_by("strategy__title", "strategy__slug")
-        )
-        for resource_id, slug, title in rows:
-            cited.setdefault(resource_id, []).append((slug, title))
-    return [
-        _resource_hit(resource, cited.get(resource.pk, []), highlight) for resource in found
-    ], more
-
-
-def _resource_hit(resource: Resource, cited: list, highlight: Highlighter) -> Hit:
-    def place(link, slug="", title=""):
-        if link is None:
-            return Place(title, _page_url(slug, f"reference-{resource.pk}"), "References")
-        anchor = f"{link.section}-resource-{resource.pk}"
-        return Place(
-            link.strategy.title,
-            _page_url(link.strategy.slug, anchor),
-            link.get_section_display(),
-        )
-
-    places, more_places = _places(
-        [*resource.visible_links, *((None, slug, title) for slug, title in cited)], place
+    # The pages that list each resource in a section: (title, slug, section).
+    on_pages = _pages_of(
+        StrategyResource.objects.filter(strategy__in=pages, resource__in=found),
+        "resource_id",
+        "section",
+        order=("strategy__title", "section", "pk"),
     )
+    # The pages whose programs' outcomes cite each resource, in its References; asked
+    # only for the resources that some outcome cites.
+    cites = "program__implementations__outcomes__source"
+    cited = _pages_of(
+        StrategyProgram.objects.filter(
+            strategy__in=pages, **{f"{cites}__in": [r.pk for r in found if r.cited]}
+        ).distinct(),
+        cites,
+        order=("strategy__title", "strategy__slug"),
+    )
+    hits = []
+    for resource in found:
+        references = [(title, slug, None) for title, slug in cited.get(resource.pk, [])]
+        hits.append(_resource_hit(resource, on_pages.get(resource.pk, []) + references, highlight))
+    return hits, more
+
+
+def _resource_hit(resource: Resource, on_pages: list, highlight: Highlighter) -> Hit:
+    """``on_pages``: (title, slug, section) where it is listed, section None where cited."""
+
+    def place(title, slug, section):
+        if section is None:
+            return Place(title, _page_url(slug, f"reference-{resource.pk}"), "References")
+        anchor = f"{section}-resource-{resource.pk}"
+        return Place(title, _page_url(slug, anchor), StrategyResource.Section(section).label)
+
+    places, more_places = _places(on_pages, place)
     source = ", ".join(part for part in (resource.publisher, str(resource.year or "")) if part)
     meta = highlight(source)
     return Hit(
@@ -822,7 +853,7 @@ def _objectives(pages, query, highlight, ranks):
         Objective.objects.filter(strategy__in=pages),
         OBJECTIVE_FIELDS,
         query,
-        lambda rows: rows.select_related("strategy"),
+        lambda rows: rows.select_related("strategy").only("title", "details", *_PAGE),
         ids=ranks and ranks["objective"],
     )
     return [
@@ -842,7 +873,9 @@ def _measures(pages, query, highlight, ranks):
         Measure.objects.filter(objective__strategy__in=pages),
         MEASURE_FIELDS,
         query,
-        lambda rows: rows.select_related("objective__strategy", "data_source"),
+        lambda rows: rows.select_related("objective__strategy", "data_source").only(
+            "name", "unit", "data_source__name", "objective__title", *_PAGE_OF_OBJECTIVE
+        ),
         ids=ranks and ranks["measure"],
     )
     return [_measure_hit(measure, highlight) for measure in found], more
@@ -871,19 +904,27 @@ def _actions(pages, query, highlight, ranks):
         Action.objects.filter(objective__strategy__in=pages),
         ACTION_FIELDS,
         query,
-        lambda rows: rows.select_related("objective__strategy", "lead").prefetch_related(
-            "partners"
+        lambda rows: rows.select_related("objective__strategy", "lead").only(
+            "title", "status", "lead__name", "objective__title", *_PAGE_OF_OBJECTIVE
         ),
         ids=ranks and ranks["action"],
     )
-    return [_action_hit(action, highlight) for action in found], more
+    partners: dict = {}
+    # Their partners' names, as plain values (cheaper than a prefetch's models).
+    rows = (
+        Action.partners.through.objects.filter(action__in=found)
+        .order_by("partner__name", "partner_id")
+        .values_list("action_id", "partner__name")
+    )
+    for action_id, name in rows:
+        partners.setdefault(action_id, []).append(name)
+    return [_action_hit(action, partners.get(action.pk, []), highlight) for action in found], more
 
 
-def _action_hit(action: Action, highlight: Highlighter) -> Hit:
+def _action_hit(action: Action, partners: list[str], highlight: Highlighter) -> Hit:
     who = []
     if action.lead:
         who.append(format_html("Led by {}", highlight(action.lead.name)))
-    partners = [partner.name for partner in action.partners.all()]
     if partners:
         who.append(format_html("with {}", highlight(", ".join(partners))))
     return Hit(
@@ -1025,7 +1066,9 @@ def _reviews(pages, query, highlight, ranks):
         ),
         REVIEW_FIELDS,
         query,
-        lambda rows: rows.select_related("strategy", "reviewer"),
+        lambda rows: rows.select_related("strategy", "reviewer").only(
+            "reviewed_on", "comments", "reply", "reviewer_name", *_REVIEWER, *_PAGE
+        ),
         ids=ranks and ranks["review"],
     )
     return [_review_hit(review, highlight) for review in found], more
