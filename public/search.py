@@ -465,7 +465,7 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
     }
     # On PostgreSQL one statement finds and ranks the hits of every kind; each kind then
     # loads its own, and what they show of other rows.
-    ranks = _ranked_ids(query, user) if connection.vendor == "postgresql" else None
+    ranks = _ranked(query, user) if connection.vendor == "postgresql" else None
     groups = []
     for kind, label in KINDS:
         hits, more = finders[kind](pages, query, highlight, ranks)
@@ -523,7 +523,7 @@ _OBJECTIVES_PAGE = "(SELECT o.strategy_id FROM scorecards_objective o WHERE o.id
 
 @dataclass(frozen=True)
 class _Branch:
-    """How ``_ranked_ids`` finds one kind: its table, the column that orders equal ranks
+    """How ``_ranked`` finds one kind: its table, the column that orders equal ranks
     (as ``ranked()`` orders them), and how a row names the page it is on, if it is on one."""
 
     table: str
@@ -569,9 +569,129 @@ _PERSON = (
 )
 
 
+def _json(alias: str, *columns: str, **nested: str) -> str:
+    """A JSON object of ``alias``'s ``columns`` and the ``nested`` objects (SQL)."""
+    pairs = [f"'{column}', {alias}.{column}" for column in ("id", *columns)]
+    pairs += [f"'{name}', {value}" for name, value in nested.items()]
+    return f"json_build_object({', '.join(pairs)})"
+
+
+def _json_or_null(alias: str, *columns: str) -> str:
+    """The row of an optional relation (a LEFT JOIN as ``alias``) as JSON, or null."""
+    return f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE {_json(alias, *columns)} END"
+
+
+def _json_list(value: str, source: str, order: str) -> str:
+    """A JSON list of ``value`` over the rows of ``source``, in ``order``; [] when none."""
+    return f"(SELECT COALESCE(json_agg({value} ORDER BY {order}), '[]') FROM {source})"  # noqa: S608 - constant text
+
+
+_PAGE_JSON = _json("s", "title", "slug", "status")
+_ON_OBJECTIVE = (
+    "JOIN scorecards_objective o ON o.id = t.objective_id "
+    "JOIN strategy_strategy s ON s.id = o.strategy_id"
+)
+_OBJECTIVE_JSON = _json("o", "title", strategy=_PAGE_JSON)
+
+
+def _loads(public_only: bool) -> dict[str, tuple[str, str]]:
+    """Per kind that ``_ranked`` loads with its ids: the FROM of its hits (the hit as ``t``)
+    and what a hit shows, as the JSON of its model's fields (a nested object is a
+    related row), and of other rows under names that are no field: ``on_pages``
+    (title, slug[, section]) for the readable pages a program or resource is on,
+    ``cited`` for a resource that some outcome cites, ``partner_names`` for an action.
+    Their order is that of the querysets the other databases read them with."""
+    visible = "s.status = ANY(%(statuses)s)" if public_only else "TRUE"
+    links = "{table} l JOIN strategy_strategy s ON s.id = l.strategy_id WHERE l.{key} = t.id AND "
+    return {
+        "strategy": ("strategy_strategy t", _json("t", "title", "slug", "intro", "status")),
+        "program": (
+            "programs_program t",
+            _json(
+                "t",
+                "name",
+                "slug",
+                "summary",
+                "description",
+                "first_implemented_place",
+                "first_implemented_year",
+                on_pages=_json_list(
+                    "json_build_array(s.title, s.slug)",
+                    links.format(table="strategy_strategyprogram", key="program_id") + visible,
+                    "s.title, l.id",
+                ),
+            ),
+        ),
+        "resource": (
+            "programs_resource t",
+            _json(
+                "t",
+                "title",
+                "url",
+                "publisher",
+                "year",
+                "kind",
+                "description",
+                cited="EXISTS (SELECT 1 FROM programs_outcome c WHERE c.source_id = t.id)",
+                on_pages=_json_list(
+                    "json_build_array(s.title, s.slug, l.section)",
+                    links.format(table="strategy_strategyresource", key="resource_id") + visible,
+                    "s.title, l.section, l.id",
+                ),
+            ),
+        ),
+        "objective": (
+            "scorecards_objective t JOIN strategy_strategy s ON s.id = t.strategy_id",
+            _json("t", "title", "details", strategy=_PAGE_JSON),
+        ),
+        "measure": (
+            f"scorecards_measure t {_ON_OBJECTIVE} "
+            "LEFT JOIN scorecards_datasource d ON d.id = t.data_source_id",
+            _json(
+                "t",
+                "name",
+                "unit",
+                objective=_OBJECTIVE_JSON,
+                data_source=_json_or_null("d", "name"),
+            ),
+        ),
+        "action": (
+            f"scorecards_action t {_ON_OBJECTIVE} "
+            "LEFT JOIN scorecards_partner lead ON lead.id = t.lead_id",
+            _json(
+                "t",
+                "title",
+                "status",
+                objective=_OBJECTIVE_JSON,
+                lead=_json_or_null("lead", "name"),
+                partner_names=_json_list(
+                    "p.name",
+                    "scorecards_action_partners l JOIN scorecards_partner p "
+                    "ON p.id = l.partner_id WHERE l.action_id = t.id",
+                    "p.name, p.id",
+                ),
+            ),
+        ),
+        "review": (
+            "reviews_review t JOIN strategy_strategy s ON s.id = t.strategy_id "
+            "LEFT JOIN auth_user u ON u.id = t.reviewer_id",
+            _json(
+                "t",
+                "reviewed_on",
+                "comments",
+                "reply",
+                "reviewer_name",
+                strategy=_PAGE_JSON,
+                reviewer=_json_or_null("u", "username", "first_name", "last_name"),
+            ),
+        ),
+    }
+
+
 @functools.cache
 def _ranking_sql(public_only: bool) -> str:
-    """The statement of ``_ranked_ids``: one row, one array of ids per kind, best first."""
+    """The statement of ``_ranked``: one row, one array of ids per kind, best first, then
+    the rows of the hits shown of each kind in ``_loads``."""
     columns = [f"{branch.sql(public_only)} AS {kind}" for kind, branch in _BRANCHES.items()]
     # Page managers: the visible pages whose manager's name matches, by the manager's name.
     visible = "t.status = ANY(%(statuses)s)" if public_only else "TRUE"
@@ -581,19 +701,68 @@ def _ranking_sql(public_only: bool) -> str:
         f"ORDER BY u.last_name, u.first_name, t.title, t.id LIMIT {RESULTS_PER_KIND + 1}"
     )
     columns.append(f"ARRAY(SELECT t.id FROM {manager}) AS manager")  # noqa: S608 - constant text
-    return "SELECT " + ",\n".join(columns)
+    # MATERIALIZED: each array is computed once, not again where its hits are loaded.
+    loads = [
+        f"(SELECT json_agg({row}) FROM {source} "  # noqa: S608 - constant text
+        f"WHERE t.id = ANY(ranked.{kind}[1:{RESULTS_PER_KIND}])) AS {kind}_rows"
+        for kind, (source, row) in _loads(public_only).items()
+    ]
+    return (
+        "WITH ranked AS MATERIALIZED (SELECT "  # noqa: S608 - constant text
+        + ",\n".join(columns)
+        + ")\nSELECT ranked.*, "
+        + ",\n".join(loads)
+        + " FROM ranked"
+    )
 
 
-def _ranked_ids(query: Query, user) -> dict[str, list[int]]:
-    """The best ``RESULTS_PER_KIND`` + 1 ids of every kind (and of the pages whose manager
-    matches, as ``"manager"``), best first, in one statement written once as SQL: the same
-    rows, in the same order, as ``ranked()`` finds in each kind's queryset."""
+@dataclass(frozen=True)
+class _Ranked:
+    """What ``_ranked`` found: per kind (and ``"manager"``, the pages whose manager's
+    name matches), the best ids, one more than are shown when there are more; and per
+    kind in ``_loads``, the rows of the hits shown, by id."""
+
+    ids: dict[str, list[int]]
+    rows: dict[str, dict[int, dict]]
+
+
+def _ranked(query: Query, user) -> _Ranked:
+    """The best ``RESULTS_PER_KIND`` + 1 ids of every kind, best first, in one statement
+    written once as SQL: the same rows, in the same order, as ``ranked()`` finds in each
+    kind's queryset; with what most kinds' hits show, so that they need no other query."""
     public_only = not may_read_drafts(user)
     params = {"q": query.tsquery(), "statuses": [str(s) for s in Strategy.PUBLIC_STATUSES]}
     with connection.cursor() as cursor:
         cursor.execute(_ranking_sql(public_only), params)
         row = cursor.fetchone()
-    return dict(zip([*_BRANCHES, "manager"], row, strict=True))
+    kinds = [*_BRANCHES, "manager"]
+    ids = dict(zip(kinds, row, strict=False))
+    loaded = zip(_loads(public_only), row[len(kinds) :], strict=True)
+    rows = {kind: {hit["id"]: hit for hit in found or []} for kind, found in loaded}
+    return _Ranked(ids, rows)
+
+
+def _model(model: type[Model], row: dict) -> Model:
+    """An instance of ``model`` from a JSON ``row`` of ``_loads``: its fields (others
+    deferred), related rows (nested objects) and the row's other values as attributes."""
+    fields = {field.name: field for field in model._meta.concrete_fields}
+    values = {
+        fields[name].attname: fields[name].to_python(value)
+        for name, value in row.items()
+        if name in fields and not fields[name].is_relation
+    }
+    obj = model.from_db(
+        connection.alias,
+        list(values),
+        [values[field.attname] for field in model._meta.concrete_fields if field.attname in values],
+    )
+    for name, value in row.items():
+        if name not in fields:
+            setattr(obj, name, value)
+        elif fields[name].is_relation:
+            related = fields[name].related_model
+            setattr(obj, name, None if value is None else _model(related, value))
+    return obj
 
 
 def _best(
@@ -602,21 +771,26 @@ def _best(
     query: Query | None = None,
     load: Callable[[QuerySet], QuerySet] | None = None,
     *,
-    ids: list[int] | None = None,
+    ranks: _Ranked | None = None,
+    kind: str = "",
 ) -> tuple[list, bool]:
     """The best ``RESULTS_PER_KIND`` rows, and whether there were more.
 
-    With ``fields`` and ``query``: the rows of ``queryset`` that match, ranked; ``load``
-    adds what the hits show of other rows (their pages, sources, people). With ``ids``
-    (found and ranked by ``_ranked_ids``): those rows of the model, in that order, and
-    no query at all when there are none.
+    Without ``ranks``: the rows of ``queryset`` that match ``fields`` and ``query``,
+    ranked; ``load`` adds what the hits show of other rows (their pages, sources,
+    people). With ``ranks`` (found by ``_ranked``): the rows of ``kind`` found there, in
+    that order: built from the rows it loaded, or read by id (no query when none).
     """
-    if ids is not None:
-        if not ids:
-            return [], False
+    if ranks is not None:
+        ids = ranks.ids[kind]
         shown = ids[:RESULTS_PER_KIND]
-        rows = queryset.model._default_manager.filter(pk__in=shown).order_by()
-        by_pk = {row.pk: row for row in (load(rows) if load is not None else rows)}
+        if not shown:
+            return [], False
+        if kind in ranks.rows:
+            by_pk = {pk: _model(queryset.model, row) for pk, row in ranks.rows[kind].items()}
+        else:
+            rows = queryset.model._default_manager.filter(pk__in=shown).order_by()
+            by_pk = {row.pk: row for row in (load(rows) if load is not None else rows)}
         return [by_pk[pk] for pk in shown if pk in by_pk], len(ids) > RESULTS_PER_KIND
     if fields is not None:
         queryset = ranked(queryset, fields, query)
@@ -674,7 +848,8 @@ def _strategies(pages, query, highlight, ranks):
         STRATEGY_FIELDS,
         query,
         lambda rows: rows.only("title", "slug", "intro", "status"),
-        ids=ranks and ranks["strategy"],
+        ranks=ranks,
+        kind="strategy",
     )
     return [
         Hit(
@@ -692,23 +867,29 @@ def _strategies(pages, query, highlight, ranks):
 
 
 def _programs(pages, query, highlight, ranks):
-    found, more = _best(
-        Program.objects.all(), PROGRAM_FIELDS, query, ids=ranks and ranks["program"]
-    )
+    found, more = _best(Program.objects.all(), PROGRAM_FIELDS, query, ranks=ranks, kind="program")
     itself = {program.pk: _matched_itself(program, highlight) for program in found}
     # The evidence is read only for programs matched there: to show that line.
     prefetch_related_objects(
         [program for program in found if not itself[program.pk]], *evidence_prefetches()
     )
-    on_pages = _pages_of(
-        StrategyProgram.objects.filter(strategy__in=pages, program__in=found),
-        "program_id",
-        order=("strategy__title", "pk"),
-    )
+    if ranks is not None:
+        on_pages = _loaded_pages(found)
+    else:
+        on_pages = _pages_of(
+            StrategyProgram.objects.filter(strategy__in=pages, program__in=found),
+            "program_id",
+            order=("strategy__title", "pk"),
+        )
     return [
         _program_hit(program, itself[program.pk], on_pages.get(program.pk, []), highlight)
         for program in found
     ], more
+
+
+def _loaded_pages(found: list) -> dict:
+    """The pages ``_ranked`` read with each hit (``on_pages``), as ``_pages_of`` gives them."""
+    return {hit.pk: [tuple(page) for page in hit.on_pages] for hit in found}
 
 
 def _pages_of(links: QuerySet, key: str, *columns: str, order: Sequence[str]) -> dict:
@@ -792,15 +973,19 @@ def _resources(pages, query, highlight, ranks):
         RESOURCE_FIELDS,
         query,
         lambda rows: rows.annotate(cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))),
-        ids=ranks and ranks["resource"],
+        ranks=ranks,
+        kind="resource",
     )
     # The pages that list each resource in a section: (title, slug, section).
-    on_pages = _pages_of(
-        StrategyResource.objects.filter(strategy__in=pages, resource__in=found),
-        "resource_id",
-        "section",
-        order=("strategy__title", "section", "pk"),
-    )
+    if ranks is not None:
+        on_pages = _loaded_pages(found)
+    else:
+        on_pages = _pages_of(
+            StrategyResource.objects.filter(strategy__in=pages, resource__in=found),
+            "resource_id",
+            "section",
+            order=("strategy__title", "section", "pk"),
+        )
     # The pages whose programs' outcomes cite each resource, in its References; asked
     # only for the resources that some outcome cites.
     cites = "program__implementations__outcomes__source"
@@ -854,7 +1039,8 @@ def _objectives(pages, query, highlight, ranks):
         OBJECTIVE_FIELDS,
         query,
         lambda rows: rows.select_related("strategy").only("title", "details", *_PAGE),
-        ids=ranks and ranks["objective"],
+        ranks=ranks,
+        kind="objective",
     )
     return [
         Hit(
@@ -876,7 +1062,8 @@ def _measures(pages, query, highlight, ranks):
         lambda rows: rows.select_related("objective__strategy", "data_source").only(
             "name", "unit", "data_source__name", "objective__title", *_PAGE_OF_OBJECTIVE
         ),
-        ids=ranks and ranks["measure"],
+        ranks=ranks,
+        kind="measure",
     )
     return [_measure_hit(measure, highlight) for measure in found], more
 
@@ -907,17 +1094,21 @@ def _actions(pages, query, highlight, ranks):
         lambda rows: rows.select_related("objective__strategy", "lead").only(
             "title", "status", "lead__name", "objective__title", *_PAGE_OF_OBJECTIVE
         ),
-        ids=ranks and ranks["action"],
+        ranks=ranks,
+        kind="action",
     )
-    partners: dict = {}
-    # Their partners' names, as plain values (cheaper than a prefetch's models).
-    rows = (
-        Action.partners.through.objects.filter(action__in=found)
-        .order_by("partner__name", "partner_id")
-        .values_list("action_id", "partner__name")
-    )
-    for action_id, name in rows:
-        partners.setdefault(action_id, []).append(name)
+    if ranks is not None:  # read with the actions (``_loads``)
+        partners = {action.pk: action.partner_names for action in found}
+    else:
+        # Their partners' names, as plain values (cheaper than a prefetch's models).
+        partners = {}
+        rows = (
+            Action.partners.through.objects.filter(action__in=found)
+            .order_by("partner__name", "partner_id")
+            .values_list("action_id", "partner__name")
+        )
+        for action_id, name in rows:
+            partners.setdefault(action_id, []).append(name)
     return [_action_hit(action, partners.get(action.pk, []), highlight) for action in found], more
 
 
@@ -942,9 +1133,7 @@ def _action_hit(action: Action, partners: list[str], highlight: Highlighter) -> 
 
 
 def _partners(pages, query, highlight, ranks):
-    found, more = _best(
-        Partner.objects.all(), PARTNER_FIELDS, query, ids=ranks and ranks["partner"]
-    )
+    found, more = _best(Partner.objects.all(), PARTNER_FIELDS, query, ranks=ranks, kind="partner")
     actions = {}
     if found:
         # The actions each partner leads or joins on pages the visitor may read.
@@ -997,11 +1186,15 @@ def _people(pages, query, highlight, ranks):
         EXPERT_FIELDS,
         query,
         lambda rows: rows.select_related("strategy", "expert"),
-        ids=ranks and ranks["expert"],
+        ranks=ranks,
+        kind="expert",
     )
-    if ranks:
+    if ranks is not None:
         managed, more_managed = _best(
-            pages, load=lambda rows: rows.select_related("page_manager"), ids=ranks["manager"]
+            pages,
+            load=lambda rows: rows.select_related("page_manager"),
+            ranks=ranks,
+            kind="manager",
         )
     else:
         people = get_user_model().objects.annotate(full_name=full_name())
@@ -1069,7 +1262,8 @@ def _reviews(pages, query, highlight, ranks):
         lambda rows: rows.select_related("strategy", "reviewer").only(
             "reviewed_on", "comments", "reply", "reviewer_name", *_REVIEWER, *_PAGE
         ),
-        ids=ranks and ranks["review"],
+        ranks=ranks,
+        kind="review",
     )
     return [_review_hit(review, highlight) for review in found], more
 
