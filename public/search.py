@@ -50,6 +50,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import (
+    DEFERRED,
     Case,
     Exists,
     Expression,
@@ -441,11 +442,11 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
 
     Runs no query for a query it refuses. Otherwise its queries are a fixed
     number, whatever the number of rows: on PostgreSQL one statement that ranks
-    every kind, then one per kind that found something (SQLite: one per kind),
-    and some for the places of the hits found (each skipped when its kind finds
-    nothing). When nothing
-    is found on PostgreSQL, one more looks up the nearest words, and the
-    corrected query is run once.
+    every kind and reads the hits of most (``_ranked``), then one for each of
+    the other kinds that found something; on SQLite one per kind; and some for
+    the places of the hits found (each skipped when its kind finds nothing).
+    When nothing is found on PostgreSQL, one more looks up the nearest words,
+    and the corrected query is run once.
     """
     query, problem = parse_query(text)
     if problem:
@@ -463,8 +464,8 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
         "person": _people,
         "review": _reviews,
     }
-    # On PostgreSQL one statement finds and ranks the hits of every kind; each kind then
-    # loads its own, and what they show of other rows.
+    # On PostgreSQL one statement finds and ranks the hits of every kind, and reads
+    # most kinds' hits with what they show of other rows; each kind then makes its hits.
     ranks = _ranked(query, user) if connection.vendor == "postgresql" else None
     groups = []
     for kind, label in KINDS:
@@ -743,26 +744,30 @@ def _ranked(query: Query, user) -> _Ranked:
 
 
 def _model(model: type[Model], row: dict) -> Model:
-    """An instance of ``model`` from a JSON ``row`` of ``_loads``: its fields (others
-    deferred), related rows (nested objects) and the row's other values as attributes."""
-    fields = {field.name: field for field in model._meta.concrete_fields}
-    values = {
-        fields[name].attname: fields[name].to_python(value)
-        for name, value in row.items()
-        if name in fields and not fields[name].is_relation
-    }
+    """An instance of ``model`` from a JSON ``row`` of ``_loads``: its fields (the others
+    deferred), its related rows (nested objects) and the row's other values as attributes."""
+    concrete = model._meta.concrete_fields
     obj = model.from_db(
         connection.alias,
-        list(values),
-        [values[field.attname] for field in model._meta.concrete_fields if field.attname in values],
+        [field.attname for field in concrete],
+        [
+            field.to_python(row[field.name])
+            if field.name in row and not field.is_relation
+            else DEFERRED
+            for field in concrete
+        ],
     )
     for name, value in row.items():
-        if name not in fields:
+        if name not in _field_names(model):  # what the hit shows of other rows
             setattr(obj, name, value)
-        elif fields[name].is_relation:
-            related = fields[name].related_model
-            setattr(obj, name, None if value is None else _model(related, value))
+        elif (field := model._meta.get_field(name)).is_relation:
+            setattr(obj, name, None if value is None else _model(field.related_model, value))
     return obj
+
+
+@functools.cache
+def _field_names(model: type[Model]) -> frozenset[str]:
+    return frozenset(field.name for field in model._meta.concrete_fields)
 
 
 def _best(
