@@ -595,6 +595,7 @@ _ON_OBJECTIVE = (
 _OBJECTIVE_JSON = _json("o", "title", strategy=_PAGE_JSON)
 
 
+@functools.cache
 def _loads(public_only: bool) -> dict[str, tuple[str, str]]:
     """Per kind that ``_ranked`` loads with its ids: the FROM of its hits (the hit as ``t``)
     and what a hit shows, as the JSON of its model's fields (a nested object is a
@@ -737,7 +738,7 @@ def _ranked(query: Query, user) -> _Ranked:
         cursor.execute(_ranking_sql(public_only), params)
         row = cursor.fetchone()
     kinds = [*_BRANCHES, "manager"]
-    ids = dict(zip(kinds, row, strict=False))
+    ids = dict(zip(kinds, row[: len(kinds)], strict=True))
     loaded = zip(_loads(public_only), row[len(kinds) :], strict=True)
     rows = {kind: {hit["id"]: hit for hit in found or []} for kind, found in loaded}
     return _Ranked(ids, rows)
@@ -993,14 +994,16 @@ def _resources(pages, query, highlight, ranks):
         )
     # The pages whose programs' outcomes cite each resource, in its References; asked
     # only for the resources that some outcome cites.
-    cites = "program__implementations__outcomes__source"
-    cited = _pages_of(
-        StrategyProgram.objects.filter(
-            strategy__in=pages, **{f"{cites}__in": [r.pk for r in found if r.cited]}
-        ).distinct(),
-        cites,
-        order=("strategy__title", "strategy__slug"),
-    )
+    cited = {}
+    if cited_ids := [resource.pk for resource in found if resource.cited]:
+        cites = "program__implementations__outcomes__source"
+        cited = _pages_of(
+            StrategyProgram.objects.filter(
+                strategy__in=pages, **{f"{cites}__in": cited_ids}
+            ).distinct(),
+            cites,
+            order=("strategy__title", "strategy__slug"),
+        )
     hits = []
     for resource in found:
         references = [(title, slug, None) for title, slug in cited.get(resource.pk, [])]
