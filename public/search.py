@@ -48,7 +48,7 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
     DEFERRED,
     Case,
@@ -749,7 +749,7 @@ def _model(model: type[Model], row: dict) -> Model:
     deferred), its related rows (nested objects) and the row's other values as attributes."""
     concrete = model._meta.concrete_fields
     obj = model.from_db(
-        connection.alias,
+        DEFAULT_DB_ALIAS,  # where ``_ranked`` reads; not ``connection.alias``, slow to ask
         [field.attname for field in concrete],
         [
             field.to_python(row[field.name])
