@@ -220,22 +220,29 @@ class Highlighter:
 
 # Excerpts -----------------------------------------------------------------------------
 
+# Each pattern, what replaces it, and what a text must hold for it to match (one of
+# these strings; none: always tried). Checking that first skips most patterns for
+# text without Markdown.
 _MARKDOWN = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: keep the label
-    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # reference links
-    (re.compile(r"^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE), ""),  # link definitions
-    (re.compile(r"^ {0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+", re.MULTILINE), ""),  # blocks
-    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # horizontal rules
-    (re.compile(r"^[ \t|:-]*-[ \t|:-]*$", re.MULTILINE), ""),  # table header rules
-    (re.compile(r"[*`~]+|(?<!\w)_+|_+(?!\w)"), ""),  # emphasis and code marks
-    (re.compile(r"\|"), " "),  # table cells
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1", ("](",)),  # links and images: the label
+    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1", ("][",)),  # reference links
+    (re.compile(r"^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE), "", ("]:",)),  # link definitions
+    (re.compile(r"^ {0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+", re.MULTILINE), "", ()),  # blocks
+    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), "", ("-", "*", "_")),  # rules
+    (re.compile(r"^[ \t|:-]*-[ \t|:-]*$", re.MULTILINE), "", ("-",)),  # table header rules
+    # Emphasis and code marks: underscores at a word's edge (judged before the other
+    # marks go, as in one pass), then every *, ` and ~.
+    (re.compile(r"(?<!\w)_+|_+(?!\w)"), "", ("_",)),
+    (re.compile(r"[*`~]+"), "", ("*", "`", "~")),
+    (re.compile(r"\|"), " ", ("|",)),  # table cells
 )
 
 
 def plain_text(markdown: str) -> str:
     """Markdown with its syntax roughly removed and whitespace collapsed, for excerpts."""
-    for pattern, replacement in _MARKDOWN:
-        markdown = pattern.sub(replacement, markdown)
+    for pattern, replacement, needs in _MARKDOWN:
+        if not needs or any(need in markdown for need in needs):
+            markdown = pattern.sub(replacement, markdown)
     return " ".join(markdown.split())
 
 
