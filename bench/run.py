@@ -230,7 +230,7 @@ def sequential_scans(sql_by_page: dict[str, list[str]], names: list[str]) -> dic
         for name in names:
             tables = set()
             for sql in sql_by_page[name]:
-                if not sql.lstrip().upper().startswith("SELECT"):
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                     continue
                 cursor.execute("EXPLAIN " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())

@@ -48,15 +48,15 @@ from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import (
+    DEFERRED,
     Case,
     Exists,
     Expression,
     F,
     Model,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -220,22 +220,29 @@ class Highlighter:
 
 # Excerpts -----------------------------------------------------------------------------
 
+# Each pattern, what replaces it, and what a text must hold for it to match (one of
+# these strings; none: always tried). Checking that first skips most patterns for
+# text without Markdown.
 _MARKDOWN = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: keep the label
-    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # reference links
-    (re.compile(r"^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE), ""),  # link definitions
-    (re.compile(r"^ {0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+", re.MULTILINE), ""),  # blocks
-    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), ""),  # horizontal rules
-    (re.compile(r"^[ \t|:-]*-[ \t|:-]*$", re.MULTILINE), ""),  # table header rules
-    (re.compile(r"[*`~]+|(?<!\w)_+|_+(?!\w)"), ""),  # emphasis and code marks
-    (re.compile(r"\|"), " "),  # table cells
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1", ("](",)),  # links and images: the label
+    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1", ("][",)),  # reference links
+    (re.compile(r"^ {0,3}\[[^\]]+\]:.*$", re.MULTILINE), "", ("]:",)),  # link definitions
+    (re.compile(r"^ {0,3}(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+", re.MULTILINE), "", ()),  # blocks
+    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE), "", ("-", "*", "_")),  # rules
+    (re.compile(r"^[ \t|:-]*-[ \t|:-]*$", re.MULTILINE), "", ("-",)),  # table header rules
+    # Emphasis and code marks: underscores at a word's edge (judged before the other
+    # marks go, as in one pass), then every *, ` and ~.
+    (re.compile(r"(?<!\w)_+|_+(?!\w)"), "", ("_",)),
+    (re.compile(r"[*`~]+"), "", ("*", "`", "~")),
+    (re.compile(r"\|"), " ", ("|",)),  # table cells
 )
 
 
 def plain_text(markdown: str) -> str:
     """Markdown with its syntax roughly removed and whitespace collapsed, for excerpts."""
-    for pattern, replacement in _MARKDOWN:
-        markdown = pattern.sub(replacement, markdown)
+    for pattern, replacement, needs in _MARKDOWN:
+        if not needs or any(need in markdown for need in needs):
+            markdown = pattern.sub(replacement, markdown)
     return " ".join(markdown.split())
 
 
@@ -442,11 +449,11 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
 
     Runs no query for a query it refuses. Otherwise its queries are a fixed
     number, whatever the number of rows: on PostgreSQL one statement that ranks
-    every kind, then one per kind that found something (SQLite: one per kind),
-    and some for the places of the hits found (each skipped when its kind finds
-    nothing). When nothing
-    is found on PostgreSQL, one more looks up the nearest words, and the
-    corrected query is run once.
+    every kind and reads the hits of most (``_ranked``), then one for each of
+    the other kinds that found something; on SQLite one per kind; and some for
+    the places of the hits found (each skipped when its kind finds nothing).
+    When nothing is found on PostgreSQL, one more looks up the nearest words,
+    and the corrected query is run once.
     """
     query, problem = parse_query(text)
     if problem:
@@ -464,9 +471,9 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
         "person": _people,
         "review": _reviews,
     }
-    # On PostgreSQL one statement finds and ranks the hits of every kind; each kind then
-    # loads its own, and what they show of other rows.
-    ranks = _ranked_ids(query, user) if connection.vendor == "postgresql" else None
+    # On PostgreSQL one statement finds and ranks the hits of every kind, and reads
+    # most kinds' hits with what they show of other rows; each kind then makes its hits.
+    ranks = _ranked(query, user) if connection.vendor == "postgresql" else None
     groups = []
     for kind, label in KINDS:
         hits, more = finders[kind](pages, query, highlight, ranks)
@@ -512,73 +519,263 @@ def corrected_query(text: str, query: Query) -> str:
 
 # One statement ranks every kind, on PostgreSQL ------------------------------------------
 
-# The stored document matches the query: each branch names its row's table as ``t``.
-_MATCH = "t.search_document @@ to_tsquery('english'::regconfig, %(q)s)"
-_RANK = "ts_rank(t.search_document, to_tsquery('english'::regconfig, %(q)s)) DESC"
-# The page a row is on (``s``), that the visitor may read: ``Strategy.objects.visible_to``.
-_ON_PAGE = "JOIN strategy_strategy s ON s.id = {page} WHERE %(visible)s AND "
-_ON_OBJECTIVES_PAGE = "JOIN scorecards_objective o ON o.id = t.objective_id " + _ON_PAGE.format(
-    page="o.strategy_id"
+_TSQUERY = "to_tsquery('english'::regconfig, %(q)s)"
+# A page the visitor may read (``Strategy.objects.visible_to``): ``{page}`` is its id.
+_VISIBLE = (
+    "EXISTS (SELECT 1 FROM strategy_strategy s "
+    "WHERE s.id = {page} AND s.status = ANY(%(statuses)s))"
 )
+# The page of a measure's or an action's objective.
+_OBJECTIVES_PAGE = "(SELECT o.strategy_id FROM scorecards_objective o WHERE o.id = t.objective_id)"
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """How ``_ranked`` finds one kind: its table, the column that orders equal ranks
+    (as ``ranked()`` orders them), and how a row names the page it is on, if it is on one."""
+
+    table: str
+    tie: str
+    descending: bool = False
+    page: str = ""  # "status" (the row is a page), "strategy_id", "objective_id" or none
+
+    def sql(self, public_only: bool) -> str:
+        """The best ``RESULTS_PER_KIND`` + 1 ids, as an array."""
+        order = f"t.{self.tie}{' DESC' if self.descending else ''}, t.id"
+        limit = f"LIMIT {RESULTS_PER_KIND + 1}"
+        rank = f"ts_rank(t.search_document, {_TSQUERY})"
+        where = f"t.search_document @@ {_TSQUERY}"
+        if public_only and self.page == "status":
+            where += " AND t.status = ANY(%(statuses)s)"
+        if not public_only or self.page in ("", "status"):
+            found = f"{self.table} t WHERE {where} ORDER BY {rank} DESC, {order}"
+            return f"ARRAY(SELECT t.id FROM {found} {limit})"  # noqa: S608 - constant text
+        # Every match is ranked alone, then the best are checked one by one until enough
+        # are on pages the visitor may read: joining the pages first made PostgreSQL join
+        # every match (a thousand measures) before ranking them.
+        columns = f"t.id, t.{self.tie}, t.{self.page}, {rank} AS rank"
+        ranked = f"SELECT {columns} FROM {self.table} t WHERE {where} ORDER BY rank DESC, {order}"  # noqa: S608 - constant text
+        page = _OBJECTIVES_PAGE if self.page == "objective_id" else f"t.{self.page}"
+        best = f"({ranked}) t WHERE {_VISIBLE.format(page=page)} ORDER BY t.rank DESC, {order}"
+        return f"ARRAY(SELECT t.id FROM {best} {limit})"  # noqa: S608 - constant text
+
+
+_BRANCHES = {
+    "strategy": _Branch("strategy_strategy", "title", page="status"),
+    "program": _Branch("programs_program", "name"),
+    "resource": _Branch("programs_resource", "title"),
+    "objective": _Branch("scorecards_objective", "title", page="strategy_id"),
+    "measure": _Branch("scorecards_measure", "name", page="objective_id"),
+    "action": _Branch("scorecards_action", "title", page="objective_id"),
+    "partner": _Branch("scorecards_partner", "name"),
+    "expert": _Branch("reviews_expertassignment", "expert_name", page="strategy_id"),
+    "review": _Branch("reviews_review", "reviewed_on", descending=True, page="strategy_id"),
+}
 _PERSON = (
     "to_tsvector('english'::regconfig, COALESCE(u.first_name, '') || ' ' || "
     "COALESCE(u.last_name, '') || ' ' || COALESCE(u.username, ''))"
 )
-# Per kind: FROM and the start of WHERE, and ORDER BY: as ``ranked()`` orders the same rows.
-_BRANCHES = {
-    "strategy": ("strategy_strategy t WHERE %(visible_t)s AND ", f"{_RANK}, t.title"),
-    "program": ("programs_program t WHERE ", f"{_RANK}, t.name"),
-    "resource": ("programs_resource t WHERE ", f"{_RANK}, t.title"),
-    "objective": (
-        "scorecards_objective t " + _ON_PAGE.format(page="t.strategy_id"),
-        f"{_RANK}, t.title",
-    ),
-    "measure": ("scorecards_measure t " + _ON_OBJECTIVES_PAGE, f"{_RANK}, t.name"),
-    "action": ("scorecards_action t " + _ON_OBJECTIVES_PAGE, f"{_RANK}, t.title"),
-    "partner": ("scorecards_partner t WHERE ", f"{_RANK}, t.name"),
-    "expert": (
-        "reviews_expertassignment t " + _ON_PAGE.format(page="t.strategy_id"),
-        f"{_RANK}, t.expert_name",
-    ),
-    "review": (
-        "reviews_review t " + _ON_PAGE.format(page="t.strategy_id"),
-        f"{_RANK}, t.reviewed_on DESC",
-    ),
-}
+
+
+def _json(alias: str, *columns: str, **nested: str) -> str:
+    """A JSON object of ``alias``'s ``columns`` and the ``nested`` objects (SQL)."""
+    pairs = [f"'{column}', {alias}.{column}" for column in ("id", *columns)]
+    pairs += [f"'{name}', {value}" for name, value in nested.items()]
+    return f"json_build_object({', '.join(pairs)})"
+
+
+def _json_or_null(alias: str, *columns: str) -> str:
+    """The row of an optional relation (a LEFT JOIN as ``alias``) as JSON, or null."""
+    return f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE {_json(alias, *columns)} END"
+
+
+def _json_list(value: str, source: str, order: str) -> str:
+    """A JSON list of ``value`` over the rows of ``source``, in ``order``; [] when none."""
+    return f"(SELECT COALESCE(json_agg({value} ORDER BY {order}), '[]') FROM {source})"  # noqa: S608 - constant text
+
+
+_PAGE_JSON = _json("s", "title", "slug", "status")
+_ON_OBJECTIVE = (
+    "JOIN scorecards_objective o ON o.id = t.objective_id "
+    "JOIN strategy_strategy s ON s.id = o.strategy_id"
+)
+_OBJECTIVE_JSON = _json("o", "title", strategy=_PAGE_JSON)
+
+
+@functools.cache
+def _loads(public_only: bool) -> dict[str, tuple[str, str]]:
+    """Per kind that ``_ranked`` loads with its ids: the FROM of its hits (the hit as ``t``)
+    and what a hit shows, as the JSON of its model's fields (a nested object is a
+    related row), and of other rows under names that are no field: ``on_pages``
+    (title, slug[, section]) for the readable pages a program or resource is on,
+    ``cited`` for a resource that some outcome cites, ``partner_names`` for an action.
+    Their order is that of the querysets the other databases read them with."""
+    visible = "s.status = ANY(%(statuses)s)" if public_only else "TRUE"
+    links = "{table} l JOIN strategy_strategy s ON s.id = l.strategy_id WHERE l.{key} = t.id AND "
+    return {
+        "strategy": ("strategy_strategy t", _json("t", "title", "slug", "intro", "status")),
+        "program": (
+            "programs_program t",
+            _json(
+                "t",
+                "name",
+                "slug",
+                "summary",
+                "description",
+                "first_implemented_place",
+                "first_implemented_year",
+                on_pages=_json_list(
+                    "json_build_array(s.title, s.slug)",
+                    links.format(table="strategy_strategyprogram", key="program_id") + visible,
+                    "s.title, l.id",
+                ),
+            ),
+        ),
+        "resource": (
+            "programs_resource t",
+            _json(
+                "t",
+                "title",
+                "url",
+                "publisher",
+                "year",
+                "kind",
+                "description",
+                cited="EXISTS (SELECT 1 FROM programs_outcome c WHERE c.source_id = t.id)",
+                on_pages=_json_list(
+                    "json_build_array(s.title, s.slug, l.section)",
+                    links.format(table="strategy_strategyresource", key="resource_id") + visible,
+                    "s.title, l.section, l.id",
+                ),
+            ),
+        ),
+        "objective": (
+            "scorecards_objective t JOIN strategy_strategy s ON s.id = t.strategy_id",
+            _json("t", "title", "details", strategy=_PAGE_JSON),
+        ),
+        "measure": (
+            f"scorecards_measure t {_ON_OBJECTIVE} "
+            "LEFT JOIN scorecards_datasource d ON d.id = t.data_source_id",
+            _json(
+                "t",
+                "name",
+                "unit",
+                objective=_OBJECTIVE_JSON,
+                data_source=_json_or_null("d", "name"),
+            ),
+        ),
+        "action": (
+            f"scorecards_action t {_ON_OBJECTIVE} "
+            "LEFT JOIN scorecards_partner lead ON lead.id = t.lead_id",
+            _json(
+                "t",
+                "title",
+                "status",
+                objective=_OBJECTIVE_JSON,
+                lead=_json_or_null("lead", "name"),
+                partner_names=_json_list(
+                    "p.name",
+                    "scorecards_action_partners l JOIN scorecards_partner p "
+                    "ON p.id = l.partner_id WHERE l.action_id = t.id",
+                    "p.name, p.id",
+                ),
+            ),
+        ),
+        "review": (
+            "reviews_review t JOIN strategy_strategy s ON s.id = t.strategy_id "
+            "LEFT JOIN auth_user u ON u.id = t.reviewer_id",
+            _json(
+                "t",
+                "reviewed_on",
+                "comments",
+                "reply",
+                "reviewer_name",
+                strategy=_PAGE_JSON,
+                reviewer=_json_or_null("u", "username", "first_name", "last_name"),
+            ),
+        ),
+    }
 
 
 @functools.cache
 def _ranking_sql(public_only: bool) -> str:
-    """The statement of ``_ranked_ids``: one row, one array of ids per kind, best first."""
-    visible = {
-        "visible": "s.status = ANY(%(statuses)s)" if public_only else "TRUE",
-        "visible_t": "t.status = ANY(%(statuses)s)" if public_only else "TRUE",
-    }
-    columns = [
-        f"ARRAY(SELECT t.id FROM {source % {**visible, 'q': '%(q)s', 'statuses': '%(statuses)s'}}"  # noqa: S608 - constant text
-        f"{_MATCH} ORDER BY {order}, t.id LIMIT {RESULTS_PER_KIND + 1}) AS {kind}"
-        for kind, (source, order) in _BRANCHES.items()
-    ]
+    """The statement of ``_ranked``: one row, one array of ids per kind, best first, then
+    the rows of the hits shown of each kind in ``_loads``."""
+    columns = [f"{branch.sql(public_only)} AS {kind}" for kind, branch in _BRANCHES.items()]
     # Page managers: the visible pages whose manager's name matches, by the manager's name.
+    visible = "t.status = ANY(%(statuses)s)" if public_only else "TRUE"
     manager = (
         "strategy_strategy t JOIN auth_user u ON u.id = t.page_manager_id "
-        f"WHERE {visible['visible_t']} AND {_PERSON} @@ to_tsquery('english'::regconfig, %(q)s) "
+        f"WHERE {visible} AND {_PERSON} @@ {_TSQUERY} "
         f"ORDER BY u.last_name, u.first_name, t.title, t.id LIMIT {RESULTS_PER_KIND + 1}"
     )
     columns.append(f"ARRAY(SELECT t.id FROM {manager}) AS manager")  # noqa: S608 - constant text
-    return "SELECT " + ",\n".join(columns)
+    # MATERIALIZED: each array is computed once, not again where its hits are loaded.
+    loads = [
+        f"(SELECT json_agg({row}) FROM {source} "  # noqa: S608 - constant text
+        f"WHERE t.id = ANY(ranked.{kind}[1:{RESULTS_PER_KIND}])) AS {kind}_rows"
+        for kind, (source, row) in _loads(public_only).items()
+    ]
+    return (
+        "WITH ranked AS MATERIALIZED (SELECT "  # noqa: S608 - constant text
+        + ",\n".join(columns)
+        + ")\nSELECT ranked.*, "
+        + ",\n".join(loads)
+        + " FROM ranked"
+    )
 
 
-def _ranked_ids(query: Query, user) -> dict[str, list[int]]:
-    """The best ``RESULTS_PER_KIND`` + 1 ids of every kind (and of the pages whose manager
-    matches, as ``"manager"``), best first, in one statement written once as SQL: the same
-    rows, in the same order, as ``ranked()`` finds in each kind's queryset."""
+@dataclass(frozen=True)
+class _Ranked:
+    """What ``_ranked`` found: per kind (and ``"manager"``, the pages whose manager's
+    name matches), the best ids, one more than are shown when there are more; and per
+    kind in ``_loads``, the rows of the hits shown, by id."""
+
+    ids: dict[str, list[int]]
+    rows: dict[str, dict[int, dict]]
+
+
+def _ranked(query: Query, user) -> _Ranked:
+    """The best ``RESULTS_PER_KIND`` + 1 ids of every kind, best first, in one statement
+    written once as SQL: the same rows, in the same order, as ``ranked()`` finds in each
+    kind's queryset; with what most kinds' hits show, so that they need no other query."""
     public_only = not may_read_drafts(user)
     params = {"q": query.tsquery(), "statuses": [str(s) for s in Strategy.PUBLIC_STATUSES]}
     with connection.cursor() as cursor:
         cursor.execute(_ranking_sql(public_only), params)
         row = cursor.fetchone()
-    return dict(zip([*_BRANCHES, "manager"], row, strict=True))
+    kinds = [*_BRANCHES, "manager"]
+    ids = dict(zip(kinds, row[: len(kinds)], strict=True))
+    loaded = zip(_loads(public_only), row[len(kinds) :], strict=True)
+    rows = {kind: {hit["id"]: hit for hit in found or []} for kind, found in loaded}
+    return _Ranked(ids, rows)
+
+
+def _model(model: type[Model], row: dict) -> Model:
+    """An instance of ``model`` from a JSON ``row`` of ``_loads``: its fields (the others
+    deferred), its related rows (nested objects) and the row's other values as attributes."""
+    concrete = model._meta.concrete_fields
+    obj = model.from_db(
+        DEFAULT_DB_ALIAS,  # where ``_ranked`` reads; not ``connection.alias``, slow to ask
+        [field.attname for field in concrete],
+        [
+            field.to_python(row[field.name])
+            if field.name in row and not field.is_relation
+            else DEFERRED
+            for field in concrete
+        ],
+    )
+    for name, value in row.items():
+        if name not in _field_names(model):  # what the hit shows of other rows
+            setattr(obj, name, value)
+        elif (field := model._meta.get_field(name)).is_relation:
+            setattr(obj, name, None if value is None else _model(field.related_model, value))
+    return obj
+
+
+@functools.cache
+def _field_names(model: type[Model]) -> frozenset[str]:
+    return frozenset(field.name for field in model._meta.concrete_fields)
 
 
 def _best(
@@ -587,21 +784,26 @@ def _best(
     query: Query | None = None,
     load: Callable[[QuerySet], QuerySet] | None = None,
     *,
-    ids: list[int] | None = None,
+    ranks: _Ranked | None = None,
+    kind: str = "",
 ) -> tuple[list, bool]:
     """The best ``RESULTS_PER_KIND`` rows, and whether there were more.
 
-    With ``fields`` and ``query``: the rows of ``queryset`` that match, ranked; ``load``
-    adds what the hits show of other rows (their pages, sources, people). With ``ids``
-    (found and ranked by ``_ranked_ids``): those rows of the model, in that order, and
-    no query at all when there are none.
+    Without ``ranks``: the rows of ``queryset`` that match ``fields`` and ``query``,
+    ranked; ``load`` adds what the hits show of other rows (their pages, sources,
+    people). With ``ranks`` (found by ``_ranked``): the rows of ``kind`` found there, in
+    that order: built from the rows it loaded, or read by id (no query when none).
     """
-    if ids is not None:
-        if not ids:
-            return [], False
+    if ranks is not None:
+        ids = ranks.ids[kind]
         shown = ids[:RESULTS_PER_KIND]
-        rows = queryset.model._default_manager.filter(pk__in=shown).order_by()
-        by_pk = {row.pk: row for row in (load(rows) if load is not None else rows)}
+        if not shown:
+            return [], False
+        if kind in ranks.rows:
+            by_pk = {pk: _model(queryset.model, row) for pk, row in ranks.rows[kind].items()}
+        else:
+            rows = queryset.model._default_manager.filter(pk__in=shown).order_by()
+            by_pk = {row.pk: row for row in (load(rows) if load is not None else rows)}
         return [by_pk[pk] for pk in shown if pk in by_pk], len(ids) > RESULTS_PER_KIND
     if fields is not None:
         queryset = ranked(queryset, fields, query)
@@ -643,11 +845,25 @@ def _page_url_pattern(prefix: str) -> str:
     return reverse("strategy:strategy-detail", args=["slug"]).replace("/slug/", f"/{_SLUG}/")
 
 
+# What a hit shows of the page it is on (``_page_url``, ``_on_page``), and of a person
+# (``person_name``): loaded alone, as a page's other columns are long texts.
+_PAGE = ("strategy__title", "strategy__slug", "strategy__status")
+_PAGE_OF_OBJECTIVE = tuple(f"objective__{name}" for name in _PAGE)
+_REVIEWER = ("reviewer__username", "reviewer__first_name", "reviewer__last_name")
+
+
 # Strategy pages
 
 
 def _strategies(pages, query, highlight, ranks):
-    found, more = _best(pages, STRATEGY_FIELDS, query, ids=ranks and ranks["strategy"])
+    found, more = _best(
+        pages,
+        STRATEGY_FIELDS,
+        query,
+        lambda rows: rows.only("title", "slug", "intro", "status"),
+        ranks=ranks,
+        kind="strategy",
+    )
     return [
         Hit(
             obj=page,
@@ -664,27 +880,42 @@ def _strategies(pages, query, highlight, ranks):
 
 
 def _programs(pages, query, highlight, ranks):
-    links = (
-        StrategyProgram.objects.filter(strategy__in=pages)
-        .select_related("strategy")
-        .only("program_id", "strategy__title", "strategy__slug")
-        .order_by("strategy__title", "pk")
-    )
-    found, more = _best(
-        Program.objects.all(),
-        PROGRAM_FIELDS,
-        query,
-        lambda rows: rows.prefetch_related(
-            Prefetch("strategy_links", queryset=links, to_attr="visible_links")
-        ),
-        ids=ranks and ranks["program"],
-    )
+    found, more = _best(Program.objects.all(), PROGRAM_FIELDS, query, ranks=ranks, kind="program")
+    itself = {program.pk: _matched_itself(program, highlight) for program in found}
     # The evidence is read only for programs matched there: to show that line.
     prefetch_related_objects(
-        [program for program in found if not _matched_itself(program, highlight)],
-        *evidence_prefetches(),
+        [program for program in found if not itself[program.pk]], *evidence_prefetches()
     )
-    return [_program_hit(program, highlight) for program in found], more
+    if ranks is not None:
+        on_pages = _loaded_pages(found)
+    else:
+        on_pages = _pages_of(
+            StrategyProgram.objects.filter(strategy__in=pages, program__in=found),
+            "program_id",
+            order=("strategy__title", "pk"),
+        )
+    return [
+        _program_hit(program, itself[program.pk], on_pages.get(program.pk, []), highlight)
+        for program in found
+    ], more
+
+
+def _loaded_pages(found: list) -> dict:
+    """The pages ``_ranked`` read with each hit (``on_pages``), as ``_pages_of`` gives them."""
+    return {hit.pk: [tuple(page) for page in hit.on_pages] for hit in found}
+
+
+def _pages_of(links: QuerySet, key: str, *columns: str, order: Sequence[str]) -> dict:
+    """The pages each hit is on, from ``links`` (rows that join a hit to a page), as
+    ``(title, slug, *columns)`` tuples grouped by the hit's id in ``key``.
+
+    Read as plain values: a model for each link cost more than the rest of the kind.
+    No query when there is no hit (Django runs none for an empty ``__in``)."""
+    found: dict = {}
+    rows = links.order_by(*order).values_list(key, "strategy__title", "strategy__slug", *columns)
+    for hit, *page in rows:
+        found.setdefault(hit, []).append(tuple(page))
+    return found
 
 
 def _own_text(program: Program) -> str:
@@ -717,16 +948,18 @@ def _program_parts(program: Program) -> Iterable[tuple[str, str, str]]:
             yield text, f"outcome-{outcome.pk}", anchor
 
 
-def _program_hit(program: Program, highlight: Highlighter) -> Hit:
+def _program_hit(
+    program: Program, itself: bool, on_pages: list[tuple[str, str]], highlight: Highlighter
+) -> Hit:
+    """``itself``: whether the program's own name, text or origin matched."""
     page_anchor, program_anchor, text = f"program-{program.pk}", "", _own_text(program)
-    if not _matched_itself(program, highlight):
+    if not itself:
         for part, on_page, on_program in _program_parts(program):
             if highlight.matches(part):
                 text, page_anchor, program_anchor = part, on_page, on_program
                 break
     places, more_places = _places(
-        program.visible_links,
-        lambda link: Place(link.strategy.title, _page_url(link.strategy.slug, page_anchor)),
+        on_pages, lambda title, slug: Place(title, _page_url(slug, page_anchor))
     )
     url = program.get_absolute_url()
     return Hit(
@@ -748,55 +981,53 @@ def _program_hit(program: Program, highlight: Highlighter) -> Hit:
 
 
 def _resources(pages, query, highlight, ranks):
-    listed = (
-        StrategyResource.objects.filter(strategy__in=pages)
-        .select_related("strategy")
-        .only("resource_id", "section", "strategy__title", "strategy__slug")
-        .order_by("strategy__title", "section", "pk")
-    )
     found, more = _best(
         Resource.objects.all(),
         RESOURCE_FIELDS,
         query,
-        lambda rows: rows.annotate(
-            cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))
-        ).prefetch_related(Prefetch("strategy_links", queryset=listed, to_attr="visible_links")),
-        ids=ranks and ranks["resource"],
+        lambda rows: rows.annotate(cited=Exists(Outcome.objects.filter(source=OuterRef("pk")))),
+        ranks=ranks,
+        kind="resource",
     )
+    # The pages that list each resource in a section: (title, slug, section).
+    if ranks is not None:
+        on_pages = _loaded_pages(found)
+    else:
+        on_pages = _pages_of(
+            StrategyResource.objects.filter(strategy__in=pages, resource__in=found),
+            "resource_id",
+            "section",
+            order=("strategy__title", "section", "pk"),
+        )
+    # The pages whose programs' outcomes cite each resource, in its References; asked
+    # only for the resources that some outcome cites.
     cited = {}
     if cited_ids := [resource.pk for resource in found if resource.cited]:
-        # The pages whose programs' outcomes cite each resource: its References.
-        rows = (
+        cites = "program__implementations__outcomes__source"
+        cited = _pages_of(
             StrategyProgram.objects.filter(
-                strategy__in=pages, program__implementations__outcomes__source__in=cited_ids
-            )
-            .values_list(
-                "program__implementations__outcomes__source", "strategy__slug", "strategy__title"
-            )
-            .distinct()
-            .order_by("strategy__title", "strategy__slug")
+                strategy__in=pages, **{f"{cites}__in": cited_ids}
+            ).distinct(),
+            cites,
+            order=("strategy__title", "strategy__slug"),
         )
-        for resource_id, slug, title in rows:
-            cited.setdefault(resource_id, []).append((slug, title))
-    return [
-        _resource_hit(resource, cited.get(resource.pk, []), highlight) for resource in found
-    ], more
+    hits = []
+    for resource in found:
+        references = [(title, slug, None) for title, slug in cited.get(resource.pk, [])]
+        hits.append(_resource_hit(resource, on_pages.get(resource.pk, []) + references, highlight))
+    return hits, more
 
 
-def _resource_hit(resource: Resource, cited: list, highlight: Highlighter) -> Hit:
-    def place(link, slug="", title=""):
-        if link is None:
+def _resource_hit(resource: Resource, on_pages: list, highlight: Highlighter) -> Hit:
+    """``on_pages``: (title, slug, section) where it is listed, section None where cited."""
+
+    def place(title, slug, section):
+        if section is None:
             return Place(title, _page_url(slug, f"reference-{resource.pk}"), "References")
-        anchor = f"{link.section}-resource-{resource.pk}"
-        return Place(
-            link.strategy.title,
-            _page_url(link.strategy.slug, anchor),
-            link.get_section_display(),
-        )
+        anchor = f"{section}-resource-{resource.pk}"
+        return Place(title, _page_url(slug, anchor), StrategyResource.Section(section).label)
 
-    places, more_places = _places(
-        [*resource.visible_links, *((None, slug, title) for slug, title in cited)], place
-    )
+    places, more_places = _places(on_pages, place)
     source = ", ".join(part for part in (resource.publisher, str(resource.year or "")) if part)
     meta = highlight(source)
     return Hit(
@@ -822,8 +1053,9 @@ def _objectives(pages, query, highlight, ranks):
         Objective.objects.filter(strategy__in=pages),
         OBJECTIVE_FIELDS,
         query,
-        lambda rows: rows.select_related("strategy"),
-        ids=ranks and ranks["objective"],
+        lambda rows: rows.select_related("strategy").only("title", "details", *_PAGE),
+        ranks=ranks,
+        kind="objective",
     )
     return [
         Hit(
@@ -842,8 +1074,11 @@ def _measures(pages, query, highlight, ranks):
         Measure.objects.filter(objective__strategy__in=pages),
         MEASURE_FIELDS,
         query,
-        lambda rows: rows.select_related("objective__strategy", "data_source"),
-        ids=ranks and ranks["measure"],
+        lambda rows: rows.select_related("objective__strategy", "data_source").only(
+            "name", "unit", "data_source__name", "objective__title", *_PAGE_OF_OBJECTIVE
+        ),
+        ranks=ranks,
+        kind="measure",
     )
     return [_measure_hit(measure, highlight) for measure in found], more
 
@@ -871,19 +1106,31 @@ def _actions(pages, query, highlight, ranks):
         Action.objects.filter(objective__strategy__in=pages),
         ACTION_FIELDS,
         query,
-        lambda rows: rows.select_related("objective__strategy", "lead").prefetch_related(
-            "partners"
+        lambda rows: rows.select_related("objective__strategy", "lead").only(
+            "title", "status", "lead__name", "objective__title", *_PAGE_OF_OBJECTIVE
         ),
-        ids=ranks and ranks["action"],
+        ranks=ranks,
+        kind="action",
     )
-    return [_action_hit(action, highlight) for action in found], more
+    if ranks is not None:  # read with the actions (``_loads``)
+        partners = {action.pk: action.partner_names for action in found}
+    else:
+        # Their partners' names, as plain values (cheaper than a prefetch's models).
+        partners = {}
+        rows = (
+            Action.partners.through.objects.filter(action__in=found)
+            .order_by("partner__name", "partner_id")
+            .values_list("action_id", "partner__name")
+        )
+        for action_id, name in rows:
+            partners.setdefault(action_id, []).append(name)
+    return [_action_hit(action, partners.get(action.pk, []), highlight) for action in found], more
 
 
-def _action_hit(action: Action, highlight: Highlighter) -> Hit:
+def _action_hit(action: Action, partners: list[str], highlight: Highlighter) -> Hit:
     who = []
     if action.lead:
         who.append(format_html("Led by {}", highlight(action.lead.name)))
-    partners = [partner.name for partner in action.partners.all()]
     if partners:
         who.append(format_html("with {}", highlight(", ".join(partners))))
     return Hit(
@@ -901,9 +1148,7 @@ def _action_hit(action: Action, highlight: Highlighter) -> Hit:
 
 
 def _partners(pages, query, highlight, ranks):
-    found, more = _best(
-        Partner.objects.all(), PARTNER_FIELDS, query, ids=ranks and ranks["partner"]
-    )
+    found, more = _best(Partner.objects.all(), PARTNER_FIELDS, query, ranks=ranks, kind="partner")
     actions = {}
     if found:
         # The actions each partner leads or joins on pages the visitor may read.
@@ -956,11 +1201,15 @@ def _people(pages, query, highlight, ranks):
         EXPERT_FIELDS,
         query,
         lambda rows: rows.select_related("strategy", "expert"),
-        ids=ranks and ranks["expert"],
+        ranks=ranks,
+        kind="expert",
     )
-    if ranks:
+    if ranks is not None:
         managed, more_managed = _best(
-            pages, load=lambda rows: rows.select_related("page_manager"), ids=ranks["manager"]
+            pages,
+            load=lambda rows: rows.select_related("page_manager"),
+            ranks=ranks,
+            kind="manager",
         )
     else:
         people = get_user_model().objects.annotate(full_name=full_name())
@@ -1025,8 +1274,11 @@ def _reviews(pages, query, highlight, ranks):
         ),
         REVIEW_FIELDS,
         query,
-        lambda rows: rows.select_related("strategy", "reviewer"),
-        ids=ranks and ranks["review"],
+        lambda rows: rows.select_related("strategy", "reviewer").only(
+            "reviewed_on", "comments", "reply", "reviewer_name", *_REVIEWER, *_PAGE
+        ),
+        ranks=ranks,
+        kind="review",
     )
     return [_review_hit(review, highlight) for review in found], more
 
