@@ -73,6 +73,14 @@ class Period:
 _ONE_DAY = datetime.timedelta(days=1)
 
 
+def not_begun_message(period: Period) -> str:
+    """Why no value is taken yet for ``period``, a period that begins after today."""
+    return (
+        f"{period.label} has not begun yet (it begins on {period.start.isoformat()}): "
+        "values are entered for periods under way or over"
+    )
+
+
 def parse_period(text: str) -> Period:
     """Parse a period label; raise ValidationError with a readable message if it is not one,
     or if its year is outside the window."""

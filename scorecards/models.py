@@ -4,6 +4,7 @@ from functools import cached_property
 
 import reversion
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Aggregate, F, OuterRef, Q, Subquery
@@ -17,6 +18,7 @@ from base.periods import (
     Period,
     PeriodField,
     check_date,
+    not_begun_message,
     parse_period,
     period_of,
     shift_period,
@@ -475,6 +477,15 @@ class DataPoint(models.Model):
 
     def get_absolute_url(self):
         return self.measure.get_absolute_url()
+
+    def clean(self):
+        try:
+            period = parse_period(self.period)
+        except ValidationError:
+            return  # the period field reports it
+        if period.start > timezone.localdate():
+            message = not_begun_message(period)
+            raise ValidationError({"period": message[0].upper() + message[1:] + "."})
 
 
 # An action that has not been touched in this long is due a word on where it stands.

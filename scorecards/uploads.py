@@ -43,8 +43,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from base.periods import OUTSIDE_WINDOW, PERIOD_HELP, Period, parse_period, year_window
+from base.periods import (
+    OUTSIDE_WINDOW,
+    PERIOD_HELP,
+    Period,
+    not_begun_message,
+    parse_period,
+    year_window,
+)
 from base.revisions import ChangeKind, insert_rows, record_page_revision, recorded_change
 from base.spreadsheets import SheetRefused, is_workbook, read_sheet
 from scorecards.exports import FORMULA_STARTS, HEADER
@@ -734,13 +742,19 @@ def _read_period(text: str, problems: list[str]) -> Period | None:
         problems.append("the period is empty")
         return None
     try:
-        return parse_period(text)
+        period = parse_period(text)
     except ValidationError as error:
         if error.code == OUTSIDE_WINDOW:
             problems.append(f"the period “{text}” is outside {year_window()}")
         else:
             problems.append(f"the period “{text}” cannot be read; write it as {PERIOD_HELP[:-1]}")
         return None
+    # A value for a period to come would stand as the measure's latest: a typo
+    # (2030 for 2026) would decide its status everywhere.
+    if period.start > timezone.localdate():
+        problems.append(f"the period {not_begun_message(period)}")
+        return None
+    return period
 
 
 def _read_value(text: str, problems: list[str]) -> Decimal | None:

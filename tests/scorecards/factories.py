@@ -55,8 +55,8 @@ class DataPointFactory(DjangoModelFactory):
         model = DataPoint
 
     measure = factory.SubFactory(MeasureFactory)
-    # Quarters of 2014–2113, over again: periods stay within the window of years.
-    period = factory.Sequence(lambda n: f"{2014 + n // 4 % 100}-Q{n % 4 + 1}")
+    # Quarters of 1926–2025, over again: periods of the past, which values are for.
+    period = factory.Sequence(lambda n: f"{1926 + n // 4 % 100}-Q{n % 4 + 1}")
     value = 100
 
 

@@ -188,7 +188,8 @@ def test_a_period_an_older_unshown_value_holds_is_refused_with_a_clear_message(c
 
 
 def test_a_value_is_changed_in_place_on_the_page_form(client, owner, page):
-    point = DataPointFactory(measure=MeasureFactory(objective=ObjectiveFactory(strategy=page)))
+    measure = MeasureFactory(objective=ObjectiveFactory(strategy=page))
+    point = DataPointFactory(measure=measure, period="2025-Q2")
     client.force_login(owner)
     data = admin_form_data(client.get(change_url(page)))
     data["objectives-0-measures-0-data_points-0-value"] = "42"

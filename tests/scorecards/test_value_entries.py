@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from reversion.models import Revision
 
 from scorecards.models import DataPoint
@@ -216,3 +217,29 @@ def test_each_problem_names_its_column(page, burglaries):
     )
 
     assert [error.column for error in preview.errors] == ["measure", "period", "value", "note"]
+
+
+def test_a_period_that_has_not_begun_is_refused_and_one_under_way_is_taken(page, burglaries):
+    today = timezone.localdate()
+    next_year, this_year = str(today.year + 1), str(today.year)
+    preview = preview_values(
+        strategy=page,
+        entries=[
+            ValueEntry(1, burglaries.pk, next_year, "5"),
+            ValueEntry(2, burglaries.pk, this_year, "5"),
+        ],
+    )
+    [error] = preview.errors
+    assert (error.line, error.message) == (
+        1,
+        f"The period {next_year} has not begun yet (it begins on {next_year}-01-01): "
+        "values are entered for periods under way or over.",
+    )
+    assert [row.period.label for row in preview.added] == [this_year]
+
+
+def test_the_admin_refuses_a_value_for_a_period_to_come(burglaries):
+    point = DataPoint(measure=burglaries, period=str(timezone.localdate().year + 4), value=5)
+    with pytest.raises(ValidationError) as refused:
+        point.full_clean()
+    assert "has not begun yet" in refused.value.message_dict["period"][0]
