@@ -9,6 +9,7 @@ measure "cannot judge".
 
 import datetime
 import functools
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -61,8 +62,18 @@ class Point:
         return _judged_within(self, _window_years())
 
 
+# (when to read the date again, the window read last)
+_window: tuple[float, range] = (0.0, range(0))
+
+
 def _window_years() -> range:
-    return range(FIRST_YEAR, last_year() + 1)
+    """The years a period may have, read from today's date at most once a second: a map or
+    the dashboard judges thousands of measures, and reading the date cost a third of it."""
+    global _window
+    now = time.monotonic()
+    if now >= _window[0]:
+        _window = (now + 1, range(FIRST_YEAR, last_year() + 1))
+    return _window[1]
 
 
 def _judged_within(point: Point, years: range) -> bool:
