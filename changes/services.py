@@ -26,6 +26,9 @@ from strategy.models import Strategy
 DIGEST_MAX_CHANGES = 100
 # How far back a person's first digest looks.
 FIRST_DIGEST_LOOKS_BACK = datetime.timedelta(days=1)
+# Why a person's digest is not sent now, though they watch pages.
+TURNED_OFF = "turned off"
+ALREADY_SENT = "already sent"
 
 
 def set_watching(*, user, strategy: Strategy, watching: bool) -> Watch:
@@ -59,19 +62,29 @@ class DigestRun:
     dry_run: bool
     # Each person written to (or who would be), with the changes their digest lists.
     sent: list[tuple[object, list[selectors.Change]]] = field(default_factory=list)
+    # The people who watch pages and were not written to, by why not.
+    already_sent: int = 0
+    nothing_changed: int = 0
+    turned_off: int = 0
 
     @property
     def emails(self) -> int:
         return len(self.sent)
+
+    def skip(self, reason: str) -> None:
+        if reason == TURNED_OFF:
+            self.turned_off += 1
+        else:
+            self.already_sent += 1
 
 
 def _start_of_day(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def digest_recipients(*, now: datetime.datetime):
-    """Active people with an e-mail address who watch a page, have not turned the digest
-    off and have not been sent it today (the site's time zone)."""
+def digest_recipients():
+    """Active people with an e-mail address who watch a page, or manage one, with their
+    ``WatchDigest`` (whether they turned the digest off, when it was last sent)."""
     watching = Watch.objects.filter(user=OuterRef("pk"), watching=True)
     managing = Strategy.objects.filter(page_manager=OuterRef("pk"))
     return (
@@ -79,11 +92,20 @@ def digest_recipients(*, now: datetime.datetime):
         .objects.filter(is_active=True)
         .exclude(email="")
         .filter(Q(Exists(watching)) | Q(Exists(managing)))
-        .exclude(watch_digest__send=False)
-        .exclude(watch_digest__last_sent_at__gte=_start_of_day(now))
         .select_related("watch_digest")
         .order_by("pk")
     )
+
+
+def _why_not(digest: WatchDigest | None, now: datetime.datetime) -> str | None:
+    """Why the digest is not sent now ("turned off", "already sent" today), or None."""
+    if digest is None:
+        return None
+    if not digest.send:
+        return TURNED_OFF
+    if digest.last_sent_at and digest.last_sent_at >= _start_of_day(now):
+        return ALREADY_SENT
+    return None
 
 
 def digest_changes(user, *, since: datetime.datetime, until: datetime.datetime):
@@ -105,20 +127,27 @@ def send_watch_digests(
     (``WatchDigest.last_sent_at``) in the transaction that sends it, so a
     second run the same day skips them and a failed send records nothing.
     Nobody is written to when nothing changed; their next digest then covers
-    the time since their last one. A person's own changes are left out. A
-    dry run sends and records nothing.
+    the time since their last one. A person's own changes are left out. The
+    run counts the people not written to: who turned the digest off, who
+    already had today's, whose pages had no changes. A dry run sends and
+    records nothing.
     """
     now = now or timezone.now()
     site_url = (site_url or settings.SITE_URL).rstrip("/")
     run = DigestRun(dry_run=dry_run)
-    for person in digest_recipients(now=now):
+    for person in digest_recipients():
         digest = getattr(person, "watch_digest", None)
+        reason = _why_not(digest, now)
+        if reason is not None:
+            run.skip(reason)
+            continue
         since = (
             digest.last_sent_at if digest and digest.last_sent_at else now - FIRST_DIGEST_LOOKS_BACK
         )
         versions = digest_changes(person, since=since, until=now)
         changes = selectors.describe(versions[:DIGEST_MAX_CHANGES])
         if not changes:
+            run.nothing_changed += 1
             continue
         if dry_run:
             run.sent.append((person, changes))
@@ -126,14 +155,15 @@ def send_watch_digests(
         total = versions.count() if len(changes) == DIGEST_MAX_CHANGES else len(changes)
         with transaction.atomic():
             digest, _ = WatchDigest.objects.select_for_update().get_or_create(user=person)
-            if not digest.send or (
-                digest.last_sent_at and digest.last_sent_at >= _start_of_day(now)
-            ):
-                continue  # turned off, or another run got there first
-            _send_digest(person, changes, total=total, since=since, site_url=site_url)
-            digest.last_sent_at = now
-            digest.save(update_fields=["last_sent_at"])
-        run.sent.append((person, changes))
+            reason = _why_not(digest, now)  # turned off, or another run got there first
+            if reason is None:
+                _send_digest(person, changes, total=total, since=since, site_url=site_url)
+                digest.last_sent_at = now
+                digest.save(update_fields=["last_sent_at"])
+        if reason is None:
+            run.sent.append((person, changes))
+        else:
+            run.skip(reason)
     return run
 
 

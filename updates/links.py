@@ -29,3 +29,9 @@ def mark_reviewed_url(page) -> str:
     """The admin's list of pages showing this one page, whose action "Mark the selected
     pages reviewed today" restarts its review cycle."""
     return f"{reverse('admin:strategy_strategy_changelist')}?id__exact={page.pk}"
+
+
+def page_manager_url(page) -> str:
+    """Where a page's manager is named, who answers for what nobody else on it is named for:
+    the page's admin form."""
+    return reverse("admin:strategy_strategy_change", args=[page.pk])

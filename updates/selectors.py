@@ -12,9 +12,12 @@ Four kinds of item, each linking to where it is done (``updates/links.py``):
 - **pages to review**: public pages they manage whose review is due, or that
   were never reviewed (``reviews.services.due_for_review``).
 
-Archived pages are left out. Each measure's data points come with it as one
-aggregate (``Measure.objects.with_points()``), so working out what is missing
-runs no query per measure.
+Items on a page with no manager, with nobody named for them, are in no one's
+own queue unless asked for (``with_nobody_named``): editors, who answer for
+every page, get them in theirs, to name someone. Archived pages are left out.
+Each measure's data points come with it as one aggregate
+(``Measure.objects.with_points()``), so working out what is missing runs no
+query per measure.
 """
 
 import datetime
@@ -23,9 +26,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
 
 from accounts.people import person_name
 from reviews.models import Review
@@ -47,6 +51,15 @@ HEADINGS = {
     Kind.ACTION: "Actions to update",
     Kind.REVIEW: "Reviews to answer",
     Kind.PAGE: "Pages to review",
+}
+
+
+# What one item and several items of each kind are called in counts ("1 value to enter").
+NOUNS = {
+    Kind.VALUE: ("value to enter", "values to enter"),
+    Kind.ACTION: ("action to update", "actions to update"),
+    Kind.REVIEW: ("review to answer", "reviews to answer"),
+    Kind.PAGE: ("page to review", "pages to review"),
 }
 
 
@@ -80,6 +93,11 @@ class Item:
     def person_name(self) -> str:
         return person_name(self.person, "")
 
+    @property
+    def name_someone_url(self) -> str:
+        """Where someone is named to answer for it, when nobody is: its page's admin form."""
+        return links.page_manager_url(self.page) if self.person is None else ""
+
 
 @dataclass
 class Group:
@@ -97,6 +115,12 @@ class Group:
     @property
     def overdue(self) -> int:
         return sum(item.overdue for item in self.items)
+
+    @property
+    def summary(self) -> str:
+        """Its count in words: "1 value to enter", "2 values to enter"."""
+        one, several = NOUNS[self.kind]
+        return f"{self.count} {one if self.count == 1 else several}"
 
 
 @dataclass
@@ -127,14 +151,28 @@ class Queue:
     def items(self) -> list[Item]:
         return [item for group in self.groups for item in group.items]
 
-    def by_person(self) -> list[tuple[object, "Queue"]]:
-        """Each named person with their own queue, in the order of their names."""
-        people, items = {}, {}
+    @property
+    def summary(self) -> str:
+        """The count of each kind listed, in words: "1 value to enter and 2 pages to review"."""
+        return get_text_list([group.summary for group in self.groups if group.count], "and")
+
+    def by_person(self, *, nobody_named_to: Iterable = ()) -> list[tuple[object, "Queue"]]:
+        """Each person with their own queue, in the order of their names.
+
+        The items with nobody named go to each of ``nobody_named_to`` (the
+        editors), as ``update_queue(person, with_nobody_named=True)`` gives them.
+        """
+        people, items, nobody_named = {}, {}, []
         for item in self.items:
             if item.person is None:
+                nobody_named.append(item)
                 continue
             people.setdefault(item.person.pk, item.person)
             items.setdefault(item.person.pk, []).append(item)
+        if nobody_named:
+            for person in nobody_named_to:
+                people.setdefault(person.pk, person)
+                items.setdefault(person.pk, []).extend(nobody_named)
         return [
             (person, Queue.of(items[pk], today=self.today))
             for pk, person in sorted(
@@ -147,10 +185,18 @@ def _not_archived(queryset: QuerySet, page: str) -> QuerySet:
     return queryset.exclude(**{f"{page}status": Strategy.Status.ARCHIVED})
 
 
-def _values_due(person, today: datetime.date) -> list[Item]:
+def _nobody_named(*lookups: str) -> Q:
+    """Rows with none of ``lookups`` set: nobody named for them, nor a manager of their page."""
+    return Q(**{f"{lookup}__isnull": True for lookup in lookups})
+
+
+def _values_due(person, today: datetime.date, with_nobody_named: bool) -> list[Item]:
     measures = _not_archived(Measure.objects.all(), "objective__strategy__")
     if person is not None:
-        measures = measures.owned_by(person)
+        mine = measures.owned_by(person)
+        if with_nobody_named:
+            mine |= measures.filter(_nobody_named("owner", "objective__strategy__page_manager"))
+        measures = mine
     measures = measures.with_points().select_related("owner", "objective__strategy__page_manager")
     items = []
     for measure in measures:
@@ -174,10 +220,15 @@ def _values_due(person, today: datetime.date) -> list[Item]:
     return items
 
 
-def _actions(person, today: datetime.date) -> list[Item]:
+def _actions(person, today: datetime.date, with_nobody_named: bool) -> list[Item]:
     actions = _not_archived(Action.objects.all(), "objective__strategy__")
     if person is not None:
-        actions = actions.responsible(person)
+        mine = actions.responsible(person)
+        if with_nobody_named:
+            mine |= actions.filter(
+                _nobody_named("responsible", "objective__strategy__page_manager")
+            )
+        actions = mine
     actions = actions.needing_attention(today=today).select_related(
         "responsible", "objective__strategy__page_manager"
     )
@@ -206,10 +257,13 @@ def _actions(person, today: datetime.date) -> list[Item]:
     return items
 
 
-def _reviews(person) -> list[Item]:
+def _reviews(person, with_nobody_named: bool) -> list[Item]:
     reviews = _not_archived(Review.objects.filter(addressed_at__isnull=True), "strategy__")
     if person is not None:
-        reviews = reviews.filter(strategy__page_manager=person)
+        mine = Q(strategy__page_manager=person)
+        if with_nobody_named:
+            mine |= _nobody_named("strategy__page_manager")
+        reviews = reviews.filter(mine)
     reviews = reviews.select_related("strategy__page_manager", "reviewer")
     return [
         Item(
@@ -227,10 +281,13 @@ def _reviews(person) -> list[Item]:
     ]
 
 
-def _pages_due(person, today: datetime.date) -> list[Item]:
+def _pages_due(person, today: datetime.date, with_nobody_named: bool) -> list[Item]:
     pages = due_for_review(today)
     if person is not None:
-        pages = pages.filter(page_manager=person)
+        mine = Q(page_manager=person)
+        if with_nobody_named:
+            mine |= _nobody_named("page_manager")
+        pages = pages.filter(mine)
     items = []
     for page in pages.select_related("page_manager"):
         if page.review_due is None:
@@ -255,18 +312,20 @@ def _pages_due(person, today: datetime.date) -> list[Item]:
     return items
 
 
-def update_queue(person, *, today: datetime.date) -> Queue:
+def update_queue(person, *, today: datetime.date, with_nobody_named: bool = False) -> Queue:
     """What is due for ``person`` (everyone's, with who answers for each, when None).
 
-    Four queries, whatever the number of measures, data points, actions,
-    reviews and pages.
+    ``with_nobody_named`` adds the items nobody answers for (on pages with no
+    manager, with no owner or responsible person named): an editor's own queue
+    has them. Four queries, whatever the number of measures, data points,
+    actions, reviews and pages.
     """
     return Queue.of(
         [
-            *_values_due(person, today),
-            *_actions(person, today),
-            *_reviews(person),
-            *_pages_due(person, today),
+            *_values_due(person, today, with_nobody_named),
+            *_actions(person, today, with_nobody_named),
+            *_reviews(person, with_nobody_named),
+            *_pages_due(person, today, with_nobody_named),
         ],
         today=today,
     )

@@ -21,10 +21,12 @@ def forbidden(request, message: str):
 @require_GET
 @login_required
 def queue(request):
-    """What is due for the signed-in person; editors may choose another person, or everyone.
+    """What is due: for a page manager, their own; for an editor, everyone's, or one person's.
 
-    ``?person=<username>`` picks a person, ``?person=`` (empty) everyone;
-    without it, the signed-in person's own queue.
+    ``?person=<username>`` picks a person (an editor's own queue is
+    ``?person=<their username>``); editors see everyone's without it, or with
+    ``?person=`` (empty). An editor's queue, theirs or chosen, includes the
+    items nobody is named for.
     """
     user = request.user
     if not user.has_perm("updates.view_queue"):
@@ -35,10 +37,10 @@ def queue(request):
             return forbidden(request, EDITORS_ONLY)
         return _render_queue(request, person=user, people=None)
     people = list(selectors.people_with_queues())
-    if requested is None:
-        return _render_queue(request, person=user, people=people)
-    if requested == "":
+    if not requested:
         return _render_queue(request, person=None, people=people)
+    if requested == user.get_username():
+        return _render_queue(request, person=user, people=people)
     person = next((p for p in people if p.get_username() == requested), None)
     if person is None:
         context = {"error": NO_SUCH_PERSON.format(username=requested), "people": people}
@@ -47,8 +49,13 @@ def queue(request):
 
 
 def _render_queue(request, *, person, people):
+    queue = selectors.update_queue(
+        person,
+        today=timezone.localdate(),
+        with_nobody_named=person is not None and person.has_perm("updates.view_everyones_queue"),
+    )
     context = {
-        "queue": selectors.update_queue(person, today=timezone.localdate()),
+        "queue": queue,
         "person": person,
         "own": person is not None and person.pk == request.user.pk,
         "everyone": person is None,

@@ -153,11 +153,49 @@ def test_the_command_sends_and_says_how_many(watcher, editor, unmanaged, capsys)
     call_command("send_watch_digest")
     call_command("send_watch_digest")
 
-    out = capsys.readouterr().out
-    assert "Wanda Watts <watcher@example.org>: 1 change on 1 page" in out
-    assert "Sent 1 digest e-mail." in out
-    assert "Sent 0 digest e-mails." in out
+    first, second = capsys.readouterr().out.split("Sent 1 digest e-mail.")
+    assert "Wanda Watts <watcher@example.org>: 1 change on 1 page" in first
+    assert "Not written to" not in first
+    assert "Sent 0 digest e-mails." in second
+    assert "Not written to: 1 person already had today's digest." in second
     assert len(mail.outbox) == 1
+
+
+def test_the_command_counts_who_had_no_changes_and_who_turned_it_off(
+    watcher, editor, unmanaged, capsys
+):
+    WatchFactory(user=watcher, strategy=unmanaged)
+    quiet = StrategyFactory(page_manager=None)  # a page nobody changed
+    for name in ("quiet", "silent"):
+        WatchFactory(user=UserFactory(username=name), strategy=quiet)
+    WatchDigest.objects.create(user=WatchFactory(strategy=unmanaged).user, send=False)
+    record_change(unmanaged, user=editor)
+
+    call_command("send_watch_digest")
+
+    out = capsys.readouterr().out
+    assert "Sent 1 digest e-mail." in out
+    assert (
+        "Not written to: 2 people had no changes to their pages and 1 person had turned it off."
+        in out
+    )
+
+
+def test_a_run_counts_each_person_not_written_to_once(watcher, editor, unmanaged):
+    WatchFactory(user=watcher, strategy=unmanaged)
+    WatchFactory(strategy=unmanaged)
+    record_change(unmanaged, user=editor)
+    now = timezone.now()
+    send_watch_digests(now=now)
+
+    again = send_watch_digests(now=now + DAY / 50)
+
+    assert (again.emails, again.already_sent, again.nothing_changed, again.turned_off) == (
+        0,
+        2,
+        0,
+        0,
+    )
 
 
 def test_the_commands_dry_run_lists_who_would_be_written_to(watcher, editor, unmanaged, capsys):

@@ -166,6 +166,14 @@ def test_the_digest_is_turned_off_and_on_from_the_watching_page(client, reviewer
     assert WatchDigest.objects.get(user=reviewer).send is True
 
 
+def test_the_watching_page_links_staff_to_their_weekly_e_mail_of_updates(client, owner, reviewer):
+    link = f'see <a href="{reverse("updates:settings")}">Weekly e-mail of your updates</a>'
+    client.force_login(owner)
+    assert link in client.get(WATCHING).content.decode()
+    client.force_login(reviewer)
+    assert "Weekly e-mail of your updates" not in client.get(WATCHING).content.decode()
+
+
 def test_the_watching_page_needs_signing_in(client):
     response = client.get(WATCHING)
 

@@ -10,7 +10,12 @@ from scorecards.models import Action
 from strategy.models import Strategy
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import ActionFactory, DataPointFactory, MeasureFactory
-from tests.strategy.factories import PageManagerFactory, StrategyFactory, UserFactory
+from tests.strategy.factories import (
+    EditorFactory,
+    PageManagerFactory,
+    StrategyFactory,
+    UserFactory,
+)
 from updates import selectors
 
 
@@ -211,19 +216,42 @@ def test_counts_are_shown_by_kind_and_in_all(client, owner, page):
 
     # Two values and one action; the page itself was never reviewed.
     assert "4 things to do" in html
+    assert "Overdue first, then the oldest." in html
     assert '<a href="#values">Values to enter</a>: 2' in html
     assert '<a href="#actions">Actions to update</a>: 1' in html
     assert '<a href="#reviews">Reviews to answer</a>: 0' in html
 
 
-def test_an_empty_queue_says_so(client, owner):
+def test_one_thing_to_do_is_counted_in_the_singular(client, owner):
+    StrategyFactory(page_manager=owner)  # never reviewed
+    client.force_login(owner)
+
+    html = client.get(URL).content.decode()
+
+    assert "<strong>1 thing to do</strong>" in html
+
+
+def test_an_empty_queue_says_so_and_nothing_about_the_order(client, owner):
     client.force_login(owner)
 
     html = client.get(URL).content.decode()
 
     assert "What is due for you" in html
     assert "nothing." in html
+    assert "Overdue first" not in html
     assert html.count("Nothing to do here.") == 4
+
+
+def test_summaries_count_each_kind_in_the_singular_or_the_plural(owner):
+    page = StrategyFactory(page_manager=owner, last_reviewed=TODAY)
+    action_overdue(page)
+    one = selectors.update_queue(owner, today=TODAY)
+    action_overdue(page)
+    measure_due(page)
+    two = selectors.update_queue(owner, today=TODAY)
+
+    assert one.summary == "1 action to update"
+    assert two.summary == "1 value to enter and 2 actions to update"
 
 
 def test_a_page_manager_may_not_see_another_persons_queue(client, owner, outsider):
@@ -242,37 +270,104 @@ def test_a_page_manager_has_no_choice_of_person(client, owner):
     assert 'name="person"' not in client.get(URL).content.decode()
 
 
-def test_an_editor_sees_their_own_queue_by_default_and_may_choose_anyone(
+def test_an_editor_sees_everyones_queue_by_default_and_may_choose_anyone(
     client, editor, owner, page
 ):
     measure_due(page, name="Owner measure")
     measure_due(StrategyFactory(page_manager=editor), name="Editor measure")
     client.force_login(editor)
 
-    own = client.get(URL).content.decode()
+    everyone = client.get(URL).content.decode()
     theirs = client.get(URL, {"person": owner.username}).content.decode()
 
-    assert "Editor measure" in own
-    assert "Owner measure" not in own
+    assert "What is due for everyone" in everyone
+    assert '<th scope="col">Who</th>' in everyone
+    assert "Editor measure" in everyone
+    assert "Owner measure" in everyone
+    assert '<option value="" selected>Everyone</option>' in everyone
+    assert f'href="{URL}?person={editor.username}">Just yours</a>' in everyone
     assert "Owner measure" in theirs
     assert "Editor measure" not in theirs
     assert f"What is due for {owner.get_full_name()}" in theirs
     assert f'<option value="{owner.username}" selected>' in theirs
+    assert f'href="{URL}?person={editor.username}">Just yours</a>' in theirs
+    assert f'href="{URL}">Everyone’s</a>' in theirs
 
 
-def test_an_editor_may_see_everyones_queue_with_who_answers_for_each(client, editor, owner, page):
+def test_an_editor_sees_just_their_own_queue_under_their_username(client, editor, owner, page):
     measure_due(page, name="Owner measure")
-    measure_due(StrategyFactory(page_manager=None), name="Unmanaged measure")
+    measure_due(StrategyFactory(page_manager=editor), name="Editor measure")
     client.force_login(editor)
 
-    html = client.get(URL, {"person": ""}).content.decode()
+    html = client.get(URL, {"person": editor.username}).content.decode()
 
-    values = section(html, "values")
-    assert "What is due for everyone" in html
-    assert "Owner measure" in values
-    assert owner.get_full_name() in values
-    assert "Unmanaged measure" in values
-    assert "nobody named" in values
+    assert "What is due for you" in html
+    assert "Editor measure" in html
+    assert "Owner measure" not in html
+    assert '<th scope="col">Who</th>' not in html
+    assert f'<option value="{editor.username}" selected>' in html
+    assert f'href="{URL}">Everyone’s</a>' in html
+    assert "Just yours" not in html
+
+
+def unmanaged_page_with_one_of_each(title="Unmanaged page"):
+    """A public page with no manager, never reviewed, with an unowned value due, an overdue
+    action with nobody responsible and a review to answer."""
+    unmanaged = StrategyFactory(page_manager=None, title=title)
+    measure_due(unmanaged, name="Unowned measure")
+    action_overdue(unmanaged, title="Unassigned action")
+    ReviewFactory(strategy=unmanaged, reviewer__first_name="Rita")
+    return unmanaged
+
+
+def test_an_editors_own_queue_holds_what_nobody_is_named_for_marked_so(client, editor, outsider):
+    unmanaged = unmanaged_page_with_one_of_each()
+    measure_due(unmanaged, name="Measure with an owner", owner=outsider)
+    client.force_login(editor)
+
+    html = client.get(URL, {"person": editor.username}).content.decode()
+
+    assert "Unowned measure" in section(html, "values")
+    assert "Unassigned action" in section(html, "actions")
+    assert "Rita" in section(html, "reviews")
+    assert unmanaged.title in section(html, "page-reviews")
+    assert "Measure with an owner" not in html
+    name_someone = reverse("admin:strategy_strategy_change", args=[unmanaged.pk])
+    assert html.count("<strong>Nobody named</strong>") == 4
+    assert html.count(f'<a href="{name_someone}">name a page manager') == 4
+
+
+def test_everyones_queue_marks_what_nobody_is_named_for_with_a_link_to_name_someone(client, editor):
+    unmanaged = unmanaged_page_with_one_of_each()
+    client.force_login(editor)
+
+    html = client.get(URL).content.decode()
+
+    name_someone = reverse("admin:strategy_strategy_change", args=[unmanaged.pk])
+    assert html.count(f'nobody named: <a href="{name_someone}">name a page manager') == 4
+
+
+def test_an_editor_choosing_another_editor_sees_what_nobody_is_named_for_too(client, editor):
+    unmanaged_page_with_one_of_each()
+    colleague = EditorFactory(username="colleague")
+    client.force_login(editor)
+
+    html = client.get(URL, {"person": colleague.username}).content.decode()
+
+    assert "Unowned measure" in html
+
+
+def test_a_page_managers_queue_leaves_out_what_nobody_is_named_for(client, owner, editor):
+    unmanaged = unmanaged_page_with_one_of_each()
+    client.force_login(owner)
+    own = client.get(URL).content.decode()
+    client.force_login(editor)
+    chosen = client.get(URL, {"person": owner.username}).content.decode()
+
+    for html in (own, chosen):
+        assert "Unowned measure" not in html
+        assert unmanaged.title not in html
+        assert "Nobody named" not in html
 
 
 def test_an_unknown_person_is_refused_with_a_message(client, editor):
@@ -304,22 +399,26 @@ def test_the_admin_index_links_to_the_queue(client, owner):
     assert f'href="{URL}"' in client.get(reverse("admin:index")).content.decode()
 
 
-def test_everyones_queue_is_each_persons_queue_put_together(owner, outsider, page):
+def test_everyones_queue_is_each_persons_queue_put_together(owner, outsider, editor, page):
     measure_due(page)
     measure_due(StrategyFactory(page_manager=outsider))
     action_overdue(page, responsible=outsider)
     ReviewFactory(strategy=page)
+    unmanaged_page_with_one_of_each()
 
     everyone = selectors.update_queue(None, today=TODAY)
+    by_person = everyone.by_person(nobody_named_to=[editor])
 
-    for person, queue in everyone.by_person():
-        own = selectors.update_queue(person, today=TODAY)
+    for person, queue in by_person:
+        own = selectors.update_queue(person, today=TODAY, with_nobody_named=person.pk == editor.pk)
         assert [item.url for item in queue.items] == [item.url for item in own.items]
+    assert {person.username for person, _ in by_person} == {"owner", "outsider", "editor"}
     assert {person.username for person, _ in everyone.by_person()} == {"owner", "outsider"}
 
 
 def fill(size, owner):
-    """``size`` of every kind of item for ``owner``, on as many pages, with data points."""
+    """``size`` of every kind of item for ``owner`` (for nobody, when None), on as many
+    pages, with data points."""
     for n in range(size):
         page = StrategyFactory(page_manager=owner)
         measure = measure_due(page)
@@ -329,17 +428,25 @@ def fill(size, owner):
         ReviewFactory(strategy=page)
 
 
-@pytest.mark.parametrize(("who", "queries"), [("owner", 8), ("editor", 9)])
+@pytest.mark.parametrize(
+    ("who", "params", "pages_of", "queries"),
+    [
+        ("owner", {}, "owner", 8),
+        ("editor", {}, "owner", 9),
+        # An editor's own queue, of what nobody is named for.
+        ("editor", {"person": "editor"}, None, 9),
+    ],
+)
 def test_the_queue_costs_a_fixed_number_of_queries(
-    client, owner, editor, who, queries, django_assert_num_queries
+    client, owner, editor, who, params, pages_of, queries, django_assert_num_queries
 ):
     user = {"owner": owner, "editor": editor}[who]
-    params = {} if who == "owner" else {"person": ""}
+    manager = owner if pages_of else None
     client.force_login(user)
-    fill(1, owner)
+    fill(1, manager)
     with django_assert_num_queries(queries):
         assert client.get(URL, params).status_code == 200
-    fill(12, owner)
+    fill(12, manager)
     with django_assert_num_queries(queries):
         html = client.get(URL, params).content.decode()
     assert html.count("Enter the value") == 13

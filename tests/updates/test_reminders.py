@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tests.reviews.factories import ReviewFactory
-from tests.scorecards.factories import MeasureFactory
+from tests.scorecards.factories import ActionFactory, MeasureFactory
 from tests.strategy.factories import PageManagerFactory, StrategyFactory, UserFactory
 from tests.updates.test_queue import grid_url
 from updates.models import WeeklyDigest
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 12, 3)
 SITE = "https://maps.example.org"
 SETTINGS_URL = reverse("updates:settings")
+WEEK = datetime.timedelta(days=7)
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_each_person_gets_their_queue_with_links_to_the_site(owner, due, page):
     assert message.subject == "Your updates: 2 things to do, 1 overdue"
     assert "Burglaries in the target area: the value for" in message.body
     assert f"{SITE}{grid_url(due)}" in message.body
-    assert f"{SITE}{reverse('updates:queue')}" in message.body
+    assert f"Everything due for you: {SITE}{reverse('updates:queue')}?person=owner" in message.body
     assert f"To stop it: {SITE}{SETTINGS_URL}" in message.body
     assert page.title in message.body
     assert WeeklyDigest.objects.get(user=owner).last_sent_on == TODAY
@@ -120,8 +121,105 @@ def test_the_command_sends_and_reports(owner, due, settings):
 
     assert len(mail.outbox) == 1
     assert f"{SITE}{SETTINGS_URL}" in mail.outbox[0].body
-    assert f"<{owner.email}>: 1 values to enter, 1 pages to review" in out.getvalue()
+    assert f"<{owner.email}>: 1 value to enter and 1 page to review" in out.getvalue()
     assert "Sent 1 weekly e-mail listing 2 updates." in out.getvalue()
+
+
+def test_a_second_run_says_who_was_not_written_to_and_why(owner, outsider, due):
+    MeasureFactory(objective__strategy=StrategyFactory(page_manager=outsider))
+    WeeklyDigest.objects.create(user=outsider, wanted=False)
+    PageManagerFactory(username="idle")  # keeps no page with anything due
+    first, second = StringIO(), StringIO()
+
+    call_command("send_update_reminders", stdout=first)
+    call_command("send_update_reminders", stdout=second)
+
+    assert "Sent 1 weekly e-mail listing 2 updates." in first.getvalue()
+    assert (
+        "Not written to: 1 person had nothing due and 1 person had turned it off."
+        in first.getvalue()
+    )
+    assert "Sent 0 weekly e-mails listing 0 updates." in second.getvalue()
+    assert (
+        "Not written to: 1 person already had this week's e-mail, 1 person had nothing due "
+        "and 1 person had turned it off." in second.getvalue()
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_people_not_written_to_are_counted_in_the_plural(owner, outsider, due):
+    MeasureFactory(objective__strategy=StrategyFactory(page_manager=outsider))
+    out = StringIO()
+    call_command("send_update_reminders", stdout=StringIO())
+
+    call_command("send_update_reminders", stdout=out)
+
+    assert "Not written to: 2 people already had this week's e-mail." in out.getvalue()
+
+
+def test_the_dry_run_counts_who_would_not_be_written_to(owner, due):
+    WeeklyDigest.objects.create(user=owner, wanted=False)
+    out = StringIO()
+
+    call_command("send_update_reminders", "--dry-run", stdout=out)
+
+    assert "Would send 0 weekly e-mails listing 0 updates." in out.getvalue()
+    assert "Not written to: 1 person had turned it off." in out.getvalue()
+
+
+def test_one_and_two_of_a_kind_are_counted_in_the_singular_and_the_plural(owner):
+    page = StrategyFactory(page_manager=owner, last_reviewed=TODAY)
+    ActionFactory(objective__strategy=page, title="First", due_date=TODAY - WEEK)
+    send()
+    ActionFactory(objective__strategy=page, title="Second", due_date=TODAY - WEEK)
+    send(days_later=7)
+
+    one, two = (message.body for message in mail.outbox)
+    assert (
+        "1 thing is due for you on the strategy map as of Dec 3, 2026, overdue: "
+        "1 action to update." in one
+    )
+    assert "\n1 action to update\n" in one
+    assert "actions" not in one
+    assert (
+        "2 things are due for you on the strategy map as of Dec 10, 2026, 2 of them overdue: "
+        "2 actions to update." in two
+    )
+    assert "\n2 actions to update\n" in two
+    assert mail.outbox[0].subject == "Your updates: 1 thing to do, 1 overdue"
+    assert mail.outbox[1].subject == "Your updates: 2 things to do, 2 overdue"
+
+
+def test_the_e_mail_sums_up_each_kind(owner, due):
+    send()
+
+    assert "1 of them overdue: 1 value to enter and 1 page to review." in mail.outbox[0].body
+
+
+def test_an_editor_gets_what_nobody_is_named_for_with_where_to_name_someone(editor, owner):
+    unmanaged = StrategyFactory(page_manager=None, last_reviewed=TODAY)
+    MeasureFactory(objective__strategy=unmanaged, name="Unowned measure")
+    MeasureFactory(objective__strategy=unmanaged, name="Owned measure", owner=owner)
+
+    send()
+
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert set(bodies) == {editor.email, owner.email}
+    assert "Unowned measure" in bodies[editor.email]
+    assert "Owned measure" not in bodies[editor.email]
+    name_someone = reverse("admin:strategy_strategy_change", args=[unmanaged.pk])
+    assert (
+        f"Nobody is named for it; name a page manager: {SITE}{name_someone}" in bodies[editor.email]
+    )
+    assert "Unowned measure" not in bodies[owner.email]
+    assert "Nobody is named" not in bodies[owner.email]
+
+
+def test_an_editor_with_nothing_of_their_own_and_nothing_unnamed_gets_nothing(editor, owner, due):
+    run = send()
+
+    assert [person for person, _ in run.sent] == [owner]
+    assert run.nothing_due == 1
 
 
 def test_the_command_dry_run_sends_nothing(owner, due):
@@ -162,6 +260,14 @@ def test_the_settings_page_is_linked_from_the_queue(client, owner):
     client.force_login(owner)
 
     assert f'href="{SETTINGS_URL}"' in client.get(reverse("updates:queue")).content.decode()
+
+
+def test_the_settings_page_links_to_the_daily_digest_of_watched_pages(client, owner):
+    client.force_login(owner)
+
+    html = client.get(SETTINGS_URL).content.decode()
+
+    assert f'see <a href="{reverse("changes:watching")}">Pages you watch</a>' in html
 
 
 def test_the_settings_page_is_for_signed_in_staff(client, reviewer):

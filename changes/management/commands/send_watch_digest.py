@@ -1,6 +1,12 @@
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
+from django.utils.text import get_text_list
 
 from changes.services import send_watch_digests
+
+
+def _people(count: int) -> str:
+    return f"{count} {pluralize(count, 'person,people')}"
 
 
 class Command(BaseCommand):
@@ -22,10 +28,21 @@ class Command(BaseCommand):
             pages = len({change.page.pk for change in changes})
             self.stdout.write(
                 f"{person.get_full_name() or person.get_username()} <{person.email}>: "
-                f"{len(changes)} change{'s' * (len(changes) != 1)} "
-                f"on {pages} page{'s' * (pages != 1)}"
+                f"{len(changes)} change{pluralize(len(changes))} "
+                f"on {pages} page{pluralize(pages)}"
             )
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
-            self.style.SUCCESS(f"{verb} {run.emails} digest e-mail{'s' * (run.emails != 1)}.")
+            self.style.SUCCESS(f"{verb} {run.emails} digest e-mail{pluralize(run.emails)}.")
         )
+        skipped = [
+            f"{_people(count)} {why}"
+            for count, why in [
+                (run.already_sent, "already had today's digest"),
+                (run.nothing_changed, "had no changes to their pages"),
+                (run.turned_off, "had turned it off"),
+            ]
+            if count
+        ]
+        if skipped:
+            self.stdout.write(f"Not written to: {get_text_list(skipped, 'and')}.")

@@ -1,14 +1,21 @@
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
+from django.utils.text import get_text_list
 
 from accounts.people import person_name
 from updates.services import send_update_reminders
 
 
+def _people(count: int) -> str:
+    return f"{count} {pluralize(count, 'person,people')}"
+
+
 class Command(BaseCommand):
     help = (
         "E-mail each page manager and editor what is due for them (values to enter, actions "
-        "to update, reviews to answer, pages to review), at most once a week per person, "
-        "never when nothing is due, and not to those who turned it off."
+        "to update, reviews to answer, pages to review; editors also what nobody is named "
+        "for), at most once a week per person, never when nothing is due, and not to those "
+        "who turned it off."
     )
 
     def add_arguments(self, parser):
@@ -21,14 +28,22 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         run = send_update_reminders(dry_run=dry_run)
         for person, queue in run.sent:
-            counts = ", ".join(
-                f"{group.count} {group.heading.lower()}" for group in queue.groups if group.count
-            )
-            self.stdout.write(f"{person_name(person, '')} <{person.email}>: {counts}")
+            self.stdout.write(f"{person_name(person, '')} <{person.email}>: {queue.summary}")
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{verb} {run.emails} weekly e-mail{'s' * (run.emails != 1)} "
-                f"listing {run.items} update{'s' * (run.items != 1)}."
+                f"{verb} {run.emails} weekly e-mail{pluralize(run.emails)} "
+                f"listing {run.items} update{pluralize(run.items)}."
             )
         )
+        skipped = [
+            f"{_people(count)} {why}"
+            for count, why in [
+                (run.already_sent, "already had this week's e-mail"),
+                (run.nothing_due, "had nothing due"),
+                (run.turned_off, "had turned it off"),
+            ]
+            if count
+        ]
+        if skipped:
+            self.stdout.write(f"Not written to: {get_text_list(skipped, 'and')}.")
