@@ -1,4 +1,5 @@
-"""The opioid demo: a top-level map, three zoom maps and a fully worked strategy page.
+"""The opioid demo: a top-level map, three zoom maps, a fully worked strategy page and
+scorecards on three more published pages.
 
 Loading is idempotent: every row is looked up by its natural key first and
 only created when missing, so a second run writes nothing (and records no
@@ -9,6 +10,7 @@ own, so reverting one of them later touches nothing else.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import reversion
 from django.contrib.auth import get_user_model
@@ -17,6 +19,7 @@ from django.db import transaction
 from reversion.models import Version
 
 from accounts import roles
+from base.periods import Frequency
 from base.revisions import ChangeKind, recorded_change
 from changes.models import Watch
 from programs.models import Implementation, Outcome, Program, Resource
@@ -56,6 +59,48 @@ DEMO_USERS = [
     DemoUser("manager", "demo-manager-2026", "Dana", "Rivera", roles.PAGE_MANAGERS, True),
     DemoUser("reviewer", "demo-reviewer-2026", "Sam", "Okafor", roles.REVIEWERS),
 ]
+
+
+@dataclass(frozen=True)
+class DemoMeasure:
+    """A measure of one of the demo's other scorecards, with its values (period, value),
+    oldest first, each for a period that has ended; ``note`` goes with the newest."""
+
+    name: str
+    unit: str
+    polarity: str
+    kind: str
+    source: str
+    frequency: str
+    lag_days: int
+    baseline: tuple[str, str]  # (value, period)
+    target: tuple[str, str]
+    values: list[tuple[str, str]]
+    note: str = ""
+    stale_after_months: int = 13
+
+
+# The organisations that lead and join the demo's actions, by slug: (name, sector).
+PARTNERS = {
+    "city-police-department": ("City Police Department", Partner.Sector.LOCAL_LAW_ENFORCEMENT),
+    "state-police-drug-task-force": (
+        "State Police Drug Task Force",
+        Partner.Sector.STATE_LAW_ENFORCEMENT,
+    ),
+    "us-attorneys-office": ("U.S. Attorney's Office", Partner.Sector.FEDERAL_LAW_ENFORCEMENT),
+    "westside-neighborhood-association": (
+        "Westside Neighborhood Association",
+        Partner.Sector.COMMUNITY_LEADERS,
+    ),
+    "interfaith-council": ("Interfaith Council", Partner.Sector.FAITH),
+    "community-care-services": ("Community Care Services", Partner.Sector.SOCIAL_SERVICES),
+    "county-health-department": ("County Health Department", Partner.Sector.PUBLIC_HEALTH),
+    "regional-pharmacists-association": (
+        "Regional Pharmacists Association",
+        Partner.Sector.HEALTH_CARE,
+    ),
+    "northside-recovery-center": ("Northside Recovery Center", Partner.Sector.TREATMENT),
+}
 
 
 @dataclass
@@ -284,7 +329,7 @@ class _Loader:
             "Make checking the state's prescription monitoring database a routine step.",
             building,
         )
-        self.strategy(
+        take_back = self.strategy(
             public,
             0,
             "Expand Drug Take-Back Programs",
@@ -302,7 +347,7 @@ class _Loader:
         )
         distribution = self.band(naloxone_map, "Distribution", 0)
         training = self.band(naloxone_map, "Training", 1)
-        self.strategy(
+        pharmacies = self.strategy(
             distribution,
             0,
             "Distribute Naloxone Through Pharmacies",
@@ -323,6 +368,9 @@ class _Loader:
         # Besides the pages they manage, which they watch by default.
         self.get_or_create(Watch, user=manager, strategy=deaths, defaults={"watching": True})
         self.updates_due(featured, non_medical, manager)
+        self.more_scorecards(
+            people["editor"], deaths=deaths, take_back=take_back, pharmacies=pharmacies
+        )
         return self.report
 
     # The worked example ---------------------------------------------------------
@@ -515,22 +563,6 @@ class _Loader:
                     DataPoint, measure=measure, period=period, defaults={"value": value}
                 )
 
-        partners = {
-            slug: self.get_or_create(Partner, slug=slug, defaults={"name": name, "sector": sector})
-            for slug, name, sector in [
-                ("city-police-department", "City Police Department",
-                 Partner.Sector.LOCAL_LAW_ENFORCEMENT),
-                ("state-police-drug-task-force", "State Police Drug Task Force",
-                 Partner.Sector.STATE_LAW_ENFORCEMENT),
-                ("us-attorneys-office", "U.S. Attorney's Office",
-                 Partner.Sector.FEDERAL_LAW_ENFORCEMENT),
-                ("westside-neighborhood-association", "Westside Neighborhood Association",
-                 Partner.Sector.COMMUNITY_LEADERS),
-                ("interfaith-council", "Interfaith Council", Partner.Sector.FAITH),
-                ("community-care-services", "Community Care Services",
-                 Partner.Sector.SOCIAL_SERVICES),
-            ]
-        }  # fmt: skip
         actions = [
             ("Map the market and identify the dealers", Action.Status.DONE,
              "city-police-department", ["state-police-drug-task-force", "us-attorneys-office"],
@@ -544,20 +576,29 @@ class _Loader:
              datetime.date(2026, 1, 15), datetime.date(2027, 6, 30)),
         ]  # fmt: skip
         for order, (title, status, lead, partner_slugs, start, due) in enumerate(actions):
-            action, created = Action.objects.get_or_create(
-                objective=objective,
-                title=title,
-                defaults={
-                    "status": status,
-                    "lead": partners[lead],
-                    "start_date": start,
-                    "due_date": due,
-                    "order": order,
-                },
-            )
-            self.report.count(Action, created)
-            if created:
-                action.partners.set([partners[slug] for slug in partner_slugs])
+            self.action(objective, order, title, status, lead, partner_slugs, start, due)
+
+    def partner(self, slug) -> Partner:
+        name, sector = PARTNERS[slug]
+        return self.get_or_create(Partner, slug=slug, defaults={"name": name, "sector": sector})
+
+    def action(self, objective, order, title, status, lead, partner_slugs, start, due):
+        """An action led by the partner ``lead``, joined by ``partner_slugs`` when created."""
+        action, created = Action.objects.get_or_create(
+            objective=objective,
+            title=title,
+            defaults={
+                "status": status,
+                "lead": self.partner(lead),
+                "start_date": start,
+                "due_date": due,
+                "order": order,
+            },
+        )
+        self.report.count(Action, created)
+        if created:
+            action.partners.set([self.partner(slug) for slug in partner_slugs])
+        return action
 
     def updates_due(self, featured, non_medical, manager):
         """Work left for the demo's page manager, so their updates queue is not empty: a
@@ -605,6 +646,163 @@ class _Loader:
                 "due_date": datetime.date(2026, 9, 30),
             },
         )
+
+    def more_scorecards(self, editor, *, deaths, take_back, pharmacies):
+        """Scorecards on three more published pages, one on the top-level map and one on each
+        of two zoom maps, whose measures the demo editor keeps: monthly, quarterly and yearly
+        figures that are on track, at risk, off track or not reported yet, and actions led and
+        joined by partners of other sectors than the worked page's."""
+        sources = {
+            "State vital statistics death records": "State Department of Health",
+            "County hospital emergency department records": "County Health Department",
+            "Drop-box collection logs": "County Health Department",
+            "Pharmacy survey": "Regional Pharmacists Association",
+            "State pharmacy dispensing reports": "State Board of Pharmacy",
+            "Pharmacy stock checks": "County Health Department",
+        }
+        monthly, quarterly, yearly = Frequency.MONTHLY, Frequency.QUARTERLY, Frequency.YEARLY
+        lower, higher = Measure.Polarity.LOWER_IS_BETTER, Measure.Polarity.HIGHER_IS_BETTER
+        kind = Measure.Kind
+        months = [f"2025-{month}" for month in (11, 12)] + [f"2026-{n:02d}" for n in range(1, 11)]
+        scorecards = [
+            (
+                deaths,
+                "Fewer residents die of an opioid overdose",
+                "Counted from death certificates, which the state publishes about nine "
+                "months after the year ends.",
+                [
+                    # Off track, with the story behind its newest value.
+                    DemoMeasure(
+                        "Opioid overdose death rate", "per 100,000 residents", lower,
+                        kind.POPULATION, "State vital statistics death records", yearly, 270,
+                        ("32.4", "2023"), ("20", "2028"),
+                        [("2023", "32.4"), ("2024", "29.6"), ("2025", "33.8")],
+                        note="Fentanyl mixed with xylazine reached the county in spring "
+                        "2025; deaths rose most among men aged 25 to 44.",
+                        stale_after_months=36,
+                    ),
+                    # Defined, but the hospitals have not reported a value yet: no data.
+                    DemoMeasure(
+                        "Emergency department visits for opioid overdose", "visits per quarter",
+                        lower, kind.POPULATION, "County hospital emergency department records",
+                        quarterly, 60, ("140", "2025"), ("100", "2027"), [],
+                    ),
+                ],
+                [
+                    ("Review every overdose death with the medical examiner",
+                     Action.Status.IN_PROGRESS, "county-health-department",
+                     ["city-police-department", "northside-recovery-center"],
+                     datetime.date(2025, 2, 1), datetime.date(2027, 12, 31)),
+                    ("Follow up within 72 hours after every non-fatal overdose",
+                     Action.Status.PLANNED, "northside-recovery-center",
+                     ["community-care-services"],
+                     datetime.date(2027, 1, 4), datetime.date(2027, 12, 31)),
+                ],
+            ),
+            (
+                take_back,
+                "Collect unused medicine where residents already go",
+                "",
+                [
+                    # On track, reported monthly.
+                    DemoMeasure(
+                        "Unused medicine collected at drop boxes", "lb", higher,
+                        kind.HOW_MUCH, "Drop-box collection logs", monthly, 30,
+                        ("310", "2025-06"), ("500", "2027-06"),
+                        list(zip(months, ["342", "355", "331", "360", "372", "401", "385",
+                                          "392", "404", "411", "423", "452"], strict=True)),
+                    ),
+                    # On track, reported yearly.
+                    DemoMeasure(
+                        "Pharmacies with a permanent drop box", "%", higher, kind.HOW_MUCH,
+                        "Pharmacy survey", yearly, 90, ("20", "2024"), ("80", "2027"),
+                        [("2024", "20"), ("2025", "41")], stale_after_months=36,
+                    ),
+                ],
+                [
+                    ("Hold a take-back day each spring and fall at the fire stations",
+                     Action.Status.IN_PROGRESS, "county-health-department",
+                     ["city-police-department"],
+                     datetime.date(2026, 3, 1), datetime.date(2027, 11, 30)),
+                    ("Put a return envelope in every bag with an opioid prescription",
+                     Action.Status.PLANNED, "regional-pharmacists-association",
+                     ["county-health-department"],
+                     datetime.date(2027, 2, 1), datetime.date(2027, 12, 31)),
+                ],
+            ),
+            (
+                pharmacies,
+                "Naloxone at every pharmacy counter, no appointment needed",
+                "",
+                [
+                    # On track, reported monthly.
+                    DemoMeasure(
+                        "Naloxone kits dispensed without a prescription", "kits", higher,
+                        kind.HOW_MUCH, "State pharmacy dispensing reports", monthly, 30,
+                        ("120", "2025-06"), ("300", "2027-06"),
+                        list(zip(months, ["168", "175", "181", "190", "197", "204", "212",
+                                          "219", "226", "233", "241", "252"], strict=True)),
+                    ),
+                    # At risk: a little short of where the path to its target stands.
+                    DemoMeasure(
+                        "Pharmacies with naloxone in stock when checked", "%", higher,
+                        kind.HOW_WELL, "Pharmacy stock checks", quarterly, 45,
+                        ("55", "2024-Q4"), ("95", "2027-Q4"),
+                        [("2025-Q1", "58"), ("2025-Q2", "63"), ("2025-Q3", "66"),
+                         ("2025-Q4", "70"), ("2026-Q1", "72"), ("2026-Q2", "75"),
+                         ("2026-Q3", "77")],
+                    ),
+                ],
+                [
+                    ("Stock naloxone at every pharmacy under the statewide standing order",
+                     Action.Status.IN_PROGRESS, "regional-pharmacists-association",
+                     ["county-health-department"],
+                     datetime.date(2025, 9, 1), datetime.date(2027, 6, 30)),
+                    ("Train pharmacy staff to offer naloxone with every opioid prescription",
+                     Action.Status.DONE, "county-health-department",
+                     ["regional-pharmacists-association", "northside-recovery-center"],
+                     datetime.date(2025, 3, 1), datetime.date(2025, 10, 31)),
+                ],
+            ),
+        ]  # fmt: skip
+        for page, title, details, measures, actions in scorecards:
+            objective = self.get_or_create(
+                Objective, strategy=page, title=title, defaults={"details": details}
+            )
+            for order, demo in enumerate(measures):
+                source = self.get_or_create(
+                    DataSource, name=demo.source, defaults={"publisher": sources[demo.source]}
+                )
+                measure = self.get_or_create(
+                    Measure,
+                    objective=objective,
+                    name=demo.name,
+                    defaults={
+                        "unit": demo.unit,
+                        "polarity": demo.polarity,
+                        "kind": demo.kind,
+                        "data_source": source,
+                        "baseline_value": Decimal(demo.baseline[0]),
+                        "baseline_period": demo.baseline[1],
+                        "target_value": Decimal(demo.target[0]),
+                        "target_period": demo.target[1],
+                        "owner": editor,
+                        "frequency": demo.frequency,
+                        "lag_days": demo.lag_days,
+                        "stale_after_months": demo.stale_after_months,
+                        "order": order,
+                    },
+                )
+                for number, (period, value) in enumerate(demo.values, start=1):
+                    newest = number == len(demo.values)
+                    self.get_or_create(
+                        DataPoint,
+                        measure=measure,
+                        period=period,
+                        defaults={"value": Decimal(value), "note": demo.note if newest else ""},
+                    )
+            for order, (title, status, lead, partner_slugs, start, due) in enumerate(actions):
+                self.action(objective, order, title, status, lead, partner_slugs, start, due)
 
     def people_on_page(self, page, reviewer):
         self.get_or_create(
