@@ -324,15 +324,108 @@ def test_every_problem_of_every_item_is_listed_in_order(client, page, owner, bur
 
     assert response.status_code == 400
     answer = response.json()
-    assert answer["detail"] == "The values have 5 problems; nothing was written."
+    assert answer["detail"] == "The values have 6 problems; nothing was written."
     assert [(error["index"], error["field"]) for error in answer["errors"]] == [
         (0, "period"),
         (0, "value"),
+        (1, "measure"),
         (1, "value"),
         (2, "measure"),
         (4, "measure"),
     ]
     assert not DataPoint.objects.exclude(period="2026-Q1").exists()
+
+
+def test_a_field_of_the_wrong_kind_hides_no_other_fields_problems(client, page, owner, burglaries):
+    response = post(
+        client, page, [{"measure": "Overdose deaths", "period": "2026-Q5", "value": "26"}], owner
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The values have 3 problems; nothing was written.",
+        "errors": [
+            {
+                "index": 0,
+                "field": "measure",
+                "message": "Item 0, measure: this page has no measure named “Overdose deaths”.",
+            },
+            {
+                "index": 0,
+                "field": "period",
+                "message": "Item 0, period: the period “2026-Q5” cannot be read; write it as "
+                "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.",
+            },
+            {
+                "index": 0,
+                "field": "value",
+                "message": 'Item 0, value: must be a number, not the text "26".',
+            },
+        ],
+    }
+    assert not Revision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (
+            {"measure": True, "period": "2026-Q5", "value": 1.234},
+            [
+                ("measure", "must be the measure's id"),
+                ("period", "the period “2026-Q5”"),
+                ("value", "the value “1.234” has more than two decimal places"),
+            ],
+        ),
+        (
+            {"measure": "Overdose deaths", "period": ["2026"], "value": 1, "unit": "x"},
+            [
+                ("measure", "this page has no measure named"),
+                ("period", "not a valid string"),
+                ("unit", "is not a field of a value"),
+            ],
+        ),
+        (
+            {"value": None, "note": "x" * 301, "unit": "x"},
+            [
+                ("measure", "this field is required"),
+                ("period", "this field is required"),
+                ("value", "this field may not be null"),
+                ("note", "the note is longer than 300"),
+                ("unit", "is not a field of a value"),
+            ],
+        ),
+    ],
+)
+def test_each_field_of_a_value_is_checked_whatever_the_others_hold(
+    client, page, owner, burglaries, item, expected
+):
+    response = post(client, page, [item], owner)
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == [field for field, _ in expected]
+    for error, (field, start) in zip(errors, expected, strict=True):
+        assert error["message"].startswith(f"Item 0, {field}: {start}"), error["message"]
+
+
+def test_a_value_of_the_wrong_kind_still_counts_its_measure_and_period_as_given(
+    client, page, owner, burglaries
+):
+    response = post(
+        client,
+        page,
+        [
+            {"measure": "Burglaries reported", "period": "2026-Q2", "value": "1"},
+            {"measure": "Burglaries reported", "period": "2026-Q2", "value": 2},
+        ],
+        owner,
+    )
+
+    assert [(error["index"], error["field"]) for error in response.json()["errors"]] == [
+        (0, "value"),
+        (1, "period"),
+    ]
 
 
 def test_more_than_a_thousand_values_are_refused_before_reading_them(
