@@ -64,10 +64,11 @@ class StrategyValues(drf_views.APIView):
     are checked as the scorecard upload checks a file's rows, and stored in
     one revision of the page, by the token's owner, or not at all.
 
-    Authenticate with a token, `Authorization: Token <key>`: a signed-in person
-    creates one on their page `/accounts/token/`. The page's manager and editors
-    may store values of every measure of the page; a measure's owner, of the
-    measures they own. Writes are limited to 60 a minute per person.
+    Authenticate with a token, `Authorization: Token <key>`: staff (page managers,
+    editors, measures' owners) create one on their page `/accounts/token/`. The
+    page's manager and editors may store values of every measure of the page; a
+    measure's owner, of the measures they own. Writes are limited to 60 a minute
+    per person.
     """
 
     http_method_names = ["post"]
@@ -92,8 +93,9 @@ class StrategyValues(drf_views.APIView):
             ),
             400: OpenApiResponse(
                 s.ValuesRefusedSerializer,
-                "Nothing was stored: every problem, by the value's index and field, or the "
-                "body's own (not JSON, not a list, too long).",
+                "Nothing was stored: every problem of every field, by the value's index "
+                '(from 0, as the message says it: "Item 0" is the first value) and field, or '
+                "the body's own (not JSON, not a list, too long).",
             ),
             401: _error("No token, or a token that is not valid."),
             403: _error(

@@ -1,7 +1,9 @@
 """Values posted to a page's scorecard with a token: checked as an upload, stored all or none."""
 
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -336,33 +338,31 @@ def test_every_problem_of_every_item_is_listed_in_order(client, page, owner, bur
     assert not DataPoint.objects.exclude(period="2026-Q1").exists()
 
 
-def test_a_field_of_the_wrong_kind_hides_no_other_fields_problems(client, page, owner, burglaries):
-    response = post(
-        client, page, [{"measure": "Overdose deaths", "period": "2026-Q5", "value": "26"}], owner
-    )
+README = Path(__file__).resolve().parents[2] / "README.md"
 
+
+def readme_refusal() -> tuple[list, dict]:
+    """The README's example of a refused post: the body posted, and the answer it shows."""
+    text = README.read_text()
+    section = text[text.index("#### Posting values") : text.index("### Embedding a scorecard")]
+    body = re.search(r"Posting `(\[.*?\])`", section).group(1)
+    answer = section[section.index("```json\n") + 8 :]
+    return json.loads(body), json.loads(answer[: answer.index("```")])
+
+
+def test_a_field_of_the_wrong_kind_hides_no_other_fields_problems(client, page, owner, burglaries):
+    body, readme_answer = readme_refusal()
+
+    response = post(client, page, body, owner)
+
+    assert body == [{"measure": "Overdose deaths", "period": "2026-Q5", "value": "26"}]
     assert response.status_code == 400
-    assert response.json() == {
-        "detail": "The values have 3 problems; nothing was written.",
-        "errors": [
-            {
-                "index": 0,
-                "field": "measure",
-                "message": "Item 0, measure: this page has no measure named “Overdose deaths”.",
-            },
-            {
-                "index": 0,
-                "field": "period",
-                "message": "Item 0, period: the period “2026-Q5” cannot be read; write it as "
-                "YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.",
-            },
-            {
-                "index": 0,
-                "field": "value",
-                "message": 'Item 0, value: must be a number, not the text "26".',
-            },
-        ],
-    }
+    assert response.json() == readme_answer
+    assert [(error["index"], error["field"]) for error in readme_answer["errors"]] == [
+        (0, "measure"),
+        (0, "period"),
+        (0, "value"),
+    ]
     assert not Revision.objects.exists()
 
 
