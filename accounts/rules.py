@@ -137,6 +137,10 @@ def may_use_dashboard(user) -> bool:
 may_use_updates = may_read_drafts
 may_read_everyones_updates = is_editor
 
+# An API token serves to post values, which page managers, editors and measures' owners
+# enter: all staff (the admin offers only staff as a measure's owner).
+may_use_api_token = may_read_drafts
+
 
 @rules.predicate
 def about_an_object(user, obj) -> bool:
@@ -156,3 +160,4 @@ rules.add_perm("reversion.revert_revision", may_revert)
 rules.add_perm("reviews.view_dashboard", may_use_dashboard)
 rules.add_perm("updates.view_queue", may_use_updates)
 rules.add_perm("updates.view_everyones_queue", may_read_everyones_updates)
+rules.add_perm("api.use_token", may_use_api_token)

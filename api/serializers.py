@@ -21,6 +21,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from accounts.people import person_name
 from programs.models import EvidenceRating, Resource
@@ -779,16 +780,23 @@ class ValueInputSerializer(Shape):
         "note is kept; empty: it is removed.",
     )
 
-    def to_internal_value(self, data):
-        unknown = sorted(set(data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                {
-                    name: ["is not a field of a value (measure, period, value, note)"]
-                    for name in unknown
-                }
-            )
-        return super().to_internal_value(data)
+    def read(self, data: dict) -> tuple[dict, dict[str, list[str]]]:
+        """What each field reads as, and the problems of the fields that do not read, by
+        field; a key that is no field is a problem of its own. Every field is read whatever
+        the others hold: one field's problem hides no other's."""
+        values = {}
+        problems = {
+            name: ["is not a field of a value (measure, period, value, note)"]
+            for name in sorted(set(data) - set(self.fields))
+        }
+        for name, field in self.fields.items():
+            try:
+                values[name] = field.run_validation(field.get_value(data))
+            except serializers.ValidationError as invalid:
+                problems[name] = invalid.detail
+            except SkipField:  # an optional field left out
+                pass
+        return values, problems
 
 
 class MeasureRefSerializer(Shape):
@@ -837,7 +845,10 @@ class ValueProblemSerializer(Shape):
         help_text="`measure`, `period`, `value` or `note`, or another key the value should "
         "not have; null for the value or list as a whole.",
     )
-    message = serializers.CharField(help_text="What is wrong, naming the value and its field.")
+    message = serializers.CharField(
+        help_text='What is wrong, naming the value by its index and its field: "Item 0, '
+        'value: …" is about the first value.'
+    )
 
 
 class ValuesRefusedSerializer(Shape):

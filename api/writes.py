@@ -16,7 +16,7 @@ at once.
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework import views as drf_views
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -64,10 +64,11 @@ class StrategyValues(drf_views.APIView):
     are checked as the scorecard upload checks a file's rows, and stored in
     one revision of the page, by the token's owner, or not at all.
 
-    Authenticate with a token, `Authorization: Token <key>`: a signed-in person
-    creates one on their page `/accounts/token/`. The page's manager and editors
-    may store values of every measure of the page; a measure's owner, of the
-    measures they own. Writes are limited to 60 a minute per person.
+    Authenticate with a token, `Authorization: Token <key>`: staff (page managers,
+    editors, measures' owners) create one on their page `/accounts/token/`. The
+    page's manager and editors may store values of every measure of the page; a
+    measure's owner, of the measures they own. Writes are limited to 60 a minute
+    per person.
     """
 
     http_method_names = ["post"]
@@ -92,8 +93,9 @@ class StrategyValues(drf_views.APIView):
             ),
             400: OpenApiResponse(
                 s.ValuesRefusedSerializer,
-                "Nothing was stored: every problem, by the value's index and field, or the "
-                "body's own (not JSON, not a list, too long).",
+                "Nothing was stored: every problem of every field, by the value's index "
+                '(from 0, as the message says it: "Item 0" is the first value) and field, or '
+                "the body's own (not JSON, not a list, too long).",
             ),
             401: _error("No token, or a token that is not valid."),
             403: _error(
@@ -121,7 +123,7 @@ class StrategyValues(drf_views.APIView):
         entries, problems = read_values(body)
         if problems:
             if entries:
-                problems += preview_values(strategy=page, entries=entries).errors
+                problems += page_problems(page, entries, problems)
             return refused(f"The values have {_count(problems)}; nothing was written.", problems)
         try:
             result = apply_values(
@@ -167,8 +169,9 @@ def stored_values(result: UploadResult) -> dict:
 
 
 def read_values(data) -> tuple[list[ValueEntry], list[RowError]]:
-    """The body's well-formed values as entries, and the problems of the others (each on its
-    index and field); the body's own problem when it is no list of at most MAX_VALUES."""
+    """Every value of the body that is an object, as an entry, and the problems of the body's
+    shape: each on its index and field, or the body's own when it is no list of at most
+    MAX_VALUES. A field with a problem is left empty in its entry."""
     if not isinstance(data, list):
         kind = "an object" if isinstance(data, dict) else "that"
         return [], [RowError(None, f"The body must be a JSON list of values, not {kind}.")]
@@ -186,15 +189,32 @@ def read_values(data) -> tuple[list[ValueEntry], list[RowError]]:
             message = f"Item {index}: a value must be an object, not {s.json_kind(item)}."
             problems.append(RowError(index, message))
             continue
-        try:
-            value = reader.run_validation(item)
-        except serializers.ValidationError as invalid:
-            problems += _item_problems(index, invalid.detail)
-            continue
+        value, invalid = reader.read(item)
+        problems += _item_problems(index, invalid)
         entries.append(
-            ValueEntry(index, value["measure"], value["period"], value["value"], value.get("note"))
+            ValueEntry(
+                index,
+                value.get("measure", ""),
+                value.get("period", ""),
+                value.get("value", ""),
+                value.get("note"),
+            )
         )
     return entries, problems
+
+
+def page_problems(
+    page: Strategy, entries: list[ValueEntry], shape_problems: list[RowError]
+) -> list[RowError]:
+    """The entries' problems against the page (no such measure, a period that cannot be read,
+    too many decimals, given twice), for the fields whose shape was right: a field with a
+    problem of its shape was left empty, and "it is empty" would only repeat that problem."""
+    known = {(problem.line, problem.column) for problem in shape_problems}
+    return [
+        problem
+        for problem in preview_values(strategy=page, entries=entries).errors
+        if (problem.line, problem.column) not in known
+    ]
 
 
 def _item_problems(index: int, detail: dict) -> list[RowError]:
@@ -215,8 +235,9 @@ def _count(problems: list) -> str:
 
 
 def refused(detail: str, errors: list[RowError]) -> Response:
-    """400: nothing was stored, with every problem, by index and field, in the list's order."""
-    ordered = sorted(errors, key=lambda error: -1 if error.line is None else error.line)
+    """400: nothing was stored, with every problem, by index and field, in the list's order
+    and, within a value, in the order of its fields."""
+    ordered = sorted(errors, key=_place)
     body = {
         "detail": detail,
         "errors": [
@@ -225,6 +246,15 @@ def refused(detail: str, errors: list[RowError]) -> Response:
         ],
     }
     return Response(s.ValuesRefusedSerializer(body).data, status=400)
+
+
+FIELD_ORDER = {None: 0, "measure": 1, "period": 2, "value": 3, "note": 4}
+
+
+def _place(error: RowError) -> tuple[int, int]:
+    """Where a problem is listed: the body's own first, then by index and field, a key that
+    is no field last."""
+    return (-1 if error.line is None else error.line, FIELD_ORDER.get(error.column, 5))
 
 
 def _message(error: RowError) -> str:

@@ -1,7 +1,9 @@
 """Values posted to a page's scorecard with a token: checked as an upload, stored all or none."""
 
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -324,15 +326,106 @@ def test_every_problem_of_every_item_is_listed_in_order(client, page, owner, bur
 
     assert response.status_code == 400
     answer = response.json()
-    assert answer["detail"] == "The values have 5 problems; nothing was written."
+    assert answer["detail"] == "The values have 6 problems; nothing was written."
     assert [(error["index"], error["field"]) for error in answer["errors"]] == [
         (0, "period"),
         (0, "value"),
+        (1, "measure"),
         (1, "value"),
         (2, "measure"),
         (4, "measure"),
     ]
     assert not DataPoint.objects.exclude(period="2026-Q1").exists()
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_refusal() -> tuple[list, dict]:
+    """The README's example of a refused post: the body posted, and the answer it shows."""
+    text = README.read_text()
+    section = text[text.index("#### Posting values") : text.index("### Embedding a scorecard")]
+    body = re.search(r"Posting `(\[.*?\])`", section).group(1)
+    answer = section[section.index("```json\n") + 8 :]
+    return json.loads(body), json.loads(answer[: answer.index("```")])
+
+
+def test_a_field_of_the_wrong_kind_hides_no_other_fields_problems(client, page, owner, burglaries):
+    body, readme_answer = readme_refusal()
+
+    response = post(client, page, body, owner)
+
+    assert body == [{"measure": "Overdose deaths", "period": "2026-Q5", "value": "26"}]
+    assert response.status_code == 400
+    assert response.json() == readme_answer
+    assert [(error["index"], error["field"]) for error in readme_answer["errors"]] == [
+        (0, "measure"),
+        (0, "period"),
+        (0, "value"),
+    ]
+    assert not Revision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        (
+            {"measure": True, "period": "2026-Q5", "value": 1.234},
+            [
+                ("measure", "must be the measure's id"),
+                ("period", "the period “2026-Q5”"),
+                ("value", "the value “1.234” has more than two decimal places"),
+            ],
+        ),
+        (
+            {"measure": "Overdose deaths", "period": ["2026"], "value": 1, "unit": "x"},
+            [
+                ("measure", "this page has no measure named"),
+                ("period", "not a valid string"),
+                ("unit", "is not a field of a value"),
+            ],
+        ),
+        (
+            {"value": None, "note": "x" * 301, "unit": "x"},
+            [
+                ("measure", "this field is required"),
+                ("period", "this field is required"),
+                ("value", "this field may not be null"),
+                ("note", "the note is longer than 300"),
+                ("unit", "is not a field of a value"),
+            ],
+        ),
+    ],
+)
+def test_each_field_of_a_value_is_checked_whatever_the_others_hold(
+    client, page, owner, burglaries, item, expected
+):
+    response = post(client, page, [item], owner)
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert [error["field"] for error in errors] == [field for field, _ in expected]
+    for error, (field, start) in zip(errors, expected, strict=True):
+        assert error["message"].startswith(f"Item 0, {field}: {start}"), error["message"]
+
+
+def test_a_value_of_the_wrong_kind_still_counts_its_measure_and_period_as_given(
+    client, page, owner, burglaries
+):
+    response = post(
+        client,
+        page,
+        [
+            {"measure": "Burglaries reported", "period": "2026-Q2", "value": "1"},
+            {"measure": "Burglaries reported", "period": "2026-Q2", "value": 2},
+        ],
+        owner,
+    )
+
+    assert [(error["index"], error["field"]) for error in response.json()["errors"]] == [
+        (0, "value"),
+        (1, "period"),
+    ]
 
 
 def test_more_than_a_thousand_values_are_refused_before_reading_them(

@@ -8,6 +8,7 @@ mark a review addressed       -        -       -     yes       -         yes    
 edit the page                 -        -       -     yes       -         yes     yes
 enter measure data            -        -       -     yes       -         yes     yes
 post values with a token      -        -       -     yes       -         yes     yes
+create an API token           -        -       -     yes      yes        yes     yes
 add a partner                 -        -       -     yes      yes        yes     yes
 rename a partner              -        -       -      -        -         yes     yes
 publish                       -        -       -     yes       -         yes     yes
@@ -18,7 +19,8 @@ see everyone's updates        -        -       -      -        -         yes    
 
 "expert" is an account named as subject-matter expert on the page and in no group;
 "other_manager" manages another page. Signed-in staff read drafts to preview them,
-and each has a queue of what is due for them; editors may read anyone's.
+and each has a queue of what is due for them; editors may read anyone's. Staff are who enter
+values, so they alone create an API token (a reviewer's could only be refused).
 A measure's owner, in no role, also posts that measure's values (tests/api/test_write_values.py).
 Partners are shared by every page: any page manager adds one, only editors rename it.
 
@@ -171,6 +173,12 @@ def post_values(client, world):
     return DataPoint.objects.filter(measure=measure, period="2026-Q2").exists()
 
 
+def create_api_token(client, world):
+    user = client.session.get("_auth_user_id")
+    client.post(reverse("api-token:create"))
+    return user is not None and Token.objects.filter(user_id=user).exists()
+
+
 def add_partner(client, world):
     client.post(
         reverse("admin:scorecards_partner_add"),
@@ -235,6 +243,7 @@ ACTIONS = {
     "edit the page": edit_page,
     "enter measure data": enter_measure_data,
     "post values with a token": post_values,
+    "create an API token": create_api_token,
     "add a partner": add_partner,
     "rename a partner": rename_partner,
     "publish": publish,
@@ -282,6 +291,7 @@ PERMISSIONS = {
     "post values with a token": lambda user, world: user.has_perm(
         "scorecards.add_datapoint", world["measure"]
     ),
+    "create an API token": lambda user, world: user.has_perm("api.use_token"),
     "add a partner": lambda user, world: user.has_perm("scorecards.add_partner"),
     "rename a partner": lambda user, world: user.has_perm("scorecards.change_partner"),
     "publish": lambda user, world: admin_may_change(
