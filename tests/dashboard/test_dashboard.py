@@ -300,6 +300,34 @@ def test_the_csv_keeps_the_filters_and_the_sort(client):
     assert rows[0]["url"].endswith(f"#measure-{Measure.objects.get(name='Gamma calls').pk}")
 
 
+def test_the_csv_prints_every_figure_at_its_measures_precision(client):
+    counted = MeasureFactory(name="Counted", baseline_value=52, target_value=30)
+    DataPointFactory(measure=counted, period="2024", value=28)
+    tenths = MeasureFactory(name="Tenths", baseline_value=10, target_value=20)
+    DataPointFactory(measure=tenths, period="2023", value="12.5")
+    DataPointFactory(measure=tenths, period="2024", value=13)
+    # Neither latest value, baseline nor target says it has hundredths: an older value does.
+    hundredths = MeasureFactory(name="Hundredths", baseline_value=4, target_value=2)
+    DataPointFactory(measure=hundredths, period="2023", value="3.25")
+    DataPointFactory(measure=hundredths, period="2024", value=3)
+    no_values = MeasureFactory(name="No values", baseline_value="7.5", target_value=None)
+
+    rows = csv_rows(client, f"{MEASURES_CSV}?sort=measure")
+
+    figures = [
+        (row["measure"], row["latest_value"], row["baseline"], row["target"]) for row in rows
+    ]
+    assert figures == [
+        ("Counted", "28", "52", "30"),
+        ("Hundredths", "3.00", "4.00", "2.00"),
+        ("No values", "", "7.5", ""),
+        ("Tenths", "13.0", "10.0", "20.0"),
+    ]
+    for made in (counted, tenths, hundredths, no_values):
+        made.refresh_from_db()
+    assert [made.precision for made in (counted, tenths, hundredths, no_values)] == [0, 1, 2, 1]
+
+
 def test_the_actions_csv_keeps_the_filters(client):
     partner = PartnerFactory(name="=Interfaith Council")
     led = ActionFactory(lead=partner, title="Hold the call-in")
@@ -371,3 +399,21 @@ def test_the_query_count_is_the_same_at_two_sizes(client, settings, address):
             counts.append(len(queries))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     assert max(counts) <= 7
+
+
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        (f"{MEASURES_CSV}?sort=-latest", 5),
+        (f"{ACTIONS_CSV}?status=overdue&sort=lead", 5),
+    ],
+)
+def test_the_downloads_query_count_is_the_same_at_two_sizes(client, settings, address, expected):
+    settings.PAGE_CACHE_SECONDS = 0
+    counts = []
+    for size in (1, 30):
+        fill(size)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        counts.append(len(queries))
+    assert counts == [expected, expected]
