@@ -175,16 +175,19 @@ def actions(request):
 
 
 def _refused(form) -> HttpResponse | None:
-    """A download with a filter the site does not have is refused, saying which."""
+    """A download with a filter or a sort the site does not have is refused, saying which."""
     if form.is_valid():
         return None
-    problems = "; ".join(
-        f"{form.fields[name].label or name}: {' '.join(errors)}"
-        for name, errors in form.errors.items()
-    )
-    return HttpResponse(
-        f"Unknown filter value ({problems})", status=400, content_type="text/plain; charset=utf-8"
-    )
+    said = []
+    if form.refused_filters:
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name != "sort"
+        )
+        said.append(f"Unknown filter value ({problems})")
+    said.extend(form.errors.get("sort", []))
+    return HttpResponse(" ".join(said), status=400, content_type="text/plain; charset=utf-8")
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:

@@ -253,6 +253,28 @@ def test_an_unknown_filter_value_is_reported_and_left_out(client):
     assert "Status: Select a valid choice. sideways" in response.content.decode()
 
 
+def test_an_unknown_sort_says_so_and_leaves_the_list_in_page_order(client):
+    later = off_track(objective__strategy__title="Zeta page", name="Alpha calls")
+    earlier = on_track(objective__strategy__title="Alpha page", name="Beta calls")
+
+    html = page_html(client, f"{MEASURES}?sort=bogus")
+
+    assert "Sort by “bogus” is not a column of the list. The list is in page order." in html
+    assert "A filter named something the site does not have" not in html
+    assert html.index(earlier.name) < html.index(later.name)
+    assert 'aria-sort="ascending"><a href="?sort=-page">Strategy page' in html
+    filtered = page_html(client, f"{MEASURES}?sort=bogus&status=off-track")
+    assert [row for row in (later, earlier) if each_in(filtered, row)] == [later]
+    actions = page_html(client, f"{ACTIONS}?sort=-bogus")
+    assert "Sort by “-bogus” is not a column of the list." in actions
+    both = page_html(client, f"{MEASURES}?sort=bogus&map=nowhere")
+    assert "A filter named something the site does not have" in both
+    assert "Sort by “bogus” is not a column" in both
+    response = client.get(f"{MEASURES_CSV}?sort=bogus")
+    assert response.status_code == 400
+    assert response.content.decode() == "Sort by “bogus” is not a column of the list."
+
+
 def test_columns_sort_both_ways_with_aria_sort(client):
     first = off_track(name="Alpha calls")
     second = on_track(name="Beta calls")
