@@ -133,6 +133,20 @@ def test_a_long_list_is_paged_and_the_counts_still_cover_all_of_it(client, monke
     assert 'href="?status=off-track&amp;page=1"' in second
 
 
+@pytest.mark.parametrize("number, shown", [("99", "4–4"), ("last", "1–3"), ("0", "4–4")])
+def test_a_page_number_past_the_end_shows_the_last_page_and_not_a_number_the_first(
+    client, monkeypatch, number, shown
+):
+    monkeypatch.setattr(selectors, "PER_PAGE", 3)
+    page = StrategyFactory()
+    for order in range(4):
+        off_track(objective__strategy=page, order=order)
+        ActionFactory(objective__strategy=page, order=order)
+
+    assert f"Measures, {shown} of 4" in page_html(client, f"{MEASURES}?page={number}")
+    assert f"Actions, {shown} of 4" in page_html(client, f"{ACTIONS}?page={number}")
+
+
 def test_drafts_are_hidden_from_the_public_and_shown_to_staff_as_not_public(client, owner):
     draft_measure = off_track(objective__strategy__status=Strategy.Status.DRAFT)
     draft_action = ActionFactory(objective=draft_measure.objective)
