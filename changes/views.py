@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,11 +36,10 @@ def changes_list(request):
     """Every change to the pages the reader may see, newest first: maps, count, rows, pages."""
     maps = selectors.maps_in_tree_order()
     form = ChangesFilter(request.GET, maps=maps)
-    paginator = Paginator(filtered_versions(request, form, maps), CHANGES_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except InvalidPage as error:
-        raise Http404(str(error)) from error
+    # As the site's other lists: a page past the end shows the last, one not a number the first.
+    page = Paginator(filtered_versions(request, form, maps), CHANGES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     filters = form.filters()
     return render(
         request,

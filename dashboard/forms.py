@@ -10,7 +10,8 @@ class DashboardFilterForm(forms.Form):
     """The dashboard's filters, read from the address (a plain GET form).
 
     A value the site does not have (an unknown status, map, partner or person) is
-    reported on its field and that filter left out; the others still apply.
+    reported on its field and that filter left out; the others still apply. An unknown
+    sort is reported on its own and the list left in page order.
     """
 
     status = forms.ChoiceField(label="Status", required=False)
@@ -22,7 +23,11 @@ class DashboardFilterForm(forms.Form):
         choices=[("", "Any sector"), *Partner.Sector.choices],
     )
     owner = forms.ChoiceField(label="Person", required=False, widget=LongSelect)
-    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Sort by “%(value)s” is not a column of the list."},
+    )
 
     def __init__(self, data, *, choices: Choices, statuses: dict, sorts, owner_label: str):
         super().__init__(data)
@@ -70,6 +75,11 @@ class DashboardFilterForm(forms.Form):
             status=chosen.get("status", ""),
             sort=chosen.get("sort", ""),
         )
+
+    @property
+    def refused_filters(self) -> bool:
+        """Whether a filter (not the sort) names something the site does not have."""
+        return any(name != "sort" for name in self.errors)
 
     def chosen(self) -> list[tuple[str, str, str]]:
         """(field name, label, the choice's label) for each valid filter chosen, to show them

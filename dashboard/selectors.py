@@ -257,6 +257,13 @@ def judged_measures(
     return counts, found
 
 
+def precisions(measures: QuerySet) -> dict[int, int]:
+    """Each of ``measures``' precision (``Measure.precision``: the decimals its own numbers
+    use), by its id. One query, with every measure's points."""
+    rows = measures.with_points().only("pk", "baseline_value", "target_value")
+    return {measure.pk: measure.precision for measure in rows}
+
+
 def measure_page(visible: QuerySet, filters: Filters, *, page, today) -> tuple[Counter, Page]:
     """The counts by status (of every measure the filters but the status let through) and
     page ``page`` of the measures with the status chosen, each with ``dashboard_status`` and

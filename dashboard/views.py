@@ -14,7 +14,7 @@ from accounts.people import person_name
 from base.page_cache import cache_for_anonymous
 from dashboard import selectors
 from dashboard.forms import DashboardFilterForm
-from scorecards.exports import spreadsheet_safe
+from scorecards.exports import spreadsheet_safe, value_at_precision
 from scorecards.status import Status
 from strategy.models import Strategy
 
@@ -175,16 +175,19 @@ def actions(request):
 
 
 def _refused(form) -> HttpResponse | None:
-    """A download with a filter the site does not have is refused, saying which."""
+    """A download with a filter or a sort the site does not have is refused, saying which."""
     if form.is_valid():
         return None
-    problems = "; ".join(
-        f"{form.fields[name].label or name}: {' '.join(errors)}"
-        for name, errors in form.errors.items()
-    )
-    return HttpResponse(
-        f"Unknown filter value ({problems})", status=400, content_type="text/plain; charset=utf-8"
-    )
+    said = []
+    if form.refused_filters:
+        problems = "; ".join(
+            f"{form.fields[name].label}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name != "sort"
+        )
+        said.append(f"Unknown filter value ({problems})")
+    said.extend(form.errors.get("sort", []))
+    return HttpResponse(" ".join(said), status=400, content_type="text/plain; charset=utf-8")
 
 
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
@@ -223,16 +226,16 @@ MEASURE_CSV_COLUMNS = (
 
 @cache_for_anonymous(query=QUERY)
 def measures_csv(request):
-    """The measures the filters let through, in the order chosen, every page of them."""
+    """The measures the filters let through, in the order chosen, every page of them; each
+    figure at its measure's precision, as the scorecard downloads print them."""
     visible, form, filters = _form(request, **MEASURE_FILTERS)
     if refused := _refused(form):
         return refused
+    measures = selectors.measures_in(visible, filters)
     _, found = selectors.judged_measures(
-        selectors.measures_in(visible, filters),
-        filters,
-        columns=MEASURE_CSV_COLUMNS,
-        today=timezone.localdate(),
+        measures, filters, columns=MEASURE_CSV_COLUMNS, today=timezone.localdate()
     )
+    places = selectors.precisions(measures)
     page_urls = {}
     rows = []
     for status, row in found:
@@ -241,6 +244,8 @@ def measures_csv(request):
         latest_period, _, latest_value = row[-3:]
         if slug not in page_urls:
             page_urls[slug] = _page_url(request, slug)
+        # A measure deleted between the two queries: each figure with the decimals it needs.
+        precision = places.get(pk, 0)
         rows.append(
             [
                 page,
@@ -250,10 +255,10 @@ def measures_csv(request):
                 unit,
                 status.label,
                 latest_period or "",
-                latest_value,
-                baseline,
+                value_at_precision(latest_value, precision),
+                value_at_precision(baseline, precision),
                 baseline_period,
-                target,
+                value_at_precision(target, precision),
                 target_period,
                 _person(*people[:3]) or _person(*people[3:]),
                 f"{page_urls[slug]}#measure-{pk}",

@@ -163,7 +163,7 @@ def test_an_unknown_filter_says_so_and_is_left_out(client, page):
     assert "An edit" in html
 
 
-def test_changes_are_paginated_and_a_page_past_the_end_is_not_found(client, page):
+def test_changes_are_paginated_and_a_page_past_the_end_shows_the_last(client, page):
     for number in range(CHANGES_PER_PAGE + 1):
         record_change(page, comment=f"Edit number {number}.")
 
@@ -173,8 +173,13 @@ def test_changes_are_paginated_and_a_page_past_the_end_is_not_found(client, page
     assert "Edit number 50." in first and "Edit number 0." not in first
     assert "Edit number 0." in second
     assert 'rel="next"' in first
-    assert client.get(CHANGES, {"page": 3}).status_code == 404
-    assert client.get(CHANGES, {"page": "last"}).status_code == 404
+    past_the_end = client.get(CHANGES, {"page": 99})
+    assert past_the_end.status_code == 200
+    assert "Page 2 of 2" in past_the_end.content.decode()
+    assert "Edit number 0." in past_the_end.content.decode()
+    not_a_number = client.get(CHANGES, {"page": "last"})
+    assert not_a_number.status_code == 200
+    assert "Page 1 of 2" in not_a_number.content.decode()
 
 
 def queries_for(client, url, params=None) -> int:

@@ -133,6 +133,20 @@ def test_a_long_list_is_paged_and_the_counts_still_cover_all_of_it(client, monke
     assert 'href="?status=off-track&amp;page=1"' in second
 
 
+@pytest.mark.parametrize("number, shown", [("99", "4–4"), ("last", "1–3"), ("0", "4–4")])
+def test_a_page_number_past_the_end_shows_the_last_page_and_not_a_number_the_first(
+    client, monkeypatch, number, shown
+):
+    monkeypatch.setattr(selectors, "PER_PAGE", 3)
+    page = StrategyFactory()
+    for order in range(4):
+        off_track(objective__strategy=page, order=order)
+        ActionFactory(objective__strategy=page, order=order)
+
+    assert f"Measures, {shown} of 4" in page_html(client, f"{MEASURES}?page={number}")
+    assert f"Actions, {shown} of 4" in page_html(client, f"{ACTIONS}?page={number}")
+
+
 def test_drafts_are_hidden_from_the_public_and_shown_to_staff_as_not_public(client, owner):
     draft_measure = off_track(objective__strategy__status=Strategy.Status.DRAFT)
     draft_action = ActionFactory(objective=draft_measure.objective)
@@ -253,6 +267,28 @@ def test_an_unknown_filter_value_is_reported_and_left_out(client):
     assert "Status: Select a valid choice. sideways" in response.content.decode()
 
 
+def test_an_unknown_sort_says_so_and_leaves_the_list_in_page_order(client):
+    later = off_track(objective__strategy__title="Zeta page", name="Alpha calls")
+    earlier = on_track(objective__strategy__title="Alpha page", name="Beta calls")
+
+    html = page_html(client, f"{MEASURES}?sort=bogus")
+
+    assert "Sort by “bogus” is not a column of the list. The list is in page order." in html
+    assert "A filter named something the site does not have" not in html
+    assert html.index(earlier.name) < html.index(later.name)
+    assert 'aria-sort="ascending"><a href="?sort=-page">Strategy page' in html
+    filtered = page_html(client, f"{MEASURES}?sort=bogus&status=off-track")
+    assert [row for row in (later, earlier) if each_in(filtered, row)] == [later]
+    actions = page_html(client, f"{ACTIONS}?sort=-bogus")
+    assert "Sort by “-bogus” is not a column of the list." in actions
+    both = page_html(client, f"{MEASURES}?sort=bogus&map=nowhere")
+    assert "A filter named something the site does not have" in both
+    assert "Sort by “bogus” is not a column" in both
+    response = client.get(f"{MEASURES_CSV}?sort=bogus")
+    assert response.status_code == 400
+    assert response.content.decode() == "Sort by “bogus” is not a column of the list."
+
+
 def test_columns_sort_both_ways_with_aria_sort(client):
     first = off_track(name="Alpha calls")
     second = on_track(name="Beta calls")
@@ -298,6 +334,34 @@ def test_the_csv_keeps_the_filters_and_the_sort(client):
         ("Beta calls", "Off track"),
     ]
     assert rows[0]["url"].endswith(f"#measure-{Measure.objects.get(name='Gamma calls').pk}")
+
+
+def test_the_csv_prints_every_figure_at_its_measures_precision(client):
+    counted = MeasureFactory(name="Counted", baseline_value=52, target_value=30)
+    DataPointFactory(measure=counted, period="2024", value=28)
+    tenths = MeasureFactory(name="Tenths", baseline_value=10, target_value=20)
+    DataPointFactory(measure=tenths, period="2023", value="12.5")
+    DataPointFactory(measure=tenths, period="2024", value=13)
+    # Neither latest value, baseline nor target says it has hundredths: an older value does.
+    hundredths = MeasureFactory(name="Hundredths", baseline_value=4, target_value=2)
+    DataPointFactory(measure=hundredths, period="2023", value="3.25")
+    DataPointFactory(measure=hundredths, period="2024", value=3)
+    no_values = MeasureFactory(name="No values", baseline_value="7.5", target_value=None)
+
+    rows = csv_rows(client, f"{MEASURES_CSV}?sort=measure")
+
+    figures = [
+        (row["measure"], row["latest_value"], row["baseline"], row["target"]) for row in rows
+    ]
+    assert figures == [
+        ("Counted", "28", "52", "30"),
+        ("Hundredths", "3.00", "4.00", "2.00"),
+        ("No values", "", "7.5", ""),
+        ("Tenths", "13.0", "10.0", "20.0"),
+    ]
+    for made in (counted, tenths, hundredths, no_values):
+        made.refresh_from_db()
+    assert [made.precision for made in (counted, tenths, hundredths, no_values)] == [0, 1, 2, 1]
 
 
 def test_the_actions_csv_keeps_the_filters(client):
@@ -371,3 +435,21 @@ def test_the_query_count_is_the_same_at_two_sizes(client, settings, address):
             counts.append(len(queries))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     assert max(counts) <= 7
+
+
+@pytest.mark.parametrize(
+    "address, expected",
+    [
+        (f"{MEASURES_CSV}?sort=-latest", 5),
+        (f"{ACTIONS_CSV}?status=overdue&sort=lead", 5),
+    ],
+)
+def test_the_downloads_query_count_is_the_same_at_two_sizes(client, settings, address, expected):
+    settings.PAGE_CACHE_SECONDS = 0
+    counts = []
+    for size in (1, 30):
+        fill(size)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(address).status_code == 200
+        counts.append(len(queries))
+    assert counts == [expected, expected]
