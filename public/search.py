@@ -19,8 +19,10 @@ strategy page (``#objective-<id>``, ``#measure-<id>``, ``#action-<id>``,
 pages they are on.
 
 A query is words and "quoted phrases". Every word and phrase must match
-somewhere in one result's document; a word matches as a prefix ("overd" finds
-"overdose"), a phrase as consecutive words.
+somewhere in one result's document; a word matches the start of a word
+("overd" finds "overdose"), a phrase its words in a row, whatever punctuation
+lies between them ("drug-sale complaints", "High Point, NC"). Words are
+stemmed, so that "burglary" finds "burglaries".
 
 On PostgreSQL the rows are found and ranked by full-text search (the "english"
 configuration) on each row's stored document: a ``search_document`` column
@@ -32,11 +34,16 @@ starts no indexed word is replaced by the nearest one by trigram similarity
 (``pg_trgm``, over the ``search_word`` dictionary), and the corrected search
 is shown when it finds something ("buglaries" → "burglaries").
 
-On other databases (SQLite in development) every word or phrase must appear in
-some field of the same documents, case-insensitively; rows rank by the number
-of fields each appears in, a title match counting more. No typo tolerance.
+On other databases (SQLite in development) every word or phrase must match in
+some field of the same documents, case-insensitively, by a regular expression
+(``Query.patterns``; Django gives SQLite a ``REGEXP`` function that runs
+Python's ``re``): a word's rough stem (``_stem``) at the start of a word, a
+phrase's words in a row with anything but letters and digits between them.
+Rows rank by the number of fields each appears in, a title match counting
+more. No typo tolerance.
 
-Highlighting and excerpts are made in Python, the same on every database.
+Highlighting and excerpts are made in Python with the same expressions, the
+same on every database: a phrase is marked as a whole.
 """
 
 import functools
@@ -116,7 +123,6 @@ ONLY_COMMON_WORDS = "Those words are too common to search for. Add a more distin
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE = re.compile(r'"([^"]*)"')
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-_SUFFIXES = ("ing", "ies", "es", "ed", "s")
 
 
 # The query ---------------------------------------------------------------------------
@@ -136,9 +142,10 @@ class Query:
         return tuple(dict.fromkeys(word for word in found if word not in STOP_WORDS))
 
     @property
-    def needles(self) -> tuple[str, ...]:
-        """What the fallback looks for in the fields: each word, each phrase as typed."""
-        return (*self.words, *(" ".join(phrase) for phrase in self.phrases))
+    def patterns(self) -> tuple[str, ...]:
+        """What the fallback looks for in the fields, as regular expressions (Python's
+        syntax, matched case-insensitively): each word, each phrase."""
+        return (*map(word_pattern, self.words), *map(phrase_pattern, self.phrases))
 
     def tsquery(self) -> str:
         """The raw tsquery: each word a prefix, each phrase its words in a row, all ANDed.
@@ -180,25 +187,71 @@ def parse_query(text: str) -> tuple[Query | None, str]:
     return query, ""
 
 
-# Highlighting -------------------------------------------------------------------------
+# Matching and highlighting -----------------------------------------------------------
+
+# Letters and digits make words; anything else lies between them.
+_START = r"(?<![^\W_])"
+_END = r"(?![^\W_])"
+_BETWEEN = r"[\W_]+"
+_VOWELS = "aeiouy"
+# The endings of the words that share a stem ("market": markets, marketed, marketing).
+_ENDINGS = r"(?:e|es|s|ed|ing)?"
 
 
 def _stem(term: str) -> str:
-    """A rough stem, so "markets" also marks "market", as PostgreSQL's stemmer matches it."""
-    for suffix in _SUFFIXES:
-        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
-            return term[: -len(suffix)]
-    return term
+    """A rough English stem of ``term``, as a regular expression, for the databases
+    without PostgreSQL's stemmer and for highlighting: a word starting with it is a
+    form of ``term`` ("overdoses" → overdos, "policing" → polic, "burglary" and
+    "burglaries" → burglar[yi]).
+
+    It drops one ending: -ing or -ed (and one of a doubled consonant before it:
+    "planning" → plann?), -s (not that of -ss, -us or -is), -es after s, x, ch or sh;
+    then a final e; and a y or -ies after a consonant becomes y-or-i. At least three
+    letters remain (four before a dropped e), so short words stay whole.
+    """
+    for ending in ("ies", "y"):
+        root = term.removesuffix(ending)
+        if root != term and len(root) >= 3 and root[-1] not in _VOWELS:
+            return re.escape(root) + "[yi]"
+    root = term
+    if term.endswith(("sses", "xes", "ches", "shes")):
+        root = term[:-2]
+    elif term.endswith(("ing", "ed")):
+        root = term[: -3 if term.endswith("ing") else -2]
+        if len(root) < 3 or not set(root) & set(_VOWELS):
+            root = term
+        elif root[-1] == root[-2] and root[-1] not in _VOWELS + "lsz" and len(root) > 3:
+            return re.escape(root[:-1]) + re.escape(root[-1]) + "?"
+    elif term.endswith("s") and not term.endswith(("ss", "us", "is")) and len(term) > 3:
+        root = term[:-1]
+    if root.endswith("e") and len(root) > 4:
+        root = root[:-1]
+    return re.escape(root)
+
+
+def word_pattern(word: str) -> str:
+    """The words that a search word finds: those starting with its stem."""
+    return _START + _stem(word) + r"[^\W_]*"
+
+
+def phrase_pattern(phrase: Sequence[str]) -> str:
+    """A phrase: its words in a row, each with its stem's endings (a common word as
+    typed), with anything but letters and digits between them."""
+    return _BETWEEN.join(
+        _START + (re.escape(word) if word in STOP_WORDS else _stem(word) + _ENDINGS) + _END
+        for word in phrase
+    )
 
 
 class Highlighter:
-    """Marks the words that start with a search term (or its rough stem), case-insensitively."""
+    """Marks the words found by the search words (``word_pattern``) and the phrases
+    found by the searched phrases, each as a whole, case-insensitively."""
 
-    def __init__(self, terms: Sequence[str]):
-        prefixes = sorted({_stem(term) for term in terms}, key=len, reverse=True)
-        self.pattern = re.compile(
-            r"(?<!\w)(?:" + "|".join(map(re.escape, prefixes)) + r")\w*", re.IGNORECASE
-        )
+    def __init__(self, words: Sequence[str], phrases: Sequence[Sequence[str]] = ()):
+        # A phrase before a word, so that a phrase starting with it is marked whole.
+        patterns = [phrase_pattern(phrase) for phrase in phrases]
+        patterns += sorted(map(word_pattern, dict.fromkeys(words)), key=len, reverse=True)
+        self.pattern = re.compile("|".join(patterns), re.IGNORECASE)
 
     def matches(self, text: str) -> bool:
         return bool(text) and self.pattern.search(text) is not None
@@ -355,10 +408,10 @@ def ranked(queryset: QuerySet, fields: SearchFields, query: Query, *, document=N
         condition = Q()
         rank = Value(0)
         manager = queryset.model._default_manager
-        for needle in query.needles:
-            found = {name: Q(**{f"{name}__icontains": needle}) for name in fields.fields}
+        for pattern in query.patterns:
+            found = {name: Q(**{f"{name}__iregex": pattern}) for name in fields.fields}
             for name in fields.related:
-                rows = manager.filter(**{f"{name}__icontains": needle}).values("pk")
+                rows = manager.filter(**{f"{name}__iregex": pattern}).values("pk")
                 found[name] = Q(pk__in=rows)
             condition &= reduce(or_, found.values())
             for name, here in found.items():
@@ -428,6 +481,14 @@ class SearchResults:
     def count(self) -> int:
         return sum(len(group.hits) for group in self.groups)
 
+    @property
+    def quoted_query(self) -> str:
+        return quoted(self.query)
+
+    @property
+    def quoted_corrected_from(self) -> str:
+        return quoted(self.corrected_from)
+
     def group(self, kind: str) -> ResultGroup:
         """One kind's group (empty for a query that was not run)."""
         found = [group for group in self.groups if group.kind == kind]
@@ -444,6 +505,12 @@ class SearchResults:
     reviews = property(lambda self: self.group("review"))
 
 
+def quoted(text: str) -> str:
+    """``text`` in quotation marks, as the results page names a query; as it is when it
+    quotes a phrase itself, so that its marks are not doubled."""
+    return text if _PHRASE.search(text.translate(_QUOTES)) else f"“{text}”"
+
+
 def search(text: str, *, user, correct: bool = True) -> SearchResults:
     """What pages ``user`` may read show that matches ``text``, grouped by kind.
 
@@ -458,7 +525,7 @@ def search(text: str, *, user, correct: bool = True) -> SearchResults:
     query, problem = parse_query(text)
     if problem:
         return SearchResults(query=text, problem=problem)
-    highlight = Highlighter(query.terms)
+    highlight = Highlighter(query.words, query.phrases)
     pages = Strategy.objects.visible_to(user)
     finders: dict[str, Callable] = {
         "strategy": _strategies,

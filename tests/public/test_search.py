@@ -705,7 +705,8 @@ def test_a_misspelt_word_shows_the_results_of_the_nearest_indexed_word(client):
 
     assert results.corrected_from == "buglaries" and results.query == "burglaries"
     assert results.programs.hits and results.measures.hits
-    assert "Nothing matched “buglaries”. Did you mean “<a href=" in html
+    assert "Nothing matched “buglaries”. Did you mean <a href=" in html
+    assert ">“burglaries”</a>? Showing its results." in html
     assert "?q=burglaries" in html
     assert "<mark>Burglaries</mark> near the quokka" in html
     assert search('"Burglaries near"', user=AnonymousUser()).corrected_from == ""
