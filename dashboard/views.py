@@ -3,6 +3,7 @@ on the pages the reader may see, with their counts by status, filters, sortable 
 and the filtered rows as CSV."""
 
 import csv
+import functools
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
@@ -10,11 +11,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.people import person_name
 from base.page_cache import cache_for_anonymous
-from dashboard import selectors
+from dashboard import exports, selectors
 from dashboard.forms import DashboardFilterForm
-from scorecards.exports import spreadsheet_safe, value_at_precision
+from scorecards.exports import spreadsheet_safe
 from scorecards.status import Status
 from strategy.models import Strategy
 
@@ -190,6 +190,30 @@ def _refused(form) -> HttpResponse | None:
     return HttpResponse(" ".join(said), status=400, content_type="text/plain; charset=utf-8")
 
 
+@cache_for_anonymous(query=QUERY)
+def measures_csv(request):
+    """The measures the filters let through, in the order chosen, every page of them."""
+    visible, form, filters = _form(request, **MEASURE_FILTERS)
+    if refused := _refused(form):
+        return refused
+    rows = exports.measure_rows(
+        visible, filters, page_url=_page_url(request), today=timezone.localdate()
+    )
+    return _csv("dashboard-measures.csv", exports.MEASURE_HEADER, rows)
+
+
+@cache_for_anonymous(query=QUERY)
+def actions_csv(request):
+    """The actions the filters let through, in the order chosen, every page of them."""
+    visible, form, filters = _form(request, **ACTION_FILTERS)
+    if refused := _refused(form):
+        return refused
+    rows = exports.action_rows(
+        visible, filters, page_url=_page_url(request), today=timezone.localdate()
+    )
+    return _csv("dashboard-actions.csv", exports.ACTION_HEADER, rows)
+
+
 def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -199,134 +223,11 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     return response
 
 
-def _person(first: str | None, last: str | None, username: str | None) -> str:
-    return f"{first or ''} {last or ''}".strip() or username or ""
+def _page_url(request):
+    """A strategy page's absolute address by its slug, each built once."""
 
+    @functools.cache
+    def page_url(slug: str) -> str:
+        return request.build_absolute_uri(reverse("strategy:strategy-detail", args=[slug]))
 
-def _page_url(request, slug: str) -> str:
-    return request.build_absolute_uri(reverse("strategy:strategy-detail", args=[slug]))
-
-
-MEASURE_CSV_COLUMNS = (
-    "objective__strategy__title",
-    "objective__strategy__slug",
-    "objective__strategy__map__title",
-    "objective__title",
-    "pk",
-    "name",
-    "unit",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__username",
-    "objective__strategy__page_manager__first_name",
-    "objective__strategy__page_manager__last_name",
-    "objective__strategy__page_manager__username",
-)
-
-
-@cache_for_anonymous(query=QUERY)
-def measures_csv(request):
-    """The measures the filters let through, in the order chosen, every page of them; each
-    figure at its measure's precision, as the scorecard downloads print them."""
-    visible, form, filters = _form(request, **MEASURE_FILTERS)
-    if refused := _refused(form):
-        return refused
-    measures = selectors.measures_in(visible, filters)
-    _, found = selectors.judged_measures(
-        measures, filters, columns=MEASURE_CSV_COLUMNS, today=timezone.localdate()
-    )
-    places = selectors.precisions(measures)
-    page_urls = {}
-    rows = []
-    for status, row in found:
-        page, slug, map_title, objective, pk, name, unit, *people = row[:13]
-        baseline, baseline_period, target, target_period = row[13:17]
-        latest_period, _, latest_value = row[-3:]
-        if slug not in page_urls:
-            page_urls[slug] = _page_url(request, slug)
-        # A measure deleted between the two queries: each figure with the decimals it needs.
-        precision = places.get(pk, 0)
-        rows.append(
-            [
-                page,
-                map_title,
-                objective,
-                name,
-                unit,
-                status.label,
-                latest_period or "",
-                value_at_precision(latest_value, precision),
-                value_at_precision(baseline, precision),
-                baseline_period,
-                value_at_precision(target, precision),
-                target_period,
-                _person(*people[:3]) or _person(*people[3:]),
-                f"{page_urls[slug]}#measure-{pk}",
-            ]
-        )
-    header = [
-        "strategy",
-        "map",
-        "objective",
-        "measure",
-        "unit",
-        "status",
-        "latest_period",
-        "latest_value",
-        "baseline",
-        "baseline_period",
-        "target",
-        "target_period",
-        "owner",
-        "url",
-    ]
-    return _csv("dashboard-measures.csv", header, rows)
-
-
-@cache_for_anonymous(query=QUERY)
-def actions_csv(request):
-    """The actions the filters let through, in the order chosen, every page of them."""
-    visible, form, filters = _form(request, **ACTION_FILTERS)
-    if refused := _refused(form):
-        return refused
-    today = timezone.localdate()
-    actions = selectors.with_action_status(
-        selectors.actions_in(visible, filters), filters.status, today=today
-    )
-    page_urls = {}
-    rows = []
-    for action in selectors.action_rows(selectors.sorted_actions(actions, filters)):
-        strategy = action.objective.strategy
-        if strategy.slug not in page_urls:
-            page_urls[strategy.slug] = _page_url(request, strategy.slug)
-        rows.append(
-            [
-                strategy.title,
-                strategy.map.title,
-                action.objective.title,
-                action.title,
-                action.get_status_display(),
-                "yes" if action.is_overdue else "no",
-                action.lead.name if action.lead else "",
-                "; ".join(partner.name for partner in action.partners.all()),
-                person_name(action.responsible_person, ""),
-                action.start_date or "",
-                action.due_date or "",
-                f"{page_urls[strategy.slug]}#action-{action.pk}",
-            ]
-        )
-    header = [
-        "strategy",
-        "map",
-        "objective",
-        "action",
-        "status",
-        "overdue",
-        "lead",
-        "partners",
-        "responsible",
-        "start_date",
-        "due_date",
-        "url",
-    ]
-    return _csv("dashboard-actions.csv", header, rows)
+    return page_url
