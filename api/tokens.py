@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from rest_framework.authtoken.models import Token
@@ -89,7 +90,10 @@ def token(request):
     measure = example_measure(request.user)
     example = {
         "measure": measure.name if measure else "MEASURE NAME",
-        "period": EXAMPLE_PERIOD,
+        # A period of the measure's own frequency, one whose value is due.
+        "period": measure.latest_due_period(timezone.localdate()).label
+        if measure
+        else EXAMPLE_PERIOD,
         "value": 26,
         "note": "Provisional",
     }

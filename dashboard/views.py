@@ -93,11 +93,12 @@ def _headers(columns, filters: selectors.Filters, query) -> list[dict]:
     return headers
 
 
-def _tabs(request, current: str) -> list[dict]:
-    """The two lists, each keeping the filters both have (not the status or the sort)."""
+def _tabs(request, current: str, form) -> list[dict]:
+    """The two lists, each keeping the filters both have (not the status or the sort) that
+    the list was read with."""
     shared = QueryDict(mutable=True)
     for name in ("map", "partner", "sector", "owner"):
-        if value := request.GET.get(name):
+        if name not in form.errors and (value := request.GET.get(name)):
             shared[name] = value
     query = f"?{shared.urlencode()}" if shared else ""
     return [
@@ -107,7 +108,11 @@ def _tabs(request, current: str) -> list[dict]:
 
 
 def _context(request, form, filters, columns, page, counts) -> dict:
-    query = request.GET
+    # The links (sorts, pages, the download) carry only what the list was read with: a
+    # filter or sort the site refused and left out would refuse the download.
+    query = request.GET.copy()
+    for name in form.errors:
+        query.pop(name, None)
     return {
         "form": form,
         "chosen": [
@@ -144,7 +149,7 @@ def measures(request):
     ]
     context = _context(request, form, filters, MEASURE_COLUMNS, page, shown)
     context |= {
-        "tabs": _tabs(request, "dashboard:measures"),
+        "tabs": _tabs(request, "dashboard:measures", form),
         "total": sum(counts.values()),
         "counts_heading": "Measures by status",
     }
@@ -167,7 +172,7 @@ def actions(request):
     ]
     context = _context(request, form, filters, ACTION_COLUMNS, page, shown)
     context |= {
-        "tabs": _tabs(request, "dashboard:actions"),
+        "tabs": _tabs(request, "dashboard:actions", form),
         "total": totals["total"],
         "counts_heading": "Actions by status",
     }

@@ -8,8 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from base.periods import Frequency
 from tests.scorecards.factories import MeasureFactory
 from tests.strategy.factories import (
     EditorFactory,
@@ -304,6 +306,18 @@ def test_the_example_is_quoted_for_the_shell_and_json(client, owner):
     body = page.split(" -d ", 1)[1].split("</code>", 1)[0]
     words = shlex.split(html.unescape(body))
     assert json.loads(words[0])[0]["measure"] == 'People\'s "safe" rooms'
+
+
+def test_the_example_posts_a_period_of_the_measures_own_frequency(client, owner):
+    measure = MeasureFactory(
+        objective__strategy__page_manager=owner, frequency=Frequency.MONTHLY, lag_days=30
+    )
+    due = measure.latest_due_period(timezone.localdate())
+
+    page = html.unescape(example_of(client, owner))
+
+    assert f'"period": "{due.label}"' in page
+    assert len(due.label) == len("2026-10")
 
 
 def test_the_example_posts_as_shown(client, owner):

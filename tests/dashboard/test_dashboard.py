@@ -453,3 +453,14 @@ def test_the_downloads_query_count_is_the_same_at_two_sizes(client, settings, ad
             assert client.get(address).status_code == 200
         counts.append(len(queries))
     assert counts == [expected, expected]
+
+
+def test_the_links_leave_out_what_the_list_refused_so_the_download_matches_it(client):
+    off_track(name="Alpha calls")
+
+    html = page_html(client, f"{MEASURES}?status=off-track&owner=nobody&sort=bogus")
+
+    assert f'href="{MEASURES_CSV}?status=off-track"' in html
+    assert "owner=nobody" not in html
+    assert "sort=bogus" not in html
+    assert client.get(f"{MEASURES_CSV}?status=off-track").status_code == 200
