@@ -756,6 +756,8 @@ def json_kind(data) -> str:
         return "true" if data else "false"
     if isinstance(data, str):
         return f"the text {json.dumps(data, ensure_ascii=False)[:60]}"
+    if isinstance(data, int | float):
+        return f"the number {data}"
     return {list: "a list", dict: "an object"}.get(type(data), "that")
 
 

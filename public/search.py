@@ -507,8 +507,9 @@ class SearchResults:
 
 def quoted(text: str) -> str:
     """``text`` in quotation marks, as the results page names a query; as it is when it
-    quotes a phrase itself, so that its marks are not doubled."""
-    return text if _PHRASE.search(text.translate(_QUOTES)) else f"“{text}”"
+    quotes a phrase itself, or opens one, so that its marks are not doubled."""
+    marked = text.translate(_QUOTES)
+    return text if _PHRASE.search(marked) or marked.startswith('"') else f"“{text}”"
 
 
 def search(text: str, *, user, correct: bool = True) -> SearchResults:

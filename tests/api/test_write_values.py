@@ -209,6 +209,10 @@ BAD_BODIES = {
         [["Burglaries reported", "2026-Q2", 1]],
         [(0, None, "Item 0: a value must be an object, not a list.")],
     ),
+    "an item that is a number": (
+        [26],
+        [(0, None, "Item 0: a value must be an object, not the number 26.")],
+    ),
     "a missing key": (
         [{"measure": "Burglaries reported", "value": 1}],
         [(0, "period", "Item 0, period: this field is required.")],

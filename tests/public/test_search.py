@@ -276,7 +276,7 @@ def test_markup_in_titles_intros_and_the_query_comes_out_escaped(client):
     assert "&lt;script&gt;alert(&quot;<mark>naloxone</mark>&quot;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; <mark>Naloxone</mark> kits" in html
     assert 'value="&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in echoed
-    assert "Nothing matched “&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;”." in echoed
+    assert "Nothing matched &quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;." in echoed
 
 
 def test_only_the_best_results_of_each_kind_are_listed(client, monkeypatch):

@@ -203,6 +203,7 @@ def test_the_query_is_echoed_in_quotation_marks_unless_it_quotes_a_phrase():
     assert quoted('"drug market"') == '"drug market"'
     assert quoted("“drug market” naloxone") == "“drug market” naloxone"
     assert quoted('5" pipe') == '“5" pipe”'
+    assert quoted('"drug-sale') == '"drug-sale'
 
 
 def test_a_phrase_keeps_its_common_words_and_a_query_its_single_letters():
