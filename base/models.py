@@ -31,7 +31,7 @@ class RevisionKind(models.Model):
         primary_key=True,
         related_name="kind",
     )
-    kind = models.CharField(max_length=20, choices=ChangeKind.choices, default=ChangeKind.EDIT)
+    kind = models.CharField(max_length=20, choices=ChangeKind, default=ChangeKind.EDIT)
 
     class Meta:
         indexes = [models.Index(fields=["kind"], name="revision_kind")]
