@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import get_text_list
 
 
 def person_name(user, fallback: str) -> str:
@@ -9,6 +10,15 @@ def person_name(user, fallback: str) -> str:
     if user is None:
         return fallback
     return user.get_full_name() or user.get_username()
+
+
+def not_written_to(reasons: list[tuple[int, str]]) -> str:
+    """What a reminder command says of the people it left out, each ``(count, why)`` with a
+    count; empty when it left out nobody."""
+    said = [
+        f"{count} {'person' if count == 1 else 'people'} {why}" for count, why in reasons if count
+    ]
+    return f"Not written to: {get_text_list(said, 'and')}." if said else ""
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -1,12 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.template.defaultfilters import pluralize
-from django.utils.text import get_text_list
 
+from accounts.people import not_written_to, person_name
 from changes.services import send_watch_digests
-
-
-def _people(count: int) -> str:
-    return f"{count} {pluralize(count, 'person,people')}"
 
 
 class Command(BaseCommand):
@@ -27,7 +23,7 @@ class Command(BaseCommand):
         for person, changes in run.sent:
             pages = len({change.page.pk for change in changes})
             self.stdout.write(
-                f"{person.get_full_name() or person.get_username()} <{person.email}>: "
+                f"{person_name(person, '')} <{person.email}>: "
                 f"{len(changes)} change{pluralize(len(changes))} "
                 f"on {pages} page{pluralize(pages)}"
             )
@@ -35,14 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"{verb} {run.emails} digest e-mail{pluralize(run.emails)}.")
         )
-        skipped = [
-            f"{_people(count)} {why}"
-            for count, why in [
+        if skipped := not_written_to(
+            [
                 (run.already_sent, "already had today's digest"),
                 (run.nothing_changed, "had no changes to their pages"),
                 (run.turned_off, "had turned it off"),
             ]
-            if count
-        ]
-        if skipped:
-            self.stdout.write(f"Not written to: {get_text_list(skipped, 'and')}.")
+        ):
+            self.stdout.write(skipped)

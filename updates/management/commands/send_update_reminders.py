@@ -1,13 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.template.defaultfilters import pluralize
-from django.utils.text import get_text_list
 
-from accounts.people import person_name
+from accounts.people import not_written_to, person_name
 from updates.services import send_update_reminders
-
-
-def _people(count: int) -> str:
-    return f"{count} {pluralize(count, 'person,people')}"
 
 
 class Command(BaseCommand):
@@ -36,14 +31,11 @@ class Command(BaseCommand):
                 f"listing {run.items} update{pluralize(run.items)}."
             )
         )
-        skipped = [
-            f"{_people(count)} {why}"
-            for count, why in [
+        if skipped := not_written_to(
+            [
                 (run.already_sent, "already had this week's e-mail"),
                 (run.nothing_due, "had nothing due"),
                 (run.turned_off, "had turned it off"),
             ]
-            if count
-        ]
-        if skipped:
-            self.stdout.write(f"Not written to: {get_text_list(skipped, 'and')}.")
+        ):
+            self.stdout.write(skipped)
