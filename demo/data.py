@@ -1,5 +1,5 @@
-"""The opioid demo: a top-level map, three zoom maps, a fully worked strategy page and
-scorecards on three more published pages.
+"""The opioid demo: a top-level map, three zoom maps, a fully worked strategy page,
+scorecards on most pages of every map, and a program library rated by its sources.
 
 Loading is idempotent: every row is looked up by its natural key first and
 only created when missing, so a second run writes nothing (and records no
@@ -19,10 +19,10 @@ from django.db import transaction
 from reversion.models import Version
 
 from accounts import roles
-from base.periods import Frequency
+from base.periods import Frequency, parse_period
 from base.revisions import ChangeKind, recorded_change
 from changes.models import Watch
-from programs.models import Implementation, Outcome, Program, Resource
+from programs.models import EvidenceRating, Implementation, Outcome, Program, Resource
 from reviews.models import ExpertAssignment, Review
 from reviews.services import refresh_review_date
 from scorecards.models import Action, DataPoint, DataSource, Measure, Objective, Partner
@@ -100,7 +100,427 @@ PARTNERS = {
         Partner.Sector.HEALTH_CARE,
     ),
     "northside-recovery-center": ("Northside Recovery Center", Partner.Sector.TREATMENT),
+    "county-school-district": ("County School District", Partner.Sector.SCHOOLS),
+    "county-medical-society": ("County Medical Society", Partner.Sector.HEALTH_CARE),
 }
+
+
+@dataclass(frozen=True)
+class DemoScorecard:
+    """An objective on the page ``slug`` with its measures and its actions (title, status,
+    lead partner, other partners, start, due)."""
+
+    slug: str
+    objective: str
+    details: str
+    measures: list[DemoMeasure]
+    actions: list[tuple] = field(default_factory=list)
+
+
+_HIGHER, _LOWER = Measure.Polarity.HIGHER_IS_BETTER, Measure.Polarity.LOWER_IS_BETTER
+_KIND = Measure.Kind
+_QUARTERS = [f"2025-Q{n}" for n in range(1, 5)] + [f"2026-Q{n}" for n in range(1, 4)]
+_MONTHS = ["2025-11", "2025-12"] + [f"2026-{n:02d}" for n in range(1, 11)]
+
+
+def _quarterly(*values: str) -> list[tuple[str, str]]:
+    """Values for the quarters from 2025-Q1 on, as many as given."""
+    return list(zip(_QUARTERS, values, strict=False))
+
+
+# Where the measures below come from: data source → publisher.
+MAP_SOURCES = {
+    "County medical examiner case reports": "County Medical Examiner",
+    "Youth Risk Behavior Survey": "State Department of Education",
+    "National Survey on Drug Use and Health, substate estimates": (
+        "Substance Abuse and Mental Health Services Administration"
+    ),
+    "U.S. Attorney's Office case statistics": "U.S. Attorney's Office",
+    "City police incident reports": "City Police Department",
+    "State prescription drug monitoring program": "State Board of Pharmacy",
+    "Continuing-education course records": "County Medical Society",
+    "Health department distribution logs": "County Health Department",
+    "County EMS dispatch records": "County Emergency Medical Services",
+    "Police and fire training records": "City Police Department",
+    "Treatment provider intake records": "Northside Recovery Center",
+    "State treatment admissions reports": "State Department of Health",
+    "Coalition meeting sign-in sheets": "County Health Department",
+    "Coalition data-sharing agreements": "County Health Department",
+}
+
+# Scorecards on most pages of the top-level map and its zoom maps, so that every box of
+# the top-level map rolls up measures, and the roll-ups differ: results off track, supply
+# and naloxone mostly on track, treatment falling behind, the coalition's own figures
+# stale or missing. Every value is for a period that had ended by December 2026; the
+# comments give each measure's status then.
+MAP_SCORECARDS = [
+    DemoScorecard(
+        "reduce-opioid-overdose-deaths",
+        "Fewer residents die of an opioid overdose",
+        "",
+        [
+            # Off track, though falling for three quarters.
+            DemoMeasure(
+                "Suspected opioid overdose deaths reported by the medical examiner",
+                "deaths per quarter", _LOWER, _KIND.POPULATION,
+                "County medical examiner case reports", Frequency.QUARTERLY, 90,
+                ("24", "2024"), ("15", "2027"), _quarterly("26", "29", "31", "27", "25", "23"),
+                note="Provisional count. Down for a third quarter since naloxone reached "
+                "every pharmacy, still well above the path to the target.",
+            ),
+        ],
+    ),
+    DemoScorecard(
+        "reduce-opioid-misuse-and-addiction",
+        "Fewer residents start misusing opioids",
+        "Surveys of students and adults, which report every two years and every year.",
+        [
+            # At risk: a little short of the path to its target.
+            DemoMeasure(
+                "High-school students who misused a prescription pain reliever in the past "
+                "30 days", "%", _LOWER, _KIND.POPULATION, "Youth Risk Behavior Survey",
+                Frequency.YEARLY, 240, ("6.8", "2021"), ("4.0", "2027"),
+                [("2021", "6.8"), ("2023", "5.9"), ("2025", "5.0")],
+                stale_after_months=36,
+            ),
+            # Stale: the survey's regional estimates stopped at 2022.
+            DemoMeasure(
+                "Adults who misused prescription opioids in the past year", "%", _LOWER,
+                _KIND.POPULATION, "National Survey on Drug Use and Health, substate estimates",
+                Frequency.YEARLY, 365, ("4.1", "2020"), ("3.0", "2026"),
+                [("2020", "4.1"), ("2021", "3.9"), ("2022", "3.8")],
+                note="The newest regional estimate published; the coalition has asked the "
+                "state for its own survey's figures.",
+                stale_after_months=24,
+            ),
+        ],
+        [
+            ("Replace the old drug-education lessons with an evidence-based curriculum",
+             Action.Status.IN_PROGRESS, "county-school-district", ["county-health-department"],
+             datetime.date(2026, 1, 12), datetime.date(2027, 6, 30)),
+        ],
+    ),
+    DemoScorecard(
+        "disrupt-the-supply-of-illegal-drugs",
+        "Cut the trafficking routes into the county",
+        "",
+        [
+            DemoMeasure(
+                "Trafficking cases accepted for federal prosecution", "cases per quarter",
+                _HIGHER, _KIND.HOW_MUCH, "U.S. Attorney's Office case statistics",
+                Frequency.QUARTERLY, 45, ("6", "2024"), ("12", "2027"),
+                _quarterly("6", "7", "7", "8", "8", "9", "10"),
+            ),
+        ],
+        [
+            ("Share seizure intelligence between the task force and city police",
+             Action.Status.IN_PROGRESS, "state-police-drug-task-force",
+             ["city-police-department", "us-attorneys-office"],
+             datetime.date(2025, 4, 1), datetime.date(2027, 3, 31)),
+        ],
+    ),
+    DemoScorecard(
+        "reduce-non-medical-access-to-prescription-drugs",
+        "Get unused prescription opioids out of homes",
+        "",
+        [
+            DemoMeasure(
+                "Prescription opioids reported stolen from homes", "reports per quarter",
+                _LOWER, _KIND.POPULATION, "City police incident reports", Frequency.QUARTERLY,
+                45, ("38", "2024"), ("20", "2027"),
+                _quarterly("37", "35", "33", "31", "30", "28", "27"),
+            ),
+        ],
+    ),
+    DemoScorecard(
+        "reduce-prescription-of-opioids",
+        "Fewer opioid prescriptions where other care would serve",
+        "",
+        [
+            DemoMeasure(
+                "Opioid prescriptions dispensed per 1,000 residents",
+                "prescriptions per 1,000 a quarter", _LOWER, _KIND.POPULATION,
+                "State prescription drug monitoring program", Frequency.QUARTERLY, 45,
+                ("104", "2024-Q4"), ("80", "2027-Q4"),
+                _quarterly("102", "99", "98", "95", "93", "90", "88"),
+            ),
+        ],
+        [
+            ("Send each prescriber a quarterly report of their prescribing beside their "
+             "peers'", Action.Status.IN_PROGRESS, "county-health-department",
+             ["county-medical-society", "regional-pharmacists-association"],
+             datetime.date(2025, 10, 1), datetime.date(2027, 12, 31)),
+        ],
+    ),
+    DemoScorecard(
+        "promote-safer-prescribing-guidelines",
+        "Prescribers follow current guidance for acute pain",
+        "",
+        [
+            DemoMeasure(
+                "Local prescribers who completed the opioid prescribing course", "%",
+                _HIGHER, _KIND.HOW_MUCH, "Continuing-education course records",
+                Frequency.QUARTERLY, 30, ("12", "2024-Q4"), ("70", "2027-Q4"),
+                _quarterly("16", "22", "27", "31", "36", "41", "47"),
+            ),
+            # Off track: the course reached prescribers, the order sets did not change.
+            DemoMeasure(
+                "New opioid prescriptions written for more than seven days", "%", _LOWER,
+                _KIND.HOW_WELL, "State prescription drug monitoring program",
+                Frequency.QUARTERLY, 45, ("21", "2024-Q4"), ("10", "2027-Q4"),
+                _quarterly("21", "20", "20", "19", "19", "19", "18"),
+                note="Surgical practices still default to fourteen days in their order sets.",
+            ),
+        ],
+        [
+            ("Offer the prescribing course as free continuing education", Action.Status.DONE,
+             "county-medical-society", ["county-health-department"],
+             datetime.date(2025, 1, 15), datetime.date(2025, 6, 30)),
+            ("Ask surgical practices to make seven days the default in their order sets",
+             Action.Status.PLANNED, "county-medical-society", [],
+             datetime.date(2027, 1, 11), datetime.date(2027, 9, 30)),
+        ],
+    ),
+    DemoScorecard(
+        "use-the-prescription-drug-monitoring-program",
+        "Checking the monitoring program is routine before every opioid prescription",
+        "",
+        [
+            DemoMeasure(
+                "Prescribers registered with the monitoring program", "%", _HIGHER,
+                _KIND.HOW_MUCH, "State prescription drug monitoring program", Frequency.YEARLY,
+                60, ("81", "2024"), ("98", "2027"), [("2024", "81"), ("2025", "88")],
+                stale_after_months=24,
+            ),
+            # At risk.
+            DemoMeasure(
+                "Opioid prescriptions preceded by a monitoring-program check", "%", _HIGHER,
+                _KIND.HOW_WELL, "State prescription drug monitoring program",
+                Frequency.QUARTERLY, 45, ("58", "2024-Q4"), ("90", "2027-Q4"),
+                _quarterly("60", "63", "66", "68", "71", "74", "76"),
+            ),
+        ],
+    ),
+    DemoScorecard(
+        "increase-access-to-overdose-reversal-medications",
+        "Naloxone within reach wherever an overdose may happen",
+        "",
+        [
+            DemoMeasure(
+                "Naloxone kits distributed by the health department", "kits", _HIGHER,
+                _KIND.HOW_MUCH, "Health department distribution logs", Frequency.MONTHLY, 30,
+                ("410", "2025-06"), ("900", "2027-06"),
+                list(zip(_MONTHS, ["480", "505", "530", "556", "580", "602", "628", "651",
+                                   "676", "700", "731", "760"], strict=True)),
+            ),
+            # At risk.
+            DemoMeasure(
+                "Overdoses where a bystander gave naloxone before EMS arrived", "%", _HIGHER,
+                _KIND.BETTER_OFF, "County EMS dispatch records", Frequency.QUARTERLY, 60,
+                ("22", "2024-Q4"), ("40", "2027-Q4"),
+                _quarterly("23", "25", "27", "28", "29", "31", "32"),
+            ),
+        ],
+    ),
+    DemoScorecard(
+        "train-first-responders-to-administer-naloxone",
+        "Every patrol car and fire engine carries naloxone, with a trained crew",
+        "",
+        [
+            DemoMeasure(
+                "Police officers and firefighters trained to give naloxone", "%", _HIGHER,
+                _KIND.HOW_MUCH, "Police and fire training records", Frequency.QUARTERLY, 30,
+                ("45", "2024-Q4"), ("95", "2026-Q4"),
+                _quarterly("52", "61", "68", "74", "81", "88", "93"),
+            ),
+        ],
+        [
+            ("Train every patrol shift and fire company, and restock their kits",
+             Action.Status.IN_PROGRESS, "city-police-department", ["county-health-department"],
+             datetime.date(2025, 1, 6), datetime.date(2026, 12, 31)),
+        ],
+    ),
+    DemoScorecard(
+        "expand-access-to-medication-assisted-treatment",
+        "Start treatment within days of asking, and stay in it",
+        "",
+        [
+            # Off track, with the story behind it.
+            DemoMeasure(
+                "Days from asking for treatment to the first dose (median)", "days", _LOWER,
+                _KIND.HOW_WELL, "Treatment provider intake records", Frequency.QUARTERLY, 45,
+                ("9", "2024-Q4"), ("2", "2027-Q4"),
+                _quarterly("9", "8", "8", "7", "8", "11", "13"),
+                note="Northside's second clinic closed in May 2026 for want of a prescriber; "
+                "its patients joined the waiting list.",
+            ),
+            # Off track: state figures arrive three months after the quarter.
+            DemoMeasure(
+                "Admissions to treatment for opioid use disorder", "admissions per quarter",
+                _HIGHER, _KIND.HOW_MUCH, "State treatment admissions reports",
+                Frequency.QUARTERLY, 90, ("310", "2024"), ("420", "2027"),
+                _quarterly("312", "325", "334", "340", "331", "318"),
+            ),
+            # At risk: counted 90 days after each start, so due four months after the quarter.
+            DemoMeasure(
+                "Patients still in treatment 90 days after starting", "%", _HIGHER,
+                _KIND.BETTER_OFF, "Treatment provider intake records", Frequency.QUARTERLY,
+                120, ("48", "2024-Q4"), ("65", "2027-Q4"),
+                _quarterly("49", "51", "52", "54", "55", "56"),
+            ),
+        ],
+        [
+            ("Recruit a prescriber and reopen the second clinic", Action.Status.IN_PROGRESS,
+             "northside-recovery-center", ["county-health-department"],
+             datetime.date(2026, 6, 1), datetime.date(2027, 3, 31)),
+            ("Start buprenorphine in the emergency department, with a referral the same day",
+             Action.Status.PLANNED, "county-medical-society", ["northside-recovery-center"],
+             datetime.date(2027, 2, 1), datetime.date(2027, 12, 31)),
+        ],
+    ),
+    DemoScorecard(
+        "strengthen-community-coalitions",
+        "Every sector at the table, every quarter",
+        "",
+        [
+            # Stale: nobody has counted since the coordinator left.
+            DemoMeasure(
+                "Sectors represented at the quarterly coalition meeting", "of 11 sectors",
+                _HIGHER, _KIND.HOW_WELL, "Coalition meeting sign-in sheets",
+                Frequency.QUARTERLY, 30, ("7", "2024-Q4"), ("11", "2027-Q4"),
+                _quarterly("8", "8", "9", "9"),
+                note="The last meeting the coordinator recorded; the post has been vacant "
+                "since January 2026.",
+                stale_after_months=6,
+            ),
+            # No data: the agreement's first year has not been reported.
+            DemoMeasure(
+                "Partners sharing data under the coalition's data agreement", "partners",
+                _HIGHER, _KIND.HOW_MUCH, "Coalition data-sharing agreements", Frequency.YEARLY,
+                60, ("0", "2025"), ("9", "2027"), [],
+            ),
+        ],
+        [
+            # Overdue: shown as such on the dashboard.
+            ("Fill the coalition coordinator's post", Action.Status.IN_PROGRESS,
+             "county-health-department", ["westside-neighborhood-association"],
+             datetime.date(2026, 2, 1), datetime.date(2026, 6, 30)),
+        ],
+    ),
+]  # fmt: skip
+MAP_SCORECARD_SLUGS = {scorecard.slug for scorecard in MAP_SCORECARDS}
+
+
+@dataclass(frozen=True)
+class DemoRating:
+    source: str
+    rating: str
+    outcome: str
+    url: str = ""
+    rated_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class DemoProgram:
+    """A program of the library, its ratings and the pages that recommend it (slug, note)."""
+
+    slug: str
+    name: str
+    summary: str
+    description: str
+    place: str
+    year: int | None
+    ratings: list[DemoRating]
+    pages: list[tuple[str, str]]
+
+
+_RATING = EvidenceRating.Rating
+CRIMESOLUTIONS = "https://crimesolutions.ojp.gov/"
+WHAT_WORKS_FOR_HEALTH = "https://www.countyhealthrankings.org/"
+
+# The worked page's program, as two sources judged it.
+DMI_RATINGS = [
+    DemoRating("Campbell Collaboration review of focused deterrence", _RATING.PROMISING,
+               "Crime in and around drug markets", "https://www.campbellcollaboration.org/"),
+    DemoRating("RAND evaluation of seven sites", _RATING.MIXED,
+               "Overall and drug crime: down at one of the four sites that held a call-in",
+               "https://www.rand.org/pubs/external_publications/EP67307.html",
+               datetime.date(2017, 9, 15)),
+]  # fmt: skip
+# The library spans every rating, so each of its filters narrows to something; a program
+# the evidence does not support is listed too, as a coalition's library would, to say so.
+RATED_PROGRAMS = [
+    DemoProgram(
+        "naloxone-education-and-distribution", "Naloxone Education and Distribution",
+        "Trains people likely to witness an overdose to recognise it and give naloxone, and "
+        "hands them a kit.",
+        "Outreach workers, pharmacists and health departments teach the signs of an "
+        "overdose, rescue breathing and how to give naloxone, then give out kits to people "
+        "who use drugs, their families and friends.",
+        "Chicago, IL", 1996,
+        [DemoRating("What Works for Health", _RATING.EFFECTIVE, "Opioid overdose deaths",
+                    WHAT_WORKS_FOR_HEALTH)],
+        [("increase-access-to-overdose-reversal-medications",
+          "The backbone of the health department's distribution."),
+         ("distribute-naloxone-through-pharmacies", "Pharmacists train as they dispense.")],
+    ),
+    DemoProgram(
+        "medications-for-opioid-use-disorder", "Medications for Opioid Use Disorder",
+        "Buprenorphine, methadone or naltrexone, with counselling, for people with an opioid "
+        "use disorder.",
+        "Medication relieves withdrawal and craving, so that a person can stay in "
+        "treatment; the longer they stay, the lower their risk of dying of an overdose.",
+        "New York, NY", 1964,
+        [DemoRating("What Works for Health", _RATING.EFFECTIVE,
+                    "Opioid use, overdose deaths and retention in treatment",
+                    WHAT_WORKS_FOR_HEALTH)],
+        [("expand-access-to-medication-assisted-treatment",
+          "What the county's treatment providers offer.")],
+    ),
+    DemoProgram(
+        "prescription-drug-monitoring-programs", "Prescription Drug Monitoring Programs",
+        "A state database of dispensed controlled substances that prescribers and "
+        "pharmacists check before prescribing.",
+        "", "California", 1939,
+        [DemoRating("Systematic review in the Annals of Internal Medicine", _RATING.MIXED,
+                    "Overdoses: fewer from prescription opioids in some states, more from "
+                    "heroin in others")],
+        [("use-the-prescription-drug-monitoring-program",
+          "The state's program; its effect depends on prescribers checking it.")],
+    ),
+    DemoProgram(
+        "drug-take-back-programs", "Drug Take-Back Programs",
+        "Drop boxes and collection days for unused medicine.",
+        "", "", None,
+        [DemoRating("Carnevale Associates policy brief", _RATING.INSUFFICIENT,
+                    "Prescription drug misuse", rated_on=datetime.date(2012, 2, 29))],
+        [("expand-drug-take-back-programs",
+          "Popular and cheap; whether it reduces misuse is not yet known."),
+         ("reduce-non-medical-access-to-prescription-drugs", "")],
+    ),
+    DemoProgram(
+        "communities-that-care", "Communities That Care",
+        "A coalition of local leaders chooses tested prevention programs from the risks its "
+        "own youth survey shows.",
+        "", "", None,
+        [DemoRating("Blueprints for Healthy Youth Development", _RATING.PROMISING,
+                    "Young people starting to use alcohol, tobacco and drugs",
+                    "https://www.blueprintsprograms.org/")],
+        [("strengthen-community-coalitions", "A model for how the coalition works."),
+         ("reduce-opioid-misuse-and-addiction", "")],
+    ),
+    DemoProgram(
+        "dare-original-curriculum", "D.A.R.E. (original curriculum)",
+        "Police officers teach a classroom course on resisting drugs.",
+        "", "Los Angeles, CA", 1983,
+        [DemoRating("CrimeSolutions", _RATING.INEFFECTIVE, "Drug use among students",
+                    CRIMESOLUTIONS)],
+        [("reduce-opioid-misuse-and-addiction",
+          "Still asked for by schools; evaluations found no effect on drug use, so the "
+          "coalition funds other curricula.")],
+    ),
+]  # fmt: skip
+RATED_PROGRAM_SLUGS = {slug for program in RATED_PROGRAMS for slug, _ in program.pages}
 
 
 @dataclass
@@ -111,6 +531,10 @@ class DemoReport:
     def count(self, model, was_created: bool):
         if was_created:
             self.created[model] = self.created.get(model, 0) + 1
+
+    def count_many(self, model, number: int):
+        if number:
+            self.created[model] = self.created.get(model, 0) + number
 
     def describe(self) -> str:
         """What was created, e.g. "1 program, 24 data points"."""
@@ -371,6 +795,11 @@ class _Loader:
         self.more_scorecards(
             people["editor"], deaths=deaths, take_back=take_back, pharmacies=pharmacies
         )
+        pages = Strategy.objects.in_bulk(
+            MAP_SCORECARD_SLUGS | RATED_PROGRAM_SLUGS, field_name="slug"
+        )
+        self.map_scorecards(pages, editor=people["editor"])
+        self.rated_programs(pages)
         return self.report
 
     # The worked example ---------------------------------------------------------
@@ -558,10 +987,8 @@ class _Loader:
                     "order": order,
                 },
             )
-            for period, value in zip(quarters[: len(values)], values, strict=True):
-                self.get_or_create(
-                    DataPoint, measure=measure, period=period, defaults={"value": value}
-                )
+            points = zip(quarters[: len(values)], values, strict=True)
+            self.data_points(measure, list(points), "", new_measure=False)
 
         actions = [
             ("Map the market and identify the dealers", Action.Status.DONE,
@@ -793,16 +1220,115 @@ class _Loader:
                         "order": order,
                     },
                 )
-                for number, (period, value) in enumerate(demo.values, start=1):
-                    newest = number == len(demo.values)
-                    self.get_or_create(
-                        DataPoint,
-                        measure=measure,
-                        period=period,
-                        defaults={"value": Decimal(value), "note": demo.note if newest else ""},
-                    )
+                self.data_points(measure, demo.values, demo.note, new_measure=False)
             for order, (title, status, lead, partner_slugs, start, due) in enumerate(actions):
                 self.action(objective, order, title, status, lead, partner_slugs, start, due)
+
+    # Scorecards across the maps, and the program library -----------------------------
+
+    def data_points(self, measure, values, note, *, new_measure: bool):
+        """The measure's values (period, value), oldest first, that it lacks, in one
+        query; ``note`` goes with the newest."""
+        stored = set() if new_measure else set(measure.data_points.values_list("period", flat=True))
+        missing = []
+        for number, (label, value) in enumerate(values, start=1):
+            period = parse_period(label)
+            if period.label not in stored:
+                missing.append(
+                    DataPoint(
+                        measure=measure,
+                        period=period.label,
+                        period_start=period.start,  # bulk_create skips save(), which sets it
+                        value=Decimal(str(value)),
+                        note=note if number == len(values) else "",
+                    )
+                )
+        DataPoint.objects.bulk_create(missing)
+        self.report.count_many(DataPoint, len(missing))
+
+    def map_scorecards(self, pages, *, editor):
+        """``MAP_SCORECARDS`` on their pages. A measure on a page with a manager is theirs to
+        keep; the editor keeps the others'."""
+        sources = {}
+        for scorecard in MAP_SCORECARDS:
+            page = pages[scorecard.slug]
+            objective = self.get_or_create(
+                Objective,
+                strategy=page,
+                title=scorecard.objective,
+                defaults={"details": scorecard.details},
+            )
+            for order, demo in enumerate(scorecard.measures):
+                if demo.source not in sources:
+                    sources[demo.source] = self.get_or_create(
+                        DataSource,
+                        name=demo.source,
+                        defaults={"publisher": MAP_SOURCES[demo.source]},
+                    )
+                measure, created = Measure.objects.get_or_create(
+                    objective=objective,
+                    name=demo.name,
+                    defaults={
+                        "unit": demo.unit,
+                        "polarity": demo.polarity,
+                        "kind": demo.kind,
+                        "data_source": sources[demo.source],
+                        "baseline_value": Decimal(demo.baseline[0]),
+                        "baseline_period": demo.baseline[1],
+                        "target_value": Decimal(demo.target[0]),
+                        "target_period": demo.target[1],
+                        "owner": None if page.page_manager_id else editor,
+                        "frequency": demo.frequency,
+                        "lag_days": demo.lag_days,
+                        "stale_after_months": demo.stale_after_months,
+                        # After the measures an earlier part of the demo put on the objective.
+                        "order": 10 + order,
+                    },
+                )
+                self.report.count(Measure, created)
+                self.data_points(measure, demo.values, demo.note, new_measure=created)
+            for order, (title, status, lead, partner_slugs, start, due) in enumerate(
+                scorecard.actions
+            ):
+                self.action(objective, order, title, status, lead, partner_slugs, start, due)
+
+    def rating(self, program, demo: DemoRating):
+        self.get_or_create(
+            EvidenceRating,
+            program=program,
+            source=demo.source,
+            defaults={
+                "rating": demo.rating,
+                "outcome_rated": demo.outcome,
+                "url": demo.url,
+                "rated_on": demo.rated_on,
+            },
+        )
+
+    def rated_programs(self, pages):
+        """``RATED_PROGRAMS`` with their ratings and the pages that recommend them, and the
+        worked page's program's ratings."""
+        dmi = Program.objects.get(slug="drug-market-intervention")
+        for demo in DMI_RATINGS:
+            self.rating(dmi, demo)
+        for demo in RATED_PROGRAMS:
+            program = self.get_or_create(
+                Program,
+                slug=demo.slug,
+                defaults={
+                    "name": demo.name,
+                    "summary": demo.summary,
+                    "description": demo.description,
+                    "first_implemented_place": demo.place,
+                    "first_implemented_year": demo.year,
+                },
+            )
+            for rating in demo.ratings:
+                self.rating(program, rating)
+            for slug, note in demo.pages:
+                self.get_or_create(
+                    StrategyProgram, strategy=pages[slug], program=program, defaults={"note": note}
+                )
 
     def people_on_page(self, page, reviewer):
         self.get_or_create(
