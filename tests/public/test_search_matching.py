@@ -31,6 +31,8 @@ DEMO_HITS = [
         '"Attorney\'s Office"',
         [
             ("action", "Map the market and identify the dealers"),
+            ("action", "Share seizure intelligence between the task force and city police"),
+            ("measure", "Trafficking cases accepted for federal prosecution"),
             ("partner", "U.S. Attorney's Office"),
         ],
     ),
@@ -55,9 +57,15 @@ DEMO_HITS = [
             ("measure", "Emergency department visits for opioid overdose"),
             ("measure", "Opioid overdose death rate"),
             ("measure", "Overdose calls from the target area"),
+            ("measure", "Overdoses where a bystander gave naloxone before EMS arrived"),
             ("measure", "Repeat overdoses among call-in participants"),
+            ("measure", "Suspected opioid overdose deaths reported by the medical examiner"),
             ("objective", "Close the overt drug market in the target neighborhood"),
             ("objective", "Fewer residents die of an opioid overdose"),
+            ("objective", "Naloxone within reach wherever an overdose may happen"),
+            ("program", "Medications for Opioid Use Disorder"),
+            ("program", "Naloxone Education and Distribution"),
+            ("program", "Prescription Drug Monitoring Programs"),
             ("review", "Review by Dr. Lee Carter, Dec 3, 2025"),
             ("review", "Review by Sam Okafor, Mar 4, 2026"),
             ("strategy", "Increase Access to Overdose Reversal Medications"),
@@ -85,12 +93,18 @@ DEMO_HITS = [
             ("action", "Hold the call-in with dealers and their families"),
             ("action", "Map the market and identify the dealers"),
             ("action", "Review every overdose death with the medical examiner"),
+            ("action", "Share seizure intelligence between the task force and city police"),
+            ("action", "Train every patrol shift and fire company, and restock their kits"),
             ("measure", "Burglaries in the target area"),
             ("measure", "Drug-sale complaints to the city hotline"),
             ("measure", "Larceny and motor-vehicle thefts in the target area"),
+            ("measure", "Police officers and firefighters trained to give naloxone"),
+            ("measure", "Prescription opioids reported stolen from homes"),
             ("partner", "City Police Department"),
             ("partner", "State Police Drug Task Force"),
             ("person", "Sam Okafor"),
+            ("program", "D.A.R.E. (original curriculum)"),
+            ("program", "Drug Take-Back Programs"),
             ("strategy", "Coordinate & Improve Efforts to Reduce Illegal Sales of Opioids"),
             ("strategy", "Train First Responders to Administer Naloxone"),
         ],
@@ -102,8 +116,14 @@ DEMO_HITS = [
             ("program", "Drug Market Intervention"),
         ],
     ),
-    # "use" does not find "unused".
-    ("Use the Prescription", [("strategy", "Use the Prescription Drug Monitoring Program")]),
+    # "use" does not find "unused" (the measure holds "Drug Use" in its data source's name).
+    (
+        "Use the Prescription",
+        [
+            ("measure", "Adults who misused prescription opioids in the past year"),
+            ("strategy", "Use the Prescription Drug Monitoring Program"),
+        ],
+    ),
 ]
 
 
@@ -220,4 +240,7 @@ def test_a_single_letter_matches_word_starts_only_not_every_text_holding_it(demo
     hits = found("U.S.")
     assert ("partner", "U.S. Attorney's Office") in hits
     assert ("strategy", "Use the Prescription Drug Monitoring Program") in hits
-    assert len(hits) < 10
+    # Texts with a "u" only inside their words.
+    assert ("measure", "Burglaries in the target area") not in hits
+    assert ("measure", "Drug-sale complaints to the city hotline") not in hits
+    assert ("strategy", "Reduce Opioid Overdose Deaths") not in hits
