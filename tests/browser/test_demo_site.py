@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.data import FEATURED_SLUG
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_account_menu, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -112,6 +112,8 @@ def test_reviewer_signs_in_from_the_header(demo, page_in):
     tab = page_in()
     sign_in_from_the_featured_page(tab, demo, "reviewer", shot="sign-in")
     expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
+    expect(tab.locator("header")).to_contain_text("Sam Okafor")
+    open_account_menu(tab)
     expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
     expect(tab.get_by_role("heading", name="Add your review")).to_be_visible()
     expect(tab.get_by_role("heading", name="Burglaries in the target area")).to_be_visible()
