@@ -70,4 +70,4 @@ def screenshot(tab, name):
 def open_account_menu(tab):
     """Open the header's menu that holds the signed-in person's links: the account menu on a
     wide screen, "Menu" on a phone (only one of them is displayed)."""
-    tab.locator("header summary:visible").click()
+    tab.locator(".site-header summary:visible").click()

@@ -112,7 +112,7 @@ def test_reviewer_signs_in_from_the_header(demo, page_in):
     tab = page_in()
     sign_in_from_the_featured_page(tab, demo, "reviewer", shot="sign-in")
     expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
-    expect(tab.locator("header")).to_contain_text("Sam Okafor")
+    expect(tab.locator(".site-header")).to_contain_text("Sam Okafor")
     open_account_menu(tab)
     expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
     expect(tab.get_by_role("heading", name="Add your review")).to_be_visible()

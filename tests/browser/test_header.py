@@ -33,7 +33,7 @@ def expanded(tab, name: str):
 
 def shoot_header(tab, name):
     SCREENSHOTS.mkdir(exist_ok=True)
-    tab.locator("header").screenshot(path=SCREENSHOTS / f"{name}.png")
+    tab.locator(".site-header").screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
 @pytest.mark.parametrize("who", ["visitor", "editor"])
@@ -43,7 +43,7 @@ def test_the_header_is_one_row_at_1280_px(demo, page_in, who):
         sign_in(tab, demo, "editor")
     tab.goto(demo + "/")
 
-    header = tab.locator("header")
+    header = tab.locator(".site-header")
     parts = [
         tab.locator(".site-name"),
         *(header.get_by_role("link", name=name, exact=True) for name in MAIN_LINKS),
@@ -99,7 +99,7 @@ def test_on_a_phone_the_header_is_one_bar_with_a_menu_that_opens_from_the_keyboa
     if who == "editor":
         sign_in(tab, demo, "editor")
     tab.goto(demo + "/")
-    header = tab.locator("header")
+    header = tab.locator(".site-header")
     menu = header.locator("summary", has_text="Menu")
 
     assert header.bounding_box()["height"] <= 64
