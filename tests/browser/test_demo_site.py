@@ -126,6 +126,8 @@ def test_page_manager_sees_their_checklist_and_answers_on_their_page(demo, page_
 
     expect(tab.get_by_role("link", name="Edit this page")).to_be_visible()
     expect(tab.get_by_role("heading", name="Completeness")).to_be_visible()
+    expect(tab.get_by_role("button", name="Mark addressed")).to_have_count(0)  # closed boxes
+    tab.locator("summary", has_text="Reply").first.click()
     expect(tab.get_by_role("button", name="Mark addressed").first).to_be_visible()
     screenshot(tab, "strategy-page-manager")
 
