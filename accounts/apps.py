@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AccountsConfig(AppConfig):
@@ -13,3 +14,11 @@ class AccountsConfig(AppConfig):
 
         # The public pages show people's names.
         page_cache.watch_models([get_user_model()])
+
+
+class AuthoringAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with ``accounts.admin.AuthoringSite`` as ``admin.site``, which names
+    people in its autocomplete results as the site does."""
+
+    default = False  # accounts' own config stays AccountsConfig
+    default_site = "accounts.admin.AuthoringSite"

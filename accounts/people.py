@@ -21,7 +21,15 @@ def not_written_to(reasons: list[tuple[int, str]]) -> str:
     return f"Not written to: {get_text_list(said, 'and')}." if said else ""
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class NamedPersonChoiceField(forms.ModelChoiceField):
+    """A choice of a person among those its queryset gives, shown by name, as the site shows
+    them (an autocomplete box names its chosen person this way too)."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj, "")
+
+
+class PersonChoiceField(NamedPersonChoiceField):
     """A choice of the people who work in the admin, shown by name, as the site shows them."""
 
     def __init__(self, **kwargs):
@@ -31,6 +39,3 @@ class PersonChoiceField(forms.ModelChoiceField):
             .order_by("first_name", "last_name", "username")
         )
         super().__init__(**kwargs)
-
-    def label_from_instance(self, obj) -> str:
-        return person_name(obj, "")

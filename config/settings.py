@@ -31,7 +31,8 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be false when DJANGO_ENV=production.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site names people as the site does (accounts/admin.py).
+    "accounts.apps.AuthoringAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

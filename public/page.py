@@ -38,7 +38,9 @@ PARTS = {
 }
 
 
-def page_content(request, strategy: Strategy, *, editing: bool) -> dict[str, SafeString]:
+def page_content(
+    request, strategy: Strategy, *, editing: bool, answer_form: AddressForm | None = None
+) -> dict[str, SafeString]:
     """The parts of ``strategy``'s page, by name.
 
     ``editing``: the reader may answer reviews, and ``strategy`` was loaded
@@ -61,7 +63,7 @@ def page_content(request, strategy: Strategy, *, editing: bool) -> dict[str, Saf
 
     parts = shared_fragment(shared_name(strategy, site=site), render_shared)
     if editing:
-        give_answer_forms(strategy.reviews.all())
+        give_answer_forms(strategy.reviews.all(), rejected=answer_form)
         reviews = render_to_string(PARTS["reviews"], {"strategy": strategy}, request=request)
         parts = {**parts, "reviews": reviews}
     return parts
@@ -126,8 +128,11 @@ def review_panel(
     return context
 
 
-def give_answer_forms(reviews) -> None:
-    """Give each unanswered review the form its page's manager or an editor answers it with."""
+def give_answer_forms(reviews, *, rejected: AddressForm | None = None) -> None:
+    """Give each unanswered review the form its page's manager or an editor answers it with;
+    ``rejected``, an answer refused, to its review, to be shown again with its error."""
     for review in reviews:
-        if not review.is_addressed:
+        if rejected is not None and rejected.instance.pk == review.pk:
+            review.address_form = rejected
+        elif not review.is_addressed:
             review.address_form = AddressForm(instance=review)

@@ -2,8 +2,9 @@
 
 They keep the namespaces they had before the site's pages were composed here:
 ``strategy:`` for the maps, pages, history, search and health check, and
-``reviews:add`` and ``reviews:dashboard`` for the review form posted from a
-strategy page and the review dashboard (with its completeness checklists), which
+``reviews:add``, ``reviews:address`` and ``reviews:dashboard`` for the review
+form and the page manager's answer posted from a strategy page and the review
+dashboard (with its completeness checklists), which
 ``config/urls.py`` adds to the review app's own addresses.
 """
 
@@ -31,4 +32,5 @@ urlpatterns = [
 review_urlpatterns = [
     path("reviews/", views.review_dashboard, name="dashboard"),
     path("strategies/<slug:slug>/reviews/", views.add_review, name="add"),
+    path("reviews/<int:pk>/address/", views.address_review, name="address"),
 ]

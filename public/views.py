@@ -21,7 +21,8 @@ from public.page import page_content, review_panel
 from public.search import search
 from public.selectors import with_page_content
 from reviews import services as review_services
-from reviews.forms import ReviewForm
+from reviews.forms import AddressForm, ReviewForm
+from reviews.models import Review
 from reviews.views import forbidden
 from scorecards.rollups import rollups_for
 from strategy.diagram import layout
@@ -80,8 +81,9 @@ def strategy_detail(request, slug):
     return _strategy_page(request, slug)
 
 
-def _strategy_page(request, slug, *, review_form=None):
-    """A strategy page. ``review_form`` is a rejected review, shown again with its errors."""
+def _strategy_page(request, slug, *, review_form=None, answer_form=None):
+    """A strategy page. ``review_form`` is a rejected review, ``answer_form`` a rejected answer
+    to one, each shown again with its errors."""
     strategy = Strategy.objects.find_visible(slug, request.user)
     if strategy is None:
         raise Http404
@@ -95,7 +97,7 @@ def _strategy_page(request, slug, *, review_form=None):
         {
             "strategy": strategy,
             "editing": editing,
-            "content": page_content(request, strategy, editing=editing),
+            "content": page_content(request, strategy, editing=editing, answer_form=answer_form),
             **review_panel(request, strategy, editing=editing, review_form=review_form),
         },
     )
@@ -129,6 +131,31 @@ def add_review(request, slug):
             return redirect(f"{strategy.get_absolute_url()}#reviews")
     # The page again, with the form and its errors where the reviewer left it.
     return _strategy_page(request, slug, review_form=form)
+
+
+@require_POST
+@login_required
+def address_review(request, pk):
+    """The page manager marks a comment addressed, with an optional reply."""
+    review = get_object_or_404(
+        Review.objects.select_related("strategy"),
+        pk=pk,
+        strategy__in=Strategy.objects.visible_to(request.user),
+    )
+    if not request.user.has_perm("strategy.change_strategy", review.strategy):
+        return forbidden(request, review_services.MAY_NOT_ANSWER)
+    form = AddressForm(request.POST, instance=review)
+    if form.is_valid():
+        review_services.mark_addressed(
+            review=review,
+            user=request.user,
+            reply=form.cleaned_data["reply"],
+            site_url=request.build_absolute_uri("/"),
+        )
+        messages.success(request, "The comment is marked addressed.")
+        return redirect(review.get_absolute_url())
+    # The page again, that review's reply box open with the reply and its error.
+    return _strategy_page(request, review.strategy.slug, answer_form=form)
 
 
 @never_cache

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
+from accounts.admin import PeopleByNameAdminMixin
 from base.formsets import DistinctRowsFormSet
 from reviews import services
 from reviews.models import ExpertAssignment, Review
@@ -21,7 +22,7 @@ class ExpertFormSet(DistinctRowsFormSet):
     distinct_field = "expert"
 
 
-class ExpertAssignmentInline(nested_admin.NestedTabularInline):
+class ExpertAssignmentInline(PeopleByNameAdminMixin, nested_admin.NestedTabularInline):
     model = ExpertAssignment
     formset = ExpertFormSet
     fields = ("expert", "expert_name", "area")

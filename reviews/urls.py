@@ -1,9 +1,5 @@
-from django.urls import path
-
-from reviews import views
-
 app_name = "reviews"
 
-urlpatterns = [
-    path("reviews/<int:pk>/address/", views.address, name="address"),
-]
+# The review features' pages are composed with the strategy page they sit on
+# (public/urls.py, ``review_urlpatterns``), which shows a rejected form again.
+urlpatterns: list = []

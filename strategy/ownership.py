@@ -32,6 +32,7 @@ from django.utils.safestring import SafeString
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from accounts.admin import PeopleByNameAdminMixin
 from accounts.people import person_name
 from accounts.rules import is_editor
 from base.revisions import ChangeKind, change_kind, recorded_change
@@ -46,7 +47,7 @@ def _is_saved(obj) -> bool:
     return obj is not None and obj.pk is not None
 
 
-class ContentVersionAdmin(VersionAdmin):
+class ContentVersionAdmin(PeopleByNameAdminMixin, VersionAdmin):
     """Reversion's admin, with whole-page revisions and reverting left to editors.
 
     ``revision_root(obj)`` names the object whose revision must hold ``obj``

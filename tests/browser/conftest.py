@@ -65,3 +65,9 @@ def page_in(browser):
 def screenshot(tab, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     tab.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+def open_account_menu(tab):
+    """Open the header's menu that holds the signed-in person's links: the account menu on a
+    wide screen, "Menu" on a phone (only one of them is displayed)."""
+    tab.locator(".site-header summary:visible").click()

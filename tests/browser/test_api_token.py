@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from demo.data import FEATURED_SLUG
 from tests.browser.audit import audit
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_account_menu, screenshot
 from tests.browser.test_demo_site import sign_in_from_the_featured_page
 
 pytestmark = [
@@ -33,6 +33,7 @@ def test_a_script_posts_a_value_with_the_managers_token_and_the_page_shows_it(de
     tab = page_in()
     sign_in_from_the_featured_page(tab, demo, "manager")
 
+    open_account_menu(tab)
     tab.get_by_role("link", name="API token").click()
     expect(tab.get_by_text("You have no token.")).to_be_visible()
     tab.get_by_role("button", name="Create a token").click()

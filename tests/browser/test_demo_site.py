@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.data import FEATURED_SLUG
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_account_menu, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -112,6 +112,8 @@ def test_reviewer_signs_in_from_the_header(demo, page_in):
     tab = page_in()
     sign_in_from_the_featured_page(tab, demo, "reviewer", shot="sign-in")
     expect(tab).to_have_url(f"{demo}/strategies/{FEATURED_SLUG}/")
+    expect(tab.locator(".site-header")).to_contain_text("Sam Okafor")
+    open_account_menu(tab)
     expect(tab.get_by_role("button", name="Sign out")).to_be_visible()
     expect(tab.get_by_role("heading", name="Add your review")).to_be_visible()
     expect(tab.get_by_role("heading", name="Burglaries in the target area")).to_be_visible()
@@ -124,6 +126,8 @@ def test_page_manager_sees_their_checklist_and_answers_on_their_page(demo, page_
 
     expect(tab.get_by_role("link", name="Edit this page")).to_be_visible()
     expect(tab.get_by_role("heading", name="Completeness")).to_be_visible()
+    expect(tab.get_by_role("button", name="Mark addressed")).to_have_count(0)  # closed boxes
+    tab.locator("summary", has_text="Reply").first.click()
     expect(tab.get_by_role("button", name="Mark addressed").first).to_be_visible()
     screenshot(tab, "strategy-page-manager")
 

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.audit import audit
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_account_menu, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,6 +21,7 @@ def test_the_updates_pages_pass_the_audit(demo, page_in, width):
     tab.get_by_role("button", name="Sign in").click()
 
     tab.goto(demo + "/")
+    open_account_menu(tab)
     tab.get_by_role("link", name="Updates").click()
     expect(tab.get_by_role("heading", name="Values to enter")).to_be_visible()
     screenshot(tab, f"updates-queue-{width}")

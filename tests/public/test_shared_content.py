@@ -81,15 +81,17 @@ def test_an_edit_to_a_data_point_shows_to_a_signed_in_reader_on_the_next_request
 def test_the_shared_content_carries_no_name_token_or_form_of_the_reader_it_was_made_for(
     client, page
 ):
-    client.force_login(ReviewerFactory(username="rquintero"))
+    client.force_login(
+        ReviewerFactory(username="rquintero", first_name="Rosa", last_name="Quintero")
+    )
 
     html, _ = fetch(client, page.get_absolute_url())
 
-    assert "csrfmiddlewaretoken" in html and "rquintero" in html and "review-form" in html
+    assert "csrfmiddlewaretoken" in html and "Rosa Quintero" in html and "review-form" in html
     shared = "".join(shared_parts(page).values())
     assert page.title in shared
     assert "csrfmiddlewaretoken" not in shared
-    assert "rquintero" not in shared and "review-form" not in shared
+    assert "Quintero" not in shared and "rquintero" not in shared and "review-form" not in shared
 
 
 def test_the_forms_that_answer_reviews_are_never_shared(client, page, owner, reviewer):

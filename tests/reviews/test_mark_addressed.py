@@ -83,15 +83,36 @@ def test_anonymous_is_sent_to_sign_in(client, review):
     assert not review.is_addressed
 
 
-def test_over_long_reply_is_refused_with_its_message(client, owner, review):
+def test_over_long_reply_is_refused_with_its_message_in_the_reply_box_open_again(
+    client, owner, review
+):
     client.force_login(owner)
 
     response = mark(client, review, reply="x" * 1001)
 
     review.refresh_from_db()
     assert not review.is_addressed
-    html = client.get(response.url).content.decode()
-    assert "A reply can be at most 1,000 characters (this has 1001)." in html
+    assert response.status_code == 200
+    html = response.content.decode()
+    row = html[html.index(f'id="review-{review.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert '<details class="review-answer no-print mt-2 small" open>' in row
+    assert "A reply can be at most 1,000 characters (this has 1001)." in row
+    assert "x" * 1001 in row, "the reply as typed"
+
+
+def test_each_unanswered_review_has_a_closed_reply_box_named_for_its_review(client, owner, review):
+    ReviewFactory(strategy=review.strategy, comments="Also: the map is stale.")
+    client.force_login(owner)
+
+    html = client.get(review.strategy.get_absolute_url()).content.decode()
+
+    assert html.count('<details class="review-answer no-print mt-2 small">') == 2
+    assert " open>" not in html[html.index('id="reviews"') :]
+    assert (
+        f'Reply<span class="visually-hidden"> to {review.reviewer_display}, '
+        f"{review.reviewed_on:%b} {review.reviewed_on.day}, {review.reviewed_on.year}</span>"
+    ) in html
 
 
 def test_only_those_who_may_answer_see_the_mark_addressed_form(client, owner, outsider, review):

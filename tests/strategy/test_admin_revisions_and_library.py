@@ -120,7 +120,7 @@ def test_page_manager_finds_experts_through_the_autocomplete(client, owner, page
     )
 
     assert response.status_code == 200
-    assert [result["text"] for result in response.json()["results"]] == ["lcarter"]
+    assert [result["text"] for result in response.json()["results"]] == ["Lee Carter"]
 
 
 def test_strategy_autocomplete_offers_only_the_managers_own_pages(client, owner, page):
