@@ -34,6 +34,8 @@ TICK_CHARACTER_WIDTH = FONT_SIZE * 0.65
 LABEL_GAP = 8
 PERIOD_LABEL_DROP = 15
 LEGEND_DROP = 35
+# A chart without a legend (values alone) is this much shorter.
+LEGEND_ROOM = 20
 
 # Ticks step by 1, 2, 2.5 or 5 times a power of ten: steps a reader adds up at a glance.
 NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
@@ -360,7 +362,12 @@ class Chart:
 
     @property
     def plot_bottom(self) -> int:
-        return self.height - BOTTOM
+        return HEIGHT - BOTTOM
+
+    @property
+    def has_legend(self) -> bool:
+        """Whether lines other than the values' need naming: the path and the forecast."""
+        return bool(self.path or self.forecast_line)
 
     @property
     def period_labels_y(self) -> int:
@@ -565,7 +572,7 @@ def build_chart(
         )
     return Chart(
         width=WIDTH,
-        height=HEIGHT,
+        height=HEIGHT if path_ends or ahead else HEIGHT - LEGEND_ROOM,
         dots=dots,
         baseline=Level(y_of(baseline), f"Baseline {number(baseline, places)}")
         if baseline is not None

@@ -38,14 +38,13 @@ def _y(value: float) -> str:
 
 def _legend(chart) -> list[SafeString]:
     """Swatches naming the lines that carry no label of their own; none for values alone."""
-    items = []
+    if not chart.has_legend:
+        return []
+    items = [("Values", VALUES, "2", "none")]
     if chart.path:
         items.append(("Path to target", TARGET, "1.5", "2 3"))
     if chart.forecast_line:
         items.append(("At this rate", VALUES, "2", "6 4"))
-    if not items:
-        return []
-    items.insert(0, ("Values", VALUES, "2", "none"))
     x, y, parts = 8, chart.legend_y, []
     for words, colour, width, dashes in items:
         parts.append(

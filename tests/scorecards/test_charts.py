@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from base.periods import Frequency, period_of, shift_period
 from scorecards.charts import (
     FEWEST_TICKS,
+    HEIGHT,
     LABEL_GAP,
+    LEGEND_ROOM,
     MOST_TICKS,
     WIDTH,
     build_chart,
@@ -336,6 +338,8 @@ def test_a_single_value_is_a_labelled_point_in_the_middle():
     assert chart.point_label.label == "48"
     assert [(label.label, label.anchor) for label in chart.period_labels] == [("2025-Q1", "middle")]
     assert chart.forecast is None
+    # Nothing to name in a legend, and no room kept for one.
+    assert not chart.has_legend and chart.height == HEIGHT - LEGEND_ROOM
     assert chart.description.startswith("One value, 48 in 2025-Q1.")
     assert "A forecast takes 3 values or more." in chart.description
 
@@ -376,6 +380,7 @@ def test_the_card_and_the_table_say_where_the_values_are_heading(client, recent_
     assert f'<tfoot><tr><th scope="row">At this rate</th><td>80 by {ahead}</td>' in chart
     assert f"At this rate: 80 by {ahead}." in chart
     assert 'class="chart-forecast"' in chart and 'stroke-dasharray="6 4"' in chart
+    assert '<g class="chart-legend">' in chart and ">At this rate</text>" in chart
     # Counts print bare, everywhere.
     assert "<td>40</td>" in chart and "40.00" not in html
     assert "Latest</dt><dd>40 (" in html
