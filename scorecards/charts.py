@@ -10,15 +10,16 @@ JavaScript. docs/architecture.md ("Charts") explains the forecast.
 
 import calendar
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 from itertools import pairwise
 
-from base.periods import Frequency, Period, in_window, period_of, shift_period
-from scorecards.status import Point, judgeable, stored_period
-from scorecards.values import VALUE_PLACES, decimal_places, in_range
+from base.periods import Frequency, Period, period_of, shift_period
+from scorecards.status import Point, judgeable, stored_period, window_years
+from scorecards.values import VALUE_DECIMAL_PLACES, VALUE_PLACES, decimal_places, in_range
 
 WIDTH, HEIGHT = 360, 210
 # The plot's margins: the left one grows with the widest value label; the bottom one
@@ -59,8 +60,8 @@ YEAR, QUARTER, MONTH, DAY = "year", "quarter", "month", "day"
 MOST_AXIS_PERIODS = 400
 NICE_STRIDES = {
     YEAR: (1, 2, 5, 10, 20, 25, 50, 100),
-    QUARTER: (1, 2, 4, 8, 12, 20, 40, 80, 100, 200),
-    MONTH: (1, 2, 3, 6, 12, 24, 36, 60, 120, 240),
+    QUARTER: (1, 2, 4, 8, 12, 16, 20, 40, 80, 100, 200),
+    MONTH: (1, 2, 3, 6, 12, 24, 36, 48, 60, 120, 240),
     DAY: (1, 2, 7, 14, 28),
 }
 _MONTHS = {YEAR: 12, QUARTER: 3, MONTH: 1}
@@ -98,7 +99,7 @@ def nice_ticks(low: Decimal, high: Decimal, *, places: int) -> list[Decimal]:
         pad = max(abs(low) / 10, Decimal(1).scaleb(-places))
         low, high = (low - pad if low - pad >= 0 or low < 0 else Decimal(0)), high + pad
     # The finest step worth trying: a hundredth of the span, or the finest places allow.
-    exponent = max(-places, math.floor((high - low).log10()) - 2)
+    exponent = max(-places, (high - low).adjusted() - 2)
     while True:
         for multiple in NICE_STEPS:
             step = multiple.scaleb(exponent)
@@ -141,14 +142,31 @@ def period_kind(label: str) -> str:
     return MONTH if len(label) == 7 else DAY
 
 
+def _units(day: datetime.date, kind: str) -> int | Fraction:
+    """Where ``day`` lies in days (for daily periods) or months (for the others) since the
+    calendar began: a whole number for a period's first day."""
+    if kind == DAY:
+        return day.toordinal()
+    months = day.year * 12 + day.month - 1
+    if day.day == 1:
+        return months
+    return months + Fraction(day.day - 1, calendar.monthrange(day.year, day.month)[1])
+
+
+# Cached: a page's charts place the same few dozen period starts over and over.
+@functools.lru_cache(maxsize=4096)
 def position(day: datetime.date, kind: str) -> Fraction:
     """Where ``day`` lies on a time line counted in periods of ``kind``: exact, so that
     every quarter is one step, however many days it has."""
+    return Fraction(_units(day, kind), _MONTHS.get(kind, 1))
+
+
+def place(day: datetime.date, kind: str) -> float:
+    """``position`` as a float, for drawing: quick for the thousands of points of a daily
+    measure."""
     if kind == DAY:
-        return Fraction(day.toordinal())
-    days_in_month = calendar.monthrange(day.year, day.month)[1]
-    months = day.year * 12 + day.month - 1 + Fraction(day.day - 1, days_in_month)
-    return months / _MONTHS[kind]
+        return float(day.toordinal())
+    return float(_units(day, kind) / _MONTHS[kind])
 
 
 def period_containing(day: datetime.date, kind: str) -> Period:
@@ -173,21 +191,28 @@ def shifted(period: Period, kind: str, steps: int) -> Period | None:
         moved = Period(day.isoformat(), day)
     else:
         moved = shift_period(period, _FREQUENCY[kind], steps)
-    return moved if in_window(moved.start.year) else None
+    return moved if moved.start.year in window_years() else None
 
 
 # The forecast ---------------------------------------------------------------------------
 
 
-def least_squares_slope(xs: list[Fraction], ys: list[Fraction]) -> Fraction | None:
-    """The slope of the least-squares line through the points, exactly; None when they all
-    lie at one ``x``."""
-    count = len(xs)
-    mean_x, mean_y = sum(xs) / count, sum(ys) / count
-    spread = sum((x - mean_x) ** 2 for x in xs)
+def least_squares_slope(xs: list, ys: list) -> Fraction | None:
+    """The slope of the least-squares line through the points, exactly (whole numbers or
+    fractions in, a fraction out); None when they all lie at one ``x``."""
+    count, sum_x, sum_y = len(xs), sum(xs), sum(ys)
+    spread = count * sum(x * x for x in xs) - sum_x * sum_x
     if spread == 0:
         return None
-    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return Fraction(count * sum(x * y for x, y in zip(xs, ys, strict=True)) - sum_x * sum_y) / (
+        spread
+    )
+
+
+def _hundredths(value: Decimal) -> int | Fraction:
+    """A stored value in hundredths: a whole number, so that the fit is integer arithmetic."""
+    scaled = value.scaleb(VALUE_DECIMAL_PLACES)
+    return int(scaled) if scaled == scaled.to_integral_value() else Fraction(scaled)
 
 
 @dataclass(frozen=True)
@@ -208,10 +233,13 @@ def recent_rate(points: list[Point]) -> Rate | None:
         return None
     kind = period_kind(fitted[-1].period)
     slope = least_squares_slope(
-        [position(point.start, kind) for point in fitted],
-        [Fraction(point.value) for point in fitted],
+        [_units(point.start, kind) for point in fitted],
+        [_hundredths(point.value) for point in fitted],
     )
-    return None if slope is None else Rate(slope, kind, fitted)
+    if slope is None:
+        return None
+    # Per day or month, in hundredths: per period, in the values' unit.
+    return Rate(slope * _MONTHS.get(kind, 1) / 10**VALUE_DECIMAL_PLACES, kind, fitted)
 
 
 @dataclass(frozen=True)
@@ -319,12 +347,12 @@ class PeriodLabel:
     label: str
     anchor: str  # "start", "middle" or "end"
 
-    @property
+    @functools.cached_property
     def left(self) -> float:
         width = label_width(self.label)
         return {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
 
-    @property
+    @functools.cached_property
     def right(self) -> float:
         return self.left + label_width(self.label)
 
@@ -426,15 +454,28 @@ def _between(start: tuple[Fraction, Decimal], end: tuple[Fraction, Decimal], at:
     return at, Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def periods_between(first: datetime.date, last: datetime.date, kind: str) -> list[Period]:
-    """Every period of ``kind`` from the one ``first`` falls in to the one ``last`` falls
-    in; none when there are more than ``MOST_AXIS_PERIODS``."""
-    if position(last, kind) - position(first, kind) >= MOST_AXIS_PERIODS:
+def periods_between(first: datetime.date, last: datetime.date, kind: str) -> list[tuple]:
+    """(position, label) of every period of ``kind`` from the one ``first`` falls in to the
+    one ``last`` falls in; none when there are more than ``MOST_AXIS_PERIODS``."""
+    if kind == DAY:
+        if last.toordinal() - first.toordinal() >= MOST_AXIS_PERIODS:
+            return []
+        days = (first + datetime.timedelta(days=n) for n in range((last - first).days + 1))
+        return [(place(day, kind), day.isoformat()) for day in days]
+    # Counted in months, without building the periods: an axis has hundreds at most.
+    length = _MONTHS[kind]
+    start = (first.year * 12 + first.month - 1) // length * length
+    end = last.year * 12 + last.month - 1
+    if (end - start) // length >= MOST_AXIS_PERIODS:
         return []
-    periods = [period_containing(first, kind)]
-    while periods[-1].end <= last and (following := shifted(periods[-1], kind, 1)):
-        periods.append(following)
-    return periods
+    labels = {
+        YEAR: lambda year, month: f"{year:04d}",
+        QUARTER: lambda year, month: f"{year:04d}-Q{month // 3 + 1}",
+        MONTH: lambda year, month: f"{year:04d}-{month + 1:02d}",
+    }[kind]
+    return [
+        (months / length, labels(*divmod(months, 12))) for months in range(start, end + 1, length)
+    ]
 
 
 def strides(kind: str, count: int) -> list[int]:
@@ -453,11 +494,14 @@ def choose_period_labels(candidates: list[tuple[float, str]], kind: str) -> list
         return [PeriodLabel(x, label, "middle")]
     *others, (last_x, last_label) = candidates
     last = PeriodLabel(last_x, last_label, "end")
-    for stride in strides(kind, len(candidates)):
-        chosen = [
-            PeriodLabel(x, label, "start" if index == 0 else "middle")
-            for index, (x, label) in enumerate(others[::stride])
-        ]
+    first = PeriodLabel(*others[0], "start")
+    between = [PeriodLabel(x, label, "middle") for x, label in others]
+    # Steps too small for the labels to fit even if spread evenly are not tried: a
+    # chart of years of daily values would try thousands.
+    narrowest = min(label_width(label) for _, label in candidates) + LABEL_GAP
+    least = max(1, int((len(candidates) - 1) * narrowest / max(last_x - first.x, 1) / 2))
+    for stride in (step for step in strides(kind, len(candidates)) if step >= least):
+        chosen = [first, *between[stride::stride]]
         while len(chosen) > 1 and chosen[-1].right + LABEL_GAP > last.left:
             chosen.pop()
         chosen.append(last)
@@ -503,10 +547,10 @@ def build_chart(
         target_period=target_period,
     )
     # Places on the time line, with their labels.
-    places_in_time = [(position(point.start, kind), point.period, point.start) for point in points]
+    places_in_time = [(place(point.start, kind), point.period, point.start) for point in points]
     if ahead:
         places_in_time.append(
-            (position(ahead.period.start, kind), ahead.period.label, ahead.period.start)
+            (place(ahead.period.start, kind), ahead.period.label, ahead.period.start)
         )
     path_ends = None
     if path:
@@ -525,8 +569,8 @@ def build_chart(
             end = _between(start, end, position(latest.start, kind))
         path_ends = (start, end)
         places_in_time += [
-            (start[0], start_period.label, start_period.start),
-            (end[0], end_period.label, end_period.start),
+            (float(start[0]), start_period.label, start_period.start),
+            (float(end[0]), end_period.label, end_period.start),
         ]
         levels += [start[1], end[1]]
     levels += [point.value for point in points]
@@ -541,25 +585,29 @@ def build_chart(
     low, high = ticks[0], ticks[-1]
     places_in_time.sort()
     earliest_x, latest_x = places_in_time[0][0], places_in_time[-1][0]
+    span = latest_x - earliest_x
+
+    top_value, value_span = float(high), float(high - low)
 
     def y_of(value: Decimal) -> float:
-        return TOP + float((high - value) / (high - low)) * (bottom - TOP)
+        return TOP + (top_value - float(value)) / value_span * (bottom - TOP)
 
-    def x_of(where: Fraction) -> float:
-        if latest_x == earliest_x:
+    # Drawn in floats: exact positions matter to the forecast, not to a pixel.
+    def x_of(where: float) -> float:
+        if not span:
             return (left + right) / 2
-        return left + float((where - earliest_x) / (latest_x - earliest_x)) * (right - left)
+        return left + (where - earliest_x) / span * (right - left)
 
-    dots = [Dot(x_of(position(point.start, kind)), y_of(point.value), point) for point in points]
+    dots = [Dot(x_of(place(point.start, kind)), y_of(point.value), point) for point in points]
     # Every period from the first to the last can be labelled, not only those with values,
     # so that the labels fall at even steps.
     axis = periods_between(places_in_time[0][2], places_in_time[-1][2], kind)
-    labels_at: dict[str, Fraction] = {}
+    labels_at: dict[str, float] = {}
     for where, label, _ in places_in_time if not axis else []:
         labels_at.setdefault(label, where)
-    for period in axis:
-        if earliest_x <= (where := position(period.start, kind)) <= latest_x:
-            labels_at.setdefault(period.label, where)
+    for where, label in axis:
+        if earliest_x <= where <= latest_x:
+            labels_at.setdefault(label, where)
     words = ""
     if ahead:
         words = forecast_words(ahead, places=places, target=target, lower_is_better=lower_is_better)
@@ -585,9 +633,9 @@ def build_chart(
             [(x_of(where), label) for label, where in labels_at.items()], kind
         ),
         path=Segment(
-            x_of(path_ends[0][0]),
+            x_of(float(path_ends[0][0])),
             y_of(path_ends[0][1]),
-            x_of(path_ends[1][0]),
+            x_of(float(path_ends[1][0])),
             y_of(path_ends[1][1]),
         )
         if path_ends
@@ -596,7 +644,7 @@ def build_chart(
         forecast_line=Segment(
             dots[-1].x,
             dots[-1].y,
-            x_of(position(ahead.period.start, kind)),
+            x_of(place(ahead.period.start, kind)),
             y_of(ahead.value),
         )
         if ahead
@@ -610,6 +658,7 @@ def build_chart(
             baseline_period=baseline_period,
             target=target,
             target_period=target_period,
+            rate=ahead.rate if ahead else recent_rate(points),
             forecast_words=words,
         ),
         places=places,
@@ -625,6 +674,7 @@ def describe(
     baseline_period: str,
     target: Decimal | None,
     target_period: str,
+    rate: Rate | None,
     forecast_words: str,
 ) -> str:
     """The chart in words, for its ``<desc>``: its values, levels, trend and forecast."""
@@ -645,7 +695,6 @@ def describe(
         if baseline_period:
             words += f" in {baseline_period}"
     words += "."
-    rate = recent_rate(points)
     if rate is not None:
         words += f" Over its last {len(rate.fitted)} values it {rate_words(rate, places=places)}."
     if forecast_words:
