@@ -39,7 +39,8 @@ LEGEND_DROP = 35
 LEGEND_ROOM = 20
 
 # Ticks step by 1, 2, 2.5 or 5 times a power of ten: steps a reader adds up at a glance.
-NICE_STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
+HALF_STEP = Decimal("2.5")
+NICE_STEPS = (Decimal(1), Decimal(2), HALF_STEP, Decimal(5))
 FEWEST_TICKS, MOST_TICKS = 3, 5
 
 # The forecast is a least-squares line through the newest values that can be judged: eight
@@ -99,12 +100,15 @@ def nice_ticks(low: Decimal, high: Decimal, *, places: int) -> list[Decimal]:
         pad = max(abs(low) / 10, Decimal(1).scaleb(-places))
         low, high = (low - pad if low - pad >= 0 or low < 0 else Decimal(0)), high + pad
     # The finest step worth trying: a hundredth of the span, or the finest places allow.
-    exponent = max(-places, (high - low).adjusted() - 2)
+    # Five ticks span four steps: no step under a quarter of the span, so none under a
+    # tenth of the span's power of ten, can do.
+    exponent = max(-places, (high - low).adjusted() - 1)
     while True:
         for multiple in NICE_STEPS:
-            step = multiple.scaleb(exponent)
-            if decimal_places(step) > places:
+            # 2.5 × 10^e has a decimal more than 10^e: too fine a step for ``places``.
+            if multiple == HALF_STEP and exponent < 1 - places:
                 continue
+            step = multiple.scaleb(exponent)
             first = (low / step).to_integral_value(rounding=ROUND_FLOOR)
             last = (high / step).to_integral_value(rounding=ROUND_CEILING)
             if last - first + 1 <= MOST_TICKS:
@@ -347,12 +351,12 @@ class PeriodLabel:
     label: str
     anchor: str  # "start", "middle" or "end"
 
-    @functools.cached_property
+    @property
     def left(self) -> float:
         width = label_width(self.label)
         return {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
 
-    @functools.cached_property
+    @property
     def right(self) -> float:
         return self.left + label_width(self.label)
 
@@ -492,23 +496,34 @@ def choose_period_labels(candidates: list[tuple[float, str]], kind: str) -> list
     if len(candidates) == 1:
         x, label = candidates[0]
         return [PeriodLabel(x, label, "middle")]
-    *others, (last_x, last_label) = candidates
-    last = PeriodLabel(last_x, last_label, "end")
-    first = PeriodLabel(*others[0], "start")
-    between = [PeriodLabel(x, label, "middle") for x, label in others]
+    count = len(candidates)
+    # Each label's left and right edges, centred on its period: plain floats, since a chart
+    # tries several steps over every candidate.
+    halves = [label_width(label) / 2 for _, label in candidates]
+    lefts = [x - half for (x, _), half in zip(candidates, halves, strict=True)]
+    rights = [x + half for (x, _), half in zip(candidates, halves, strict=True)]
+    first_right = candidates[0][0] + 2 * halves[0]
+    last_left = candidates[-1][0] - 2 * halves[-1]
+    span = candidates[-1][0] - candidates[0][0]
     # Steps too small for the labels to fit even if spread evenly are not tried: a
     # chart of years of daily values would try thousands.
-    narrowest = min(label_width(label) for _, label in candidates) + LABEL_GAP
-    least = max(1, int((len(candidates) - 1) * narrowest / max(last_x - first.x, 1) / 2))
-    for stride in (step for step in strides(kind, len(candidates)) if step >= least):
-        chosen = [first, *between[stride::stride]]
-        while len(chosen) > 1 and chosen[-1].right + LABEL_GAP > last.left:
+    narrowest = 2 * min(halves) + LABEL_GAP
+    least = max(1, int((count - 1) * narrowest / max(span, 1) / 2))
+    for stride in (step for step in strides(kind, count) if step >= least):
+        chosen = list(range(stride, count - 1, stride))
+        while chosen and rights[chosen[-1]] + LABEL_GAP > last_left:
             chosen.pop()
-        chosen.append(last)
-        if all(a.right + LABEL_GAP <= b.left for a, b in pairwise(chosen)):
-            return chosen
+        edges = [(candidates[0][0], first_right)]
+        edges += [(lefts[index], rights[index]) for index in chosen]
+        edges.append((last_left, candidates[-1][0]))
+        if all(a[1] + LABEL_GAP <= b[0] for a, b in pairwise(edges)):
+            return [
+                PeriodLabel(*candidates[0], "start"),
+                *(PeriodLabel(*candidates[index], "middle") for index in chosen),
+                PeriodLabel(*candidates[-1], "end"),
+            ]
     # Not even the first and the last fit side by side: the newest says most.
-    return [last]
+    return [PeriodLabel(*candidates[-1], "end")]
 
 
 def build_chart(
