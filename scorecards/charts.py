@@ -99,9 +99,9 @@ def nice_ticks(low: Decimal, high: Decimal, *, places: int) -> list[Decimal]:
         # above zero for a measure that never goes below it.
         pad = max(abs(low) / 10, Decimal(1).scaleb(-places))
         low, high = (low - pad if low - pad >= 0 or low < 0 else Decimal(0)), high + pad
-    # The finest step worth trying: a hundredth of the span, or the finest places allow.
-    # Five ticks span four steps: no step under a quarter of the span, so none under a
-    # tenth of the span's power of ten, can do.
+    # The finest step worth trying: five ticks span four steps, so no step under a quarter
+    # of the span, and none under a tenth of the span's power of ten, can do; nor one
+    # finer than ``places`` allow.
     exponent = max(-places, (high - low).adjusted() - 1)
     while True:
         for multiple in NICE_STEPS:
