@@ -438,7 +438,16 @@ class Measure(models.Model):
 
     @cached_property
     def chart(self) -> Chart | None:
-        return build_chart(self.series, baseline=self.baseline_value, target=self.target_value)
+        return build_chart(
+            self.series,
+            baseline=self.baseline_value,
+            baseline_period=self.baseline_period,
+            target=self.target_value,
+            target_period=self.target_period,
+            lower_is_better=self.lower_is_better,
+            places=self.precision,
+            today=timezone.localdate(),
+        )
 
 
 @reversion.register()

@@ -76,6 +76,12 @@ def _window_years() -> range:
     return _window[1]
 
 
+def window_years() -> range:
+    """The years a period may have (``base.periods.year_window``), read at most once a
+    second."""
+    return _window_years()
+
+
 def _judged_within(point: Point, years: range) -> bool:
     if not in_range(point.value):
         return False

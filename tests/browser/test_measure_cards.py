@@ -1,5 +1,7 @@
 """Measure cards as a browser draws them: every chart label inside its chart."""
 
+import datetime
+
 import pytest
 
 from scorecards.models import Measure
@@ -48,6 +50,50 @@ def test_chart_labels_of_large_values_are_not_cut_off(live_server, page_in):
     screenshot(tab, "measure-cards")
 
     edges = dict(tab.evaluate(TEXT_LEFT_EDGES))
-    assert "999,999,999,999.99" in edges and "1,234.50" in edges
+    # The widest tick label, and the target's at the precision of the measure's numbers.
+    assert "1,000,000,000,000" in edges and "Target 999,999,999,999.99" in edges
     assert all(left >= 0 for left in edges.values()), edges
     assert "9999-12-31" not in tab.content()
+
+
+# Each chart's period labels as the browser lays them out: [left, right] of each, in order.
+PERIOD_LABEL_BOXES = """
+[...document.querySelectorAll("svg.measure-chart")].map(svg =>
+  [...svg.querySelectorAll("text.chart-period")].map(text => {
+    const box = text.getBoundingClientRect();
+    return [text.textContent, box.left, box.right];
+  })
+)
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_period_labels_never_overlap_as_drawn(live_server, page_in, width):
+    page = StrategyFactory(title="Reduce Illegal Sales")
+    this_year = datetime.date.today().year
+    quarterly = MeasureFactory(
+        objective__strategy=page,
+        name="Burglaries",
+        baseline_value=52,
+        baseline_period=str(this_year - 3),
+        target_value=25,
+        target_period=str(this_year + 1),
+    )
+    for step, value in enumerate((48, 45, 41, 39, 35, 33, 30, 28)):
+        year, quarter = this_year - 2 + step // 4, step % 4 + 1
+        DataPointFactory(measure=quarterly, period=f"{year}-Q{quarter}", value=value)
+    monthly = MeasureFactory(objective__strategy=page, name="Kits dispensed", unit="kits")
+    for month, value in enumerate((120, 150, 140, 170, 180, 175, 190, 210, 220, 215, 240), 1):
+        DataPointFactory(measure=monthly, period=f"{this_year - 1}-{month:02d}", value=value)
+
+    tab = page_in(width=width)
+    tab.goto(live_server.url + page.get_absolute_url())
+    screenshot(tab, f"measure-charts-{width}")
+
+    charts = tab.evaluate(PERIOD_LABEL_BOXES)
+    assert len(charts) == 2
+    for labels in charts:
+        assert len(labels) >= 3, labels
+        for (_, _, right), (text, left, _) in zip(labels, labels[1:], strict=False):
+            assert right < left, (text, labels)
+    assert "At this rate" in tab.content()

@@ -18,8 +18,8 @@ def value_labels(html: str) -> list[tuple[float, str]]:
     return [
         (float(x), text)
         for x, text in re.findall(
-            r'<text class="chart-tick" x="([\d.]+)" y="[\d.]+" text-anchor="end" '
-            r'dominant-baseline="middle">([^<]*)</text>',
+            r'<text class="chart-tick" x="([\d.]+)" y="[\d.]+" dy="[\d.]+" text-anchor="end" '
+            r'fill="#[0-9a-f]+">([^<]*)</text>',
             html,
         )
     ]
@@ -42,7 +42,14 @@ def test_chart_value_labels_have_thousands_separators_and_room_to_the_left(clien
     html = client.get(large_values.objective.strategy.get_absolute_url()).content.decode()
 
     labels = value_labels(html)
-    assert [text for _, text in labels] == ["1,234.50", "999,999,999,999.99"]
+    # Round ticks from below the smallest value to above the target, at a whole step.
+    assert [text for _, text in labels] == [
+        "0",
+        "250,000,000,000",
+        "500,000,000,000",
+        "750,000,000,000",
+        "1,000,000,000,000",
+    ]
     for x, text in labels:
         # Anchored at its end: the label runs left from x and must not pass the chart's edge.
         assert x - len(text) * LABEL_CHARACTER_WIDTH >= 0, text

@@ -262,10 +262,29 @@ def test_data_within_its_ranges_can_always_be_judged(**stored):
 
 
 @BOUNDED
-@given(st.lists(any_points, max_size=6), st.booleans())
-def test_any_points_have_a_trend_and_a_chart_or_none(points, lower_is_better):
+@given(
+    st.lists(any_points, max_size=6),
+    st.booleans(),
+    st.none() | any_values,
+    any_labels,
+    any_labels,
+    any_day,
+    st.none() | st.integers(0, 2),
+)
+def test_any_points_have_a_trend_and_a_chart_or_none(
+    points, lower_is_better, target, baseline_period, target_period, today, places
+):
     assert trend(points, lower_is_better=lower_is_better) in Trend
-    build_chart(points, baseline=points[0].value if points else None, target=None)
+    build_chart(
+        points,
+        baseline=points[0].value if points else None,
+        baseline_period=baseline_period,
+        target=target,
+        target_period=target_period,
+        lower_is_better=lower_is_better,
+        places=places,
+        today=today,
+    )
 
 
 stored_points = st.one_of(
