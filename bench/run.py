@@ -2,6 +2,7 @@
 
     python bench/run.py                 # SQLite (a file in a temporary folder)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/strategy python bench/run.py
+    python bench/run.py --only dashboard --only "top-level map"   # time these pages alone
 
 In a fresh database it builds a small site (10 strategies) and counts every
 public page's queries, then builds the benchmark site (2,000 strategies, see
@@ -11,7 +12,8 @@ bench/site.py) with bulk inserts and:
 - renders each page through Django's test client with no cache, and reports
   the median and 95th percentile; then the strategy page with its shared
   content cached (the page cache off), for a signed-in reviewer, and from the
-  page cache;
+  page cache; then the pages that judge every measure (the top-level map, the
+  dashboard) with every measure's status kept and the page cache off;
 - on PostgreSQL, EXPLAINs every query of the hottest pages and reports any
   sequential scan of a large table;
 - serves the site as production does (granian with deploy/granian.env, 2
@@ -137,6 +139,9 @@ LOADS = {
     "page cache off": {"pages": False, "fragments": True},
     "page cache on": {"pages": True, "fragments": True},
 }
+# Pages that judge every measure: timed again with the statuses kept (the fragment cache
+# on, the page cache off), as readers the page cache does not answer meet them.
+KEPT_STATUS_PAGES = ["top-level map", "dashboard", "dashboard, off track"]
 EXPLAINED_PAGES = [
     "strategy page",
     "zoom map",
@@ -249,6 +254,14 @@ def strategy_page_timings(client: Client, url: str, runs: int, results: dict) ->
         client.logout()
     with override_settings(PAGE_CACHE_SECONDS=3600):
         results["render"]["strategy page (cached)"] = render_times(client, url, runs)
+
+
+def kept_status_timings(client: Client, pages: dict, names: list[str], runs: int, results):
+    """The pages that judge every measure, with every measure's status kept
+    (``scorecards.rollups.measure_statuses``) and the page cache off."""
+    with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=3600):
+        for name in names:
+            results["render"][f"{name} (page cache off)"] = render_times(client, pages[name], runs)
 
 
 def empty_database() -> None:
@@ -457,6 +470,7 @@ def print_report(results: dict) -> None:
         "strategy page (page cache off)",
         "strategy page (signed-in reviewer)",
         "strategy page (cached)",
+        *(f"{name} (page cache off)" for name in KEPT_STATUS_PAGES),
     ):
         if name not in results["render"]:
             continue
@@ -525,8 +539,18 @@ def main() -> int:
         help="count every page's queries, then time and EXPLAIN search alone (no load, "
         "import or upload)",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=TIMED_PAGES,
+        metavar="PAGE",
+        help="count every page's queries, then time and EXPLAIN this page alone (repeat for "
+        f"more; no load, import or upload). One of: {', '.join(TIMED_PAGES)}",
+    )
     options = parser.parse_args()
     if options.search_only:
+        options.only = list(SEARCHES)
+    if options.only:
         options.no_load = options.no_import = options.no_upload = True
     if not options.no_load and shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk), or pass --no-load.")
@@ -552,16 +576,18 @@ def main() -> int:
             name: {"small": len(small[name]), "large": len(large[name])} for name in small
         }
         pages = public_pages()
-        timed = list(SEARCHES) if options.search_only else TIMED_PAGES
+        timed = options.only or TIMED_PAGES
         with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0):
             results["render"] = {
                 name: render_times(client, pages[name], options.runs if "CSV" not in name else 5)
                 for name in timed
             }
-        if not options.search_only:
+        if "strategy page" in timed:
             strategy_page_timings(client, pages["strategy page"], options.runs, results)
+        kept = [name for name in KEPT_STATUS_PAGES if name in timed]
+        kept_status_timings(client, pages, kept, options.runs, results)
         if connection.vendor == "postgresql":
-            explained = list(SEARCHES) if options.search_only else EXPLAINED_PAGES
+            explained = [name for name in EXPLAINED_PAGES if name in timed]
             results["sequential_scans"] = sequential_scans(large, explained)
         if not options.no_load:
             html = fetch(client, pages["strategy page"])

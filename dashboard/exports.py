@@ -63,7 +63,9 @@ def measure_rows(
 ) -> list[list]:
     """The CSV rows of the measures on ``visible`` pages that ``filters`` let through."""
     measures = selectors.measures_in(visible, filters)
-    _, found = selectors.judged_measures(measures, filters, columns=_MEASURE_COLUMNS, today=today)
+    _, found = selectors.judged_measures(
+        measures, filters, columns=(*_MEASURE_COLUMNS, *STATUS_COLUMNS), today=today
+    )
     places = selectors.precisions(measures)
     rows = []
     for status, values in found:

@@ -2,13 +2,12 @@
 filtered, counted by status, sorted and cut into pages, in a fixed number of queries.
 
 A measure's status depends on its newest value, its baseline, its target, the path
-between them and its tolerance (``scorecards.status.measure_status``). It is worked
-out as the map roll-ups do (``scorecards/rollups.py``): one query reads, for every
-measure the other filters let through, the columns the status needs, with the newest
-value annotated (``MeasureQuerySet.with_latest_value``: one subquery a measure, never
-its other data points), and the status is computed from those plain rows. The counts,
-the status filter, a sort by status and the page shown are taken from that list; one
-more query reads the rows of the page shown.
+between them and its tolerance (``scorecards.status.measure_status``). Every measure's
+status is judged once per content version and day and kept for every reader, as the map
+roll-ups read them (``scorecards.rollups.measure_statuses``). One query reads the ids of
+every measure the other filters let through, in the order chosen; the counts, the status
+filter, a sort by status and the page shown are taken from that list and the kept
+statuses; one more query reads the rows of the page shown.
 """
 
 import datetime
@@ -31,15 +30,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
-from scorecards.models import (
-    STATUS_COLUMNS,
-    Action,
-    Measure,
-    Partner,
-    latest_point,
-    status_from_columns,
-)
-from scorecards.rollups import SHOWN
+from scorecards.models import Action, Measure, Partner, latest_point
+from scorecards.rollups import SHOWN, measure_statuses
 from scorecards.status import Status
 from strategy.models import StrategyMap
 
@@ -223,30 +215,25 @@ def measures_in(visible: QuerySet, filters: Filters) -> QuerySet:
     return measures
 
 
-def judged(rows, *, today: datetime.date) -> list[tuple[Status, tuple]]:
-    """Each row (whose last columns are ``STATUS_COLUMNS``) with its measure's status."""
-    width = len(STATUS_COLUMNS)
-    found = []
-    for row in rows:
-        status = status_from_columns(row[-width:], today=today)
-        found.append((status, row))
-    return found
-
-
 def judged_measures(
     measures: QuerySet, filters: Filters, *, columns: tuple, today: datetime.date
 ) -> tuple[Counter, list[tuple[Status, tuple]]]:
-    """The counts by status of ``measures``, and the rows (``columns``, then
-    ``STATUS_COLUMNS``) of those with the status chosen, in the order chosen, each with its
-    status. One query."""
+    """The counts by status of ``measures``, and the rows (``columns``, which name ``pk``)
+    of those with the status chosen, in the order chosen, each with its status. One query,
+    and one more when the statuses are not kept (``scorecards.rollups.measure_statuses``)."""
     keys = MEASURE_SORTS.get(filters.sort_column, [])
-    rows = (
-        measures.with_latest_value()
+    if filters.sort_column == "latest" or any(name.startswith("latest_") for name in columns):
+        measures = measures.with_latest_value()
+    rows = list(
         # A sort by status keeps the page order within each status.
-        .order_by(*ordering(keys, descending=filters.descending and filters.sort != "-status"))
-        .values_list(*columns, *STATUS_COLUMNS)
+        measures.order_by(
+            *ordering(keys, descending=filters.descending and filters.sort != "-status")
+        ).values_list(*columns)
     )
-    found = judged(rows, today=today)
+    at = columns.index("pk")
+    statuses = measure_statuses(measures, [row[at] for row in rows], today=today)
+    # A measure deleted since the rows were read has no status and is left out.
+    found = [(statuses[row[at]], row) for row in rows if row[at] in statuses]
     counts = Counter(status for status, _ in found)
     if filters.status:
         wanted = MEASURE_STATUSES[filters.status]

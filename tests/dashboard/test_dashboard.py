@@ -440,7 +440,8 @@ def test_the_query_count_is_the_same_at_two_sizes(client, settings, address):
 @pytest.mark.parametrize(
     "address, expected",
     [
-        (f"{MEASURES_CSV}?sort=-latest", 5),
+        # Cold: every measure's status is judged (and kept) by one query of its own.
+        (f"{MEASURES_CSV}?sort=-latest", 6),
         (f"{ACTIONS_CSV}?status=overdue&sort=lead", 5),
     ],
 )
@@ -453,6 +454,46 @@ def test_the_downloads_query_count_is_the_same_at_two_sizes(client, settings, ad
             assert client.get(address).status_code == 200
         counts.append(len(queries))
     assert counts == [expected, expected]
+
+
+def test_the_statuses_are_judged_once_for_every_filter_and_sort(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    on_track()
+    off_track()
+
+    with CaptureQueriesContext(connection) as first:
+        page_html(client, MEASURES)
+    with CaptureQueriesContext(connection) as other_filter:
+        html = page_html(client, f"{MEASURES}?status=off-track&sort=-measure")
+
+    assert len(other_filter) == len(first) - 1, "the statuses kept are read back, not judged"
+    assert '<span class="dashboard-count-number">1</span> Off track' in html
+
+
+def test_a_new_value_changes_the_status_kept_at_once(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    made = off_track()
+    assert each_in(page_html(client, f"{MEASURES}?status=off-track"), made)
+
+    DataPointFactory(measure=made, period=f"{timezone.localdate().year}-01", value=50)
+
+    assert not each_in(page_html(client, f"{MEASURES}?status=off-track"), made)
+    assert each_in(page_html(client, f"{MEASURES}?status=on-track"), made)
+
+
+def test_a_measure_the_kept_statuses_lack_is_judged_on_its_own(client, settings, monkeypatch):
+    settings.PAGE_CACHE_SECONDS = 0
+    on_track()
+    page_html(client, MEASURES)
+    # As if it were added while the others were judged: the version the statuses were
+    # kept at stays the site's.
+    monkeypatch.setattr("base.page_cache.content_changed", lambda: None)
+    monkeypatch.setattr("base.page_cache.version_moved_on", lambda **kwargs: None)
+    late = off_track()
+
+    html = page_html(client, f"{MEASURES}?status=off-track")
+
+    assert each_in(html, late)
 
 
 def test_the_links_leave_out_what_the_list_refused_so_the_download_matches_it(client):

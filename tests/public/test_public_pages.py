@@ -155,7 +155,9 @@ def test_map_query_count_does_not_grow_with_strategies(client):
     for _ in range(10):
         StrategyFactory(band=BandFactory(map=band.map))
     large = queries_for(client, reverse("strategy:home"))
-    assert small == large == 5
+    # One of them judges every measure's status, kept for the next reader until content
+    # changes (scorecards.rollups.measure_statuses).
+    assert small == large == 6
 
 
 def test_program_pages_query_counts_do_not_grow(client):
