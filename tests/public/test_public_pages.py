@@ -55,7 +55,7 @@ def test_home_shows_the_top_level_map_bands_and_public_strategies(client):
 
     assert "Community Results" in html
     assert "Reduce Overdose Deaths" in html
-    assert "Published" in html, "status is shown in words"
+    assert "No data" in html, "the performance is shown in words"
     assert "Secret draft" not in html
 
 
