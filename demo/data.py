@@ -33,6 +33,7 @@ from strategy.models import (
     StrategyMap,
     StrategyProgram,
     StrategyResource,
+    Theme,
 )
 
 TOP_LEVEL_SLUG = "opioid-top-level-strategy-map"
@@ -371,7 +372,44 @@ class _Loader:
         self.more_scorecards(
             people["editor"], deaths=deaths, take_back=take_back, pharmacies=pharmacies
         )
+        self.themes(top)
         return self.report
+
+    # Themes -------------------------------------------------------------------
+
+    # The strands of the top-level map, each a colour that runs across its bands; blues
+    # and purple, so that they are never read as a status (green, orange, red).
+    THEMES = [
+        (
+            "Prevention",
+            "#1f5fa8",
+            [
+                "reduce-opioid-misuse-and-addiction",
+                "reduce-access-to-opioids",
+                "reduce-prescription-of-opioids",
+                "strengthen-community-coalitions",
+            ],
+        ),
+        (
+            "Rescue and recovery",
+            "#6f42c1",
+            [
+                "reduce-opioid-overdose-deaths",
+                "increase-access-to-overdose-reversal-medications",
+                "expand-access-to-medication-assisted-treatment",
+            ],
+        ),
+    ]
+
+    def themes(self, top) -> None:
+        """Give the top-level map's pages their themes, leaving a theme chosen since alone."""
+        for order, (name, colour, slugs) in enumerate(self.THEMES):
+            theme = self.get_or_create(
+                Theme, name=name, defaults={"colour": colour, "order": order}
+            )
+            for page in Strategy.objects.filter(map=top, slug__in=slugs, theme__isnull=True):
+                page.theme = theme
+                page.save(update_fields=["theme"])
 
     # The worked example ---------------------------------------------------------
 
