@@ -377,27 +377,18 @@ class _Loader:
 
     # Themes -------------------------------------------------------------------
 
-    # The strands of the top-level map, each a colour that runs across its bands; blues
-    # and purple, so that they are never read as a status (green, orange, red).
+    # Two strands of the top-level map, each a colour that runs down across its bands;
+    # blue and purple, so that they are never read as a status (green, orange, red).
     THEMES = [
         (
             "Prevention",
             "#1f5fa8",
-            [
-                "reduce-opioid-misuse-and-addiction",
-                "reduce-access-to-opioids",
-                "reduce-prescription-of-opioids",
-                "strengthen-community-coalitions",
-            ],
+            ["reduce-opioid-misuse-and-addiction", "reduce-prescription-of-opioids"],
         ),
         (
             "Rescue and recovery",
             "#6f42c1",
-            [
-                "reduce-opioid-overdose-deaths",
-                "increase-access-to-overdose-reversal-medications",
-                "expand-access-to-medication-assisted-treatment",
-            ],
+            ["reduce-opioid-overdose-deaths", "increase-access-to-overdose-reversal-medications"],
         ),
     ]
 

@@ -186,11 +186,26 @@ class Arrow:
 
 @dataclass
 class Stripe:
+    """A theme's colour running down the map: around its boxes in each row, and from
+    one row's to the next."""
+
     theme: object
-    x: float
-    y: float
-    width: float
-    height: float
+    # (top, bottom, left, right) of the theme's boxes in each row that has any, top first.
+    spans: list[tuple[float, float, float, float]]
+
+    @property
+    def path(self) -> str:
+        parts = []
+        for top, bottom, left, right in self.spans:
+            parts.append(f"M{left:.1f},{top:.1f} H{right:.1f} V{bottom:.1f} H{left:.1f} Z")
+        for upper, lower in zip(self.spans, self.spans[1:], strict=False):
+            _, upper_bottom, upper_left, upper_right = upper
+            lower_top, _, lower_left, lower_right = lower
+            parts.append(
+                f"M{upper_left:.1f},{upper_bottom:.1f} H{upper_right:.1f} "
+                f"L{lower_right:.1f},{lower_top:.1f} H{lower_left:.1f} Z"
+            )
+        return " ".join(parts)
 
 
 @dataclass
@@ -654,24 +669,23 @@ def _drawing(plan: _Plan, positions: dict) -> MapDiagram:
     order = {box.strategy.pk: i for i, box in enumerate(b for r in rows for b in r.boxes)}
     arrows.sort(key=lambda a: (order[a.effect_id], order[a.cause_id]))
 
-    stripes = []
-    themed = defaultdict(list)
+    stripes, themed = [], defaultdict(lambda: defaultdict(list))
     for row in rows:
         for box in row.boxes:
             if theme := getattr(box.strategy, "theme", None):
-                themed[theme.pk].append(box)
-    for members in themed.values():
-        left = min(box.x for box in members) - 6
-        top_y = min(box.y for box in members) - 6
-        stripes.append(
-            Stripe(
-                theme=members[0].strategy.theme,
-                x=left,
-                y=top_y,
-                width=max(box.right for box in members) + 6 - left,
-                height=max(box.bottom for box in members) + 6 - top_y,
+                themed[theme.pk][round(box.y)].append(box)
+    for by_row in themed.values():
+        spans = [
+            (
+                min(b.y for b in boxes) - 6,
+                max(b.bottom for b in boxes) + 6,
+                min(b.x for b in boxes) - 6,
+                max(b.right for b in boxes) + 6,
             )
-        )
+            for _y, boxes in sorted(by_row.items())
+        ]
+        theme = next(iter(by_row.values()))[0].strategy.theme
+        stripes.append(Stripe(theme=theme, spans=spans))
     width = right + 2 * MARGIN
     height = top + 2 * MARGIN
     return MapDiagram(

@@ -22,6 +22,7 @@ pytestmark = [
 
 AUDITED_PAGES = {
     "home-map": "/",
+    "home-map-highlighted": "/?status=off-track",
     "zoom-map": "/maps/reduce-access-to-opioids/",
     "drug-market-intervention-page": f"/strategies/{FEATURED_SLUG}/",
     "drug-market-intervention-program": "/programs/drug-market-intervention/",

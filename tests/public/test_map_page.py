@@ -111,7 +111,7 @@ def test_themes_run_as_stripes_and_the_key_names_them(client, top_map):
     html = client.get(reverse("strategy:home")).content.decode()
 
     assert html.count('class="map-theme-stripe"') == 1
-    assert "fill: #1f77b4" in html
+    assert 'fill="#1f77b4"' in html
     assert "Theme: Prevention" in html
 
 
