@@ -26,6 +26,7 @@ changes. Without ``dot`` installed, ``layout`` returns None and the page shows
 the map as a list.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -234,6 +235,8 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
+# Titles are wrapped on every render, cached or not; they seldom change.
+@functools.lru_cache(maxsize=8192)
 def _wrap(text: str, width: float, size: float) -> list[str]:
     characters = max(int(width / (size * CHARACTER_WIDTH)), 8)
     return textwrap.wrap(text, characters, break_long_words=True) or [""]
@@ -307,7 +310,7 @@ def _plan(bands, links, *, details, spacing: tuple[int, int]) -> _Plan:
             band.title.upper(), TITLE_COLUMN - 2 * BAND_PADDING, BAND_TITLE_SIZE
         )
         for strategy in strategies:
-            lines[strategy.pk] = _wrap(strategy.title, width - 2 * BOX_PADDING, TITLE_SIZE)
+            lines[strategy.pk] = list(_wrap(strategy.title, width - 2 * BOX_PADDING, TITLE_SIZE))
             detail_lines[strategy.pk] = [
                 line
                 for part in details(strategy)
@@ -524,8 +527,9 @@ def layout(bands, links, *, details=lambda strategy: []) -> MapDiagram | None:
     key = "map-layout:" + hashlib.sha256(first.source.encode()).hexdigest()
     if (stored := _cached(key)) is not None:
         choice, positions = stored
-        plan = _plan(bands, links, details=details, spacing=SPACINGS[choice])
-        return _drawing(plan, positions)
+        if choice:
+            first = _plan(bands, links, details=details, spacing=SPACINGS[choice])
+        return _drawing(first, positions)
     best = None
     for choice, spacing in enumerate(SPACINGS):
         plan = first if choice == 0 else _plan(bands, links, details=details, spacing=spacing)
