@@ -31,7 +31,6 @@ import hashlib
 import json
 import logging
 import math
-import re
 import shutil
 import textwrap
 from collections import defaultdict
@@ -65,7 +64,6 @@ SMALL_LINE = 17
 THEME_BAR = 6
 ARROW_LENGTH = 10
 ARROW_HALF_WIDTH = 5
-DOT_TIMEOUT_SECONDS = 20
 CACHE_SECONDS = 30 * 24 * 3600
 
 
@@ -494,9 +492,6 @@ def _keep(key: str, value) -> None:
         cache.set(key, value, CACHE_SECONDS)
     except RedisError:
         logger.warning("Cache unavailable; map layout not stored", exc_info=True)
-
-
-_POINT = re.compile(r"(-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)")
 
 
 def _parse_edge(pos: str) -> tuple[list[tuple[float, float]], tuple[float, float]]:
