@@ -237,7 +237,8 @@ def dot_available() -> bool:
 @functools.lru_cache(maxsize=8192)
 def _wrap(text: str, width: float, size: float) -> list[str]:
     characters = max(int(width / (size * CHARACTER_WIDTH)), 8)
-    return textwrap.wrap(text, characters, break_long_words=True) or [""]
+    # Not at hyphens: the lines are joined by a space in the name a screen reader hears.
+    return textwrap.wrap(text, characters, break_on_hyphens=False) or [""]
 
 
 def box_width(columns: int) -> float:
