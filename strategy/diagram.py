@@ -609,6 +609,9 @@ def arrows_alongside(arrows) -> set[tuple[int, int]]:
 def _drawing(plan: _Plan, positions: dict) -> MapDiagram:
     _left, _bottom, right, top = positions["bb"]
     nodes = positions["nodes"]
+    # A small map is drawn as wide as a large one, its bands across the page, so that
+    # its text is not scaled up past the page's own.
+    width = max(right + 2 * MARGIN, TARGET_WIDTH)
 
     def flip(x: float, y: float) -> tuple[float, float]:
         # dot's y runs upwards; the diagram's downwards, inside the margin.
@@ -642,7 +645,7 @@ def _drawing(plan: _Plan, positions: dict) -> MapDiagram:
                 title_lines=plan.band_titles[band.pk],
                 title_y=cy - height / 2,
             )
-            row.width = right + MARGIN + BAND_PADDING - row.x
+            row.width = width - MARGIN + BAND_PADDING - row.x
             rows.append(row)
             by_band[band.pk] = row
         else:
@@ -686,7 +689,6 @@ def _drawing(plan: _Plan, positions: dict) -> MapDiagram:
         ]
         theme = next(iter(by_row.values()))[0].strategy.theme
         stripes.append(Stripe(theme=theme, spans=spans))
-    width = right + 2 * MARGIN
     height = top + 2 * MARGIN
     return MapDiagram(
         width=math.ceil(width),

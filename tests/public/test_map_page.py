@@ -199,3 +199,18 @@ def test_map_query_count_is_the_same_at_two_sizes_with_highlights(client, top_ma
     large = queries_for(client, url)
 
     assert small == large == 6
+
+
+@pytest.mark.skipif(not diagram.dot_available(), reason="Graphviz's dot is missing")
+@pytest.mark.parametrize("path", ["/", "/maps/reduce-access-to-opioids/"])
+def test_the_demo_maps_as_served_keep_every_arrow_clear(client, path):
+    from django.core.management import call_command
+
+    from tests.strategy.test_diagram import problems
+
+    call_command("load_demo")
+
+    drawn = client.get(path).context["diagram"]
+
+    assert drawn.boxes
+    assert problems(drawn) == []
