@@ -33,6 +33,7 @@ from strategy.models import (
     StrategyMap,
     StrategyProgram,
     StrategyResource,
+    Theme,
 )
 
 TOP_LEVEL_SLUG = "opioid-top-level-strategy-map"
@@ -800,7 +801,35 @@ class _Loader:
         )
         self.map_scorecards(pages, editor=people["editor"])
         self.rated_programs(pages)
+        self.themes(top)
         return self.report
+
+    # Themes -------------------------------------------------------------------
+
+    # Two strands of the top-level map, each a colour that runs down across its bands;
+    # blue and purple, so that they are never read as a status (green, orange, red).
+    THEMES = [
+        (
+            "Prevention",
+            "#1f5fa8",
+            ["reduce-opioid-misuse-and-addiction", "reduce-prescription-of-opioids"],
+        ),
+        (
+            "Rescue and recovery",
+            "#6f42c1",
+            ["reduce-opioid-overdose-deaths", "increase-access-to-overdose-reversal-medications"],
+        ),
+    ]
+
+    def themes(self, top) -> None:
+        """Give the top-level map's pages their themes, leaving a theme chosen since alone."""
+        for order, (name, colour, slugs) in enumerate(self.THEMES):
+            theme = self.get_or_create(
+                Theme, name=name, defaults={"colour": colour, "order": order}
+            )
+            for page in Strategy.objects.filter(map=top, slug__in=slugs, theme__isnull=True):
+                page.theme = theme
+                page.save(update_fields=["theme"])
 
     # The worked example ---------------------------------------------------------
 

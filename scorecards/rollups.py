@@ -6,13 +6,14 @@ from array import array
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from enum import Enum
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from base.page_cache import shared_fragment
-from scorecards.models import STATUS_COLUMNS, Measure, status_from_columns
+from scorecards.models import STATUS_COLUMNS, Action, Measure, status_from_columns
 from scorecards.status import Status
 
 SHOWN = [
@@ -91,6 +92,10 @@ class Rollup:
             return "none yet"
         return ", ".join(f"{count} {status.label.lower()}" for status, count in self.parts)
 
+    @property
+    def performance(self) -> "Performance":
+        return performance_of(self)
+
 
 def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     """Roll-ups for these strategies: their own measures, plus those of their zoom maps' pages.
@@ -119,3 +124,70 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
             if owner in rollups:
                 rollups[owner].add(judged)
     return rollups
+
+
+class Performance(Enum):
+    """A box's colour on the map: how its measures are doing, rolled up into one of four.
+
+    Off track when any measure judged is off track, else at risk when any is, else on
+    track; no data when none can be judged (no values, stale, no target, cannot judge).
+    """
+
+    ON_TRACK = ("on-track", "On track")
+    AT_RISK = ("at-risk", "At risk")
+    OFF_TRACK = ("off-track", "Off track")
+    NO_DATA = ("no-data", "No data")
+
+    def __init__(self, slug: str, label: str):
+        self.slug, self.label = slug, label
+
+    @classmethod
+    def from_slug(cls, slug: str) -> "Performance | None":
+        return next((p for p in cls if p.slug == slug), None)
+
+
+def performance_of(rollup: Rollup) -> Performance:
+    for status, performance in (
+        (Status.OFF_TRACK, Performance.OFF_TRACK),
+        (Status.AT_RISK, Performance.AT_RISK),
+        (Status.ON_TRACK, Performance.ON_TRACK),
+    ):
+        if rollup.counts[status]:
+            return performance
+    return Performance.NO_DATA
+
+
+@dataclass
+class PartnerWork:
+    slug: str
+    name: str
+    strategies: set = field(default_factory=set)
+
+
+def partners_for(strategies, *, visible) -> dict[str, PartnerWork]:
+    """The partners who lead or join actions on these strategies, by slug, with the
+    strategies they work on; as the roll-ups do, a strategy with a zoom map counts the
+    actions on that zoom map's pages. Only pages in ``visible`` count. One query."""
+    ids = [strategy.pk for strategy in strategies]
+    zoom_maps = [zoom.pk for s in strategies if (zoom := getattr(s, "zoom_map", None))]
+    pages = visible.filter(Q(pk__in=ids) | Q(map_id__in=zoom_maps))
+    rows = (
+        Action.objects.filter(objective__strategy__in=pages)
+        .order_by()
+        .values_list(
+            "objective__strategy_id",
+            "objective__strategy__map__zooms_into_id",
+            "lead__slug",
+            "lead__name",
+            "partners__slug",
+            "partners__name",
+        )
+    )
+    found: dict[str, PartnerWork] = {}
+    wanted = set(ids)
+    for page_id, zoomed_from_id, *names in rows:
+        owners = {page_id, zoomed_from_id} & wanted
+        for slug, name in (names[0:2], names[2:4]):
+            if slug is not None:
+                found.setdefault(slug, PartnerWork(slug=slug, name=name)).strategies |= owners
+    return dict(sorted(found.items(), key=lambda item: item[1].name.lower()))

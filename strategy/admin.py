@@ -17,6 +17,7 @@ from strategy.models import (
     StrategyMap,
     StrategyProgram,
     StrategyResource,
+    Theme,
 )
 from strategy.ownership import ContentVersionAdmin, PageContentAdminMixin
 
@@ -36,6 +37,13 @@ class StrategyMapAdmin(ContentVersionAdmin):
     autocomplete_fields = ("parent", "zooms_into")
     fields = ("title", "slug", "summary", "parent", "zooms_into")
     inlines = [BandInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ContentVersionAdmin):
+    list_display = ("name", "colour", "order")
+    list_editable = ("order",)
+    search_fields = ("name",)
 
 
 @admin.register(Band)
@@ -133,7 +141,10 @@ class StrategyAdmin(NestedModelAdminMixin, PageContentAdminMixin, ContentVersion
     # reviews/admin.py adds "mark reviewed", which records a mark of review.
     actions = ["publish"]
     fieldsets = [
-        (None, {"fields": ("title", "slug", ("map", "band", "position"), "status", "intro")}),
+        (
+            None,
+            {"fields": ("title", "slug", ("map", "band", "position"), "theme", "status", "intro")},
+        ),
         (
             "Page manager and review cycle",
             {

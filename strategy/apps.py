@@ -7,6 +7,7 @@ class StrategyConfig(AppConfig):
 
     def ready(self):
         from base import page_cache
+        from strategy import checks  # noqa: F401 - registers the check of Graphviz
 
         # The public pages show this app's rows.
         page_cache.watch_app(self)

@@ -4,7 +4,7 @@ import functools
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -128,6 +128,37 @@ class Band(models.Model):
         return f"{self.map.get_absolute_url()}#band-{self.pk}"
 
 
+HEX_COLOUR = RegexValidator(
+    r"^#[0-9A-Fa-f]{6}$", "Give the colour as # and six hexadecimal digits, such as #1f77b4."
+)
+
+
+@reversion.register()
+class Theme(models.Model):
+    """A strand of strategies that runs across a map's bands, as in Balanced Scorecard maps.
+
+    The map draws it as a stripe of its colour behind its strategies, and names it
+    in the legend.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    colour = models.CharField(
+        max_length=7, validators=[HEX_COLOUR], help_text="As # and six hexadecimal digits."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # One spelling per colour, so that "#ABCDEF" and "#abcdef" are one.
+        self.colour = self.colour.lower()
+        super().save(*args, **kwargs)
+
+
 class StrategyQuerySet(models.QuerySet):
     def public(self):
         """Pages the public may read: drafts and archived pages stay hidden."""
@@ -207,6 +238,14 @@ class Strategy(models.Model):
     map = models.ForeignKey(StrategyMap, on_delete=models.PROTECT, related_name="strategies")
     band = models.ForeignKey(Band, on_delete=models.PROTECT, related_name="strategies")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within the band.")
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="strategies",
+        help_text="The strand of the map this strategy belongs to, shown as a coloured stripe.",
+    )
     intro = models.TextField("introduction", blank=True, help_text=MARKDOWN_HELP)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     page_manager = models.ForeignKey(

@@ -6,6 +6,7 @@ their visible text, and SVG text under 4.5:1 (tests/browser/audit.py). Screensho
 audited page land in tests/browser/screenshots/a11y-*.png.
 """
 
+import re
 from pprint import pformat
 
 import pytest
@@ -22,6 +23,7 @@ pytestmark = [
 
 AUDITED_PAGES = {
     "home-map": "/",
+    "home-map-highlighted": "/?status=off-track",
     "zoom-map": "/maps/reduce-access-to-opioids/",
     "drug-market-intervention-page": f"/strategies/{FEATURED_SLUG}/",
     "drug-market-intervention-program": "/programs/drug-market-intervention/",
@@ -105,18 +107,20 @@ def test_the_audit_reports_a_misnamed_link_faint_text_and_a_faint_drawing(demo, 
     ]
 
 
-def test_a_map_box_is_named_by_its_title_and_described_by_its_status_and_measures(demo, page_in):
+def test_a_map_box_is_one_link_named_by_all_it_shows_and_described_by_its_theme(demo, page_in):
     tab = page_in(width=1280)
     tab.goto(demo + "/")
-    node = tab.locator(".map-node", has_text="Reduce Access to Opioids")
-    box = node.get_by_role("link", name="Reduce Access to Opioids", exact=True)
-    shown = node.locator(".map-node-rollup").text_content()
+    node = tab.locator(".map-node", has_text="Reduce Prescription of Opioids")
+    shown = " ".join(node.locator(".map-node-link text").all_text_contents())
+    box = node.locator(".map-node-link")
 
-    expect(box).to_have_accessible_description(f"Published. Measures: {shown}.")
-    zoom = tab.get_by_role("link", name="Zoom map for Reduce Access to Opioids")
+    expect(box).to_have_accessible_name(re.compile(r"\s+".join(shown.split())))
+    expect(box).to_have_accessible_name(re.compile("^Reduce Prescription of Opioids On track"))
+    expect(box).to_have_accessible_description("Theme: Prevention")
+    zoom = tab.get_by_role("link", name="Zoom map for Reduce Prescription of Opioids")
     expect(zoom).to_have_text("Zoom map ›")
 
-    # The status line sits over the box outside its link; a click on it opens the page.
+    # A click anywhere on the box, its words included, opens the page.
     status = node.locator(".map-node-status").bounding_box()
     tab.mouse.click(status["x"] + status["width"] / 2, status["y"] + status["height"] / 2)
-    expect(tab.locator("h1")).to_have_text("Reduce Access to Opioids")
+    expect(tab.locator("h1")).to_have_text("Reduce Prescription of Opioids")

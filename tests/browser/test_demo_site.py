@@ -53,11 +53,13 @@ def test_keyboard_alone_walks_the_map_in_reading_order(demo, page_in):
     tab = page_in()
     tab.goto(demo + "/")
     reached = []
-    for _ in range(40):
+    for _ in range(60):
         tab.keyboard.press("Tab")
+        # A box's link holds its title and the words under it; the title names it.
         reached.append(
             tab.evaluate(
                 "document.activeElement.getAttribute('aria-label')"
+                " || document.activeElement.querySelector('.map-node-title')?.textContent"
                 " || document.activeElement.textContent.trim()"
             )
         )

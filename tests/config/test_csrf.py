@@ -42,6 +42,7 @@ from reversion.models import Version
 
 from accounts import roles
 from reviews.models import Review
+from strategy.models import Theme
 from tests.programs.factories import (
     EvidenceRatingFactory,
     ImplementationFactory,
@@ -98,6 +99,7 @@ def world():
         review = ReviewFactory(strategy=page)
         ExpertAssignmentFactory(strategy=page)
         link = StrategyLinkFactory(cause=page, effect=other_page)
+        theme = Theme.objects.create(name="Prevention", colour="#1f5fa8")
     attempt = {"user_agent": "test", "ip_address": "203.0.113.7", "username": "root"}
     return SimpleNamespace(
         superuser=superuser,
@@ -118,6 +120,7 @@ def world():
             "strategy.Band": page.band,
             "strategy.Strategy": page,
             "strategy.StrategyLink": link,
+            "strategy.Theme": theme,
             "programs.Program": program,
             "programs.Implementation": implementation,
             "programs.Resource": resource,

@@ -28,9 +28,10 @@ def measure_on(strategy, value, target=50, polarity=Measure.Polarity.LOWER_IS_BE
 
 
 def box_text(html, title):
-    """What the map box of this title tells a screen reader beside its name: its description."""
-    start = html.index("<desc", html.index(f'aria-label="{title}"'))
-    return html[start : html.index("</desc>", start)]
+    """What the map's box of this title says in words (its entry in the map's list, which
+    says what its box in the diagram says)."""
+    start = html.rindex('<li class="map-box', 0, html.index(f">{title}</a>"))
+    return html[start : html.index("</li>", start)]
 
 
 def test_strategy_box_counts_measures_on_track_off_track_and_without_data(client):
