@@ -115,7 +115,7 @@ def test_a_map_box_is_one_link_named_by_all_it_shows_and_described_by_its_theme(
     box = node.locator(".map-node-link")
 
     expect(box).to_have_accessible_name(re.compile(r"\s+".join(shown.split())))
-    expect(box).to_have_accessible_name(re.compile("^Reduce Prescription of Opioids On track"))
+    expect(box).to_have_accessible_name(re.compile("^Reduce Prescription of Opioids Off track"))
     expect(box).to_have_accessible_description("Theme: Prevention")
     zoom = tab.get_by_role("link", name="Zoom map for Reduce Prescription of Opioids")
     expect(zoom).to_have_text("Zoom map ›")
