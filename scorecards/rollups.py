@@ -97,6 +97,15 @@ class Rollup:
         return performance_of(self)
 
 
+def _pages_under(strategies, *, visible) -> tuple[list[int], QuerySet]:
+    """The strategies' ids, and the pages in ``visible`` that count for them: the
+    strategies themselves and the pages of their zoom maps (``zoom_map`` selected)."""
+    ids = [strategy.pk for strategy in strategies]
+    zoom_maps = [zoom.pk for s in strategies if (zoom := getattr(s, "zoom_map", None))]
+    # Pages first, by their own columns, so that the index on them serves the query.
+    return ids, visible.filter(Q(pk__in=ids) | Q(map_id__in=zoom_maps))
+
+
 def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     """Roll-ups for these strategies: their own measures, plus those of their zoom maps' pages.
 
@@ -105,10 +114,7 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     strategies, measures and data points, and one more when the statuses are not kept
     (``measure_statuses``).
     """
-    ids = [strategy.pk for strategy in strategies]
-    zoom_maps = [zoom.pk for s in strategies if (zoom := getattr(s, "zoom_map", None))]
-    # Pages first, by their own columns, so that the index on them serves the query.
-    pages = visible.filter(Q(pk__in=ids) | Q(map_id__in=zoom_maps))
+    ids, pages = _pages_under(strategies, visible=visible)
     measures = Measure.objects.filter(objective__strategy__in=pages)
     rows = list(
         measures.order_by().values_list(
@@ -168,9 +174,7 @@ def partners_for(strategies, *, visible) -> dict[str, PartnerWork]:
     """The partners who lead or join actions on these strategies, by slug, with the
     strategies they work on; as the roll-ups do, a strategy with a zoom map counts the
     actions on that zoom map's pages. Only pages in ``visible`` count. One query."""
-    ids = [strategy.pk for strategy in strategies]
-    zoom_maps = [zoom.pk for s in strategies if (zoom := getattr(s, "zoom_map", None))]
-    pages = visible.filter(Q(pk__in=ids) | Q(map_id__in=zoom_maps))
+    ids, pages = _pages_under(strategies, visible=visible)
     rows = (
         Action.objects.filter(objective__strategy__in=pages)
         .order_by()
