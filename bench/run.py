@@ -12,8 +12,9 @@ bench/site.py) with bulk inserts and:
 - renders each page through Django's test client with no cache, and reports
   the median and 95th percentile; then the strategy page with its shared
   content cached (the page cache off), for a signed-in reviewer, and from the
-  page cache; then the pages that judge every measure (the top-level map, the
-  dashboard) with every measure's status kept and the page cache off;
+  page cache; then the pages that read every measure's status (the top-level
+  map, the dashboard) just after a new value, when the reader judges that one
+  measure again (``scorecards.judged``), with the page cache off;
 - on PostgreSQL, EXPLAINs every query of the hottest pages and reports any
   sequential scan of a large table;
 - serves the site as production does (granian with deploy/granian.env, 2
@@ -65,6 +66,7 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import (  # noqa: E402
     CaptureQueriesContext,
@@ -85,7 +87,7 @@ from bench.common import (  # noqa: E402
 )
 from bench.site import build_site  # noqa: E402
 from programs.models import Program  # noqa: E402
-from scorecards.models import Partner  # noqa: E402
+from scorecards.models import DataPoint, Partner  # noqa: E402
 from strategy.models import Strategy  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -139,9 +141,9 @@ LOADS = {
     "page cache off": {"pages": False, "fragments": True},
     "page cache on": {"pages": True, "fragments": True},
 }
-# Pages that judge every measure: timed again with the statuses kept (the fragment cache
-# on, the page cache off), as readers the page cache does not answer meet them.
-KEPT_STATUS_PAGES = ["top-level map", "dashboard", "dashboard, off track"]
+# Pages that read every measure's status: timed again just after a new value, as the
+# first reader after each write meets them (the page cache off).
+AFTER_A_VALUE_PAGES = ["top-level map", "dashboard", "dashboard, off track"]
 EXPLAINED_PAGES = [
     "strategy page",
     "zoom map",
@@ -256,12 +258,28 @@ def strategy_page_timings(client: Client, url: str, runs: int, results: dict) ->
         results["render"]["strategy page (cached)"] = render_times(client, url, runs)
 
 
-def kept_status_timings(client: Client, pages: dict, names: list[str], runs: int, results):
-    """The pages that judge every measure, with every measure's status kept
-    (``scorecards.rollups.measure_statuses``) and the page cache off."""
-    with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=3600):
+def after_a_value_timings(client: Client, pages: dict, names: list[str], runs: int, results):
+    """The pages that read every measure's status, each run just after a value changed:
+    the reader judges that measure again (``scorecards.judged``). The page cache off."""
+    changed = list(
+        DataPoint.objects.filter(measure__objective__strategy__in=Strategy.objects.public())
+        .order_by("?")
+        .values_list("pk", flat=True)[:runs]
+    )
+    with override_settings(PAGE_CACHE_SECONDS=0):
         for name in names:
-            results["render"][f"{name} (page cache off)"] = render_times(client, pages[name], runs)
+            timings = []
+            for point in changed:
+                DataPoint.objects.filter(pk=point).update(value=F("value") + 1)
+                started = time.perf_counter()
+                fetch(client, pages[name])
+                timings.append((time.perf_counter() - started) * 1000)
+            p50, p95 = median_and_p95(timings)
+            results["render"][f"{name} (after a new value)"] = {
+                "p50_ms": round(p50, 1),
+                "p95_ms": round(p95, 1),
+                "runs": len(timings),
+            }
 
 
 def empty_database() -> None:
@@ -470,7 +488,7 @@ def print_report(results: dict) -> None:
         "strategy page (page cache off)",
         "strategy page (signed-in reviewer)",
         "strategy page (cached)",
-        *(f"{name} (page cache off)" for name in KEPT_STATUS_PAGES),
+        *(f"{name} (after a new value)" for name in AFTER_A_VALUE_PAGES),
     ):
         if name not in results["render"]:
             continue
@@ -584,8 +602,8 @@ def main() -> int:
             }
         if "strategy page" in timed:
             strategy_page_timings(client, pages["strategy page"], options.runs, results)
-        kept = [name for name in KEPT_STATUS_PAGES if name in timed]
-        kept_status_timings(client, pages, kept, options.runs, results)
+        after_a_value = [name for name in AFTER_A_VALUE_PAGES if name in timed]
+        after_a_value_timings(client, pages, after_a_value, options.runs, results)
         if connection.vendor == "postgresql":
             explained = [name for name in EXPLAINED_PAGES if name in timed]
             results["sequential_scans"] = sequential_scans(large, explained)

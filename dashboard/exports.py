@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from accounts.people import person_name
 from dashboard import selectors
 from scorecards.exports import value_at_precision
+from scorecards.judged import status_of
 from scorecards.models import STATUS_COLUMNS
 
 MEASURE_HEADER = [
@@ -63,13 +64,13 @@ def measure_rows(
 ) -> list[list]:
     """The CSV rows of the measures on ``visible`` pages that ``filters`` let through."""
     measures = selectors.measures_in(visible, filters)
-    _, found = selectors.judged_measures(
-        measures, filters, columns=(*_MEASURE_COLUMNS, *STATUS_COLUMNS), today=today
-    )
+    _, found = selectors.judged_measures(measures, filters, today=today)
     places = selectors.precisions(measures)
+    columns = (*_MEASURE_COLUMNS, *STATUS_COLUMNS, "status_code")
     rows = []
-    for status, values in found:
-        row = dict(zip((*_MEASURE_COLUMNS, *STATUS_COLUMNS), values, strict=True))
+    for values in selectors.with_latest(found).values_list(*columns):
+        row = dict(zip(columns, values, strict=True))
+        status = status_of(row["status_code"])
         # A measure deleted between the two queries: each figure with the decimals it needs.
         precision = places.get(row["pk"], 0)
         rows.append(

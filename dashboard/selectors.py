@@ -3,11 +3,9 @@ filtered, counted by status, sorted and cut into pages, in a fixed number of que
 
 A measure's status depends on its newest value, its baseline, its target, the path
 between them and its tolerance (``scorecards.status.measure_status``). Every measure's
-status is judged once per content version and day and kept for every reader, as the map
-roll-ups read them (``scorecards.rollups.measure_statuses``). One query reads the ids of
-every measure the other filters let through, in the order chosen; the counts, the status
-filter, a sort by status and the page shown are taken from that list and the kept
-statuses; one more query reads the rows of the page shown.
+status is kept in the database (``scorecards.judged``), so the counts, the status filter,
+a sort by status and the page shown are all SQL: the database counts and pages through
+10,000 measures, and Python judges only those written since they were last judged.
 """
 
 import datetime
@@ -30,9 +28,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 
+from scorecards.judged import status_of, with_judged_status
 from scorecards.models import Action, Measure, Partner, latest_point
-from scorecards.rollups import SHOWN, measure_statuses
-from scorecards.status import Status
+from scorecards.rollups import SHOWN
 from strategy.models import StrategyMap
 
 PER_PAGE = 50
@@ -68,12 +66,17 @@ ACTION_STATUS_RANK = Case(
     output_field=IntegerField(),
 )
 
+# A measure's status by its place in the order the site shows statuses in.
+MEASURE_STATUS_RANK = Case(
+    *(When(status_code=status.code, then=Value(rank)) for rank, status in enumerate(SHOWN)),
+    output_field=IntegerField(),
+)
+
 # ?sort= on each table: the column and the SQL order behind it (page order breaks ties).
-# A measure's status is not a column: its sort is made in Python, over the page order.
 MEASURE_SORTS = {
     "measure": [Lower("name")],
     "page": [],
-    "status": [],
+    "status": [MEASURE_STATUS_RANK],
     "latest": [F("latest_start")],
     "owner": _owner_order("owner"),
 }
@@ -216,32 +219,33 @@ def measures_in(visible: QuerySet, filters: Filters) -> QuerySet:
 
 
 def judged_measures(
-    measures: QuerySet, filters: Filters, *, columns: tuple, today: datetime.date
-) -> tuple[Counter, list[tuple[Status, tuple]]]:
-    """The counts by status of ``measures``, and the rows (``columns``, which name ``pk``)
-    of those with the status chosen, in the order chosen, each with its status. One query,
-    and one more when the statuses are not kept (``scorecards.rollups.measure_statuses``)."""
-    keys = MEASURE_SORTS.get(filters.sort_column, [])
-    if filters.sort_column == "latest" or any(name.startswith("latest_") for name in columns):
-        measures = measures.with_latest_value()
-    rows = list(
-        # A sort by status keeps the page order within each status.
-        measures.order_by(
-            *ordering(keys, descending=filters.descending and filters.sort != "-status")
-        ).values_list(*columns)
+    measures: QuerySet, filters: Filters, *, today: datetime.date
+) -> tuple[Counter, QuerySet]:
+    """The counts by status of ``measures``, and those with the status chosen in the order
+    chosen, each with ``status_code`` (``scorecards.judged.with_judged_status``). Two
+    queries: the statuses left to judge, and the counts."""
+    measures = with_judged_status(measures, today=today).filter(status_code__isnull=False)
+    counts = Counter(
+        {
+            status_of(code): number
+            for code, number in measures.order_by()
+            .values_list("status_code")
+            .annotate(number=Count("pk"))
+        }
     )
-    at = columns.index("pk")
-    statuses = measure_statuses(measures, [row[at] for row in rows], today=today)
-    # A measure deleted since the rows were read has no status and is left out.
-    found = [(statuses[row[at]], row) for row in rows if row[at] in statuses]
-    counts = Counter(status for status, _ in found)
     if filters.status:
-        wanted = MEASURE_STATUSES[filters.status]
-        found = [(status, row) for status, row in found if status is wanted]
-    if filters.sort_column == "status":
-        rank = {status: number for number, status in enumerate(SHOWN)}
-        found.sort(key=lambda item: rank[item[0]], reverse=filters.descending)
-    return counts, found
+        measures = measures.filter(status_code=MEASURE_STATUSES[filters.status].code)
+    keys = MEASURE_SORTS.get(filters.sort_column, [])
+    if filters.sort_column == "latest":
+        measures = measures.with_latest_value()
+    return counts, measures.order_by(*ordering(keys, descending=filters.descending))
+
+
+def with_latest(measures: QuerySet) -> QuerySet:
+    """``measures`` with their newest value (``with_latest_value``), once."""
+    if "latest_value" in measures.query.annotations:
+        return measures
+    return measures.with_latest_value()
 
 
 def precisions(measures: QuerySet) -> dict[int, int]:
@@ -254,24 +258,17 @@ def precisions(measures: QuerySet) -> dict[int, int]:
 def measure_page(visible: QuerySet, filters: Filters, *, page, today) -> tuple[Counter, Page]:
     """The counts by status (of every measure the filters but the status let through) and
     page ``page`` of the measures with the status chosen, each with ``dashboard_status`` and
-    ``latest_shown`` (its newest value, if it can be judged). Two queries."""
-    counts, found = judged_measures(
-        measures_in(visible, filters), filters, columns=("pk",), today=today
-    )
-    shown = Paginator(found, PER_PAGE).get_page(page)
-    status_of = {row[0]: status for status, row in shown.object_list}
-    rows = Measure.objects.filter(pk__in=status_of).select_related(
+    ``latest_shown`` (its newest value, if it can be judged). Four queries: those of
+    ``judged_measures``, the number of rows and the rows of the page."""
+    counts, found = judged_measures(measures_in(visible, filters), filters, today=today)
+    rows = found.select_related(
         "objective__strategy__map", "objective__strategy__page_manager", "owner"
     )
-    by_pk = {measure.pk: measure for measure in rows.with_latest_value()}
-    measures = []
-    for pk, status in status_of.items():
-        measure = by_pk[pk]
-        measure.dashboard_status = status
+    shown = Paginator(with_latest(rows), PER_PAGE).get_page(page)
+    for measure in shown.object_list:
+        measure.dashboard_status = status_of(measure.status_code)
         latest = latest_point(measure.latest_period, measure.latest_start, measure.latest_value)
         measure.latest_shown = latest if latest is not None and latest.can_be_judged else None
-        measures.append(measure)
-    shown.object_list = measures
     return counts, shown
 
 

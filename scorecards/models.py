@@ -497,6 +497,32 @@ class DataPoint(models.Model):
             raise ValidationError({"period": message[0].upper() + message[1:] + "."})
 
 
+class JudgedStatus(models.Model):
+    """A measure's status as last judged, kept so that maps and the dashboard read the
+    statuses of thousands of measures with one join instead of judging each again.
+
+    Database triggers (migration 0008) keep it honest whatever writes the rows: every
+    measure gets one on insert, and any write to its data points or to the fields its
+    status is judged from clears ``code`` and moves ``generation`` on.
+    ``scorecards.judged`` judges again the measures without a code, or whose ``until``
+    has come, and stores a judgment only if ``generation`` has not moved since the rows
+    it was made from were read.
+    """
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, primary_key=True, related_name="judged"
+    )
+    # A Status code; empty until judged.
+    code = models.CharField(max_length=20, null=True, db_index=True)
+    # The first day the same rows may be judged differently (stale, past the target
+    # period); None when only a write can change the judgment.
+    until = models.DateField(null=True)
+    generation = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.measure_id}: {self.code or 'to be judged'}"
+
+
 # An action that has not been touched in this long is due a word on where it stands.
 UNCHANGED_AFTER = datetime.timedelta(days=90)
 

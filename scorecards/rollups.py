@@ -1,19 +1,15 @@
-"""How the measures under each strategy of a map are doing, counted for the map's boxes;
-and every measure's status, judged once per content version and day for every reader."""
+"""How the measures under each strategy of a map are doing, counted for the map's boxes
+from the statuses kept for every measure (``scorecards.judged``)."""
 
-import datetime
-from array import array
 from collections import Counter
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from base.page_cache import shared_fragment
-from scorecards.models import STATUS_COLUMNS, Action, Measure, status_from_columns
+from scorecards.judged import status_of, with_judged_status
+from scorecards.models import Action, Measure
 from scorecards.status import Status
 
 SHOWN = [
@@ -25,48 +21,6 @@ SHOWN = [
     Status.NO_DATA,
     Status.CANNOT_JUDGE,
 ]
-
-
-BY_CODE = {status.code: status for status in Status}
-
-
-def _judge(measures, *, today: datetime.date) -> dict[str, array]:
-    """The ids of ``measures`` by the code of their status on ``today``: one query, each
-    measure's newest value read by an index probe and its status worked out from plain rows."""
-    rows = measures.with_latest_value().order_by().values_list("pk", *STATUS_COLUMNS)
-    judged: dict[str, list[int]] = {}
-    for pk, *columns in rows:
-        judged.setdefault(status_from_columns(columns, today=today).code, []).append(pk)
-    # Arrays of ids: compact in the cache, and quick to read back.
-    return {code: array("q", pks) for code, pks in judged.items()}
-
-
-def _expand(judged: dict[str, array]) -> dict[int, Status]:
-    return {pk: BY_CODE[code] for code, ids in judged.items() for pk in ids}
-
-
-def measure_statuses(
-    measures: QuerySet, pks: Collection[int], *, today: datetime.date
-) -> dict[int, Status]:
-    """The status on ``today`` of each measure ``measures`` selects (``pks``, their ids, read
-    already), by its id.
-
-    Every measure on the site is judged at once and kept (``shared_fragment``: until content
-    changes or the day does), so that the maps, the dashboard with any filter, sort or page,
-    and its download judge no measure again: judging 10,000 measures costs a page a few
-    hundred milliseconds, reading their statuses back a few. One query when they are not
-    kept, and one more for measures the kept ones lack (added while they were judged).
-    Without the fragment cache, only ``measures`` are judged.
-    """
-    if settings.FRAGMENT_CACHE_SECONDS == 0:
-        return _expand(_judge(measures, today=today))
-    kept = shared_fragment(
-        f"measure-statuses {today.isoformat()}", lambda: _judge(Measure.objects.all(), today=today)
-    )
-    statuses = _expand(kept)
-    if missing := set(pks) - statuses.keys():
-        statuses |= _expand(_judge(Measure.objects.filter(pk__in=missing), today=today))
-    return statuses
 
 
 @dataclass
@@ -110,21 +64,20 @@ def rollups_for(strategies, *, visible) -> dict[int, Rollup]:
     """Roll-ups for these strategies: their own measures, plus those of their zoom maps' pages.
 
     Only measures on pages in ``visible`` (a Strategy queryset) count. Expects
-    the strategies' ``zoom_map`` selected. One query, whatever the number of
-    strategies, measures and data points, and one more when the statuses are not kept
-    (``measure_statuses``).
+    the strategies' ``zoom_map`` selected. Two queries, whatever the number of
+    strategies, measures and data points, reading the statuses kept
+    (``scorecards.judged``); more when some must be judged again.
     """
     ids, pages = _pages_under(strategies, visible=visible)
-    measures = Measure.objects.filter(objective__strategy__in=pages)
-    rows = list(
-        measures.order_by().values_list(
-            "pk", "objective__strategy_id", "objective__strategy__map__zooms_into_id"
-        )
+    measures = with_judged_status(
+        Measure.objects.filter(objective__strategy__in=pages), today=timezone.localdate()
     )
-    statuses = measure_statuses(measures, [pk for pk, *_ in rows], today=timezone.localdate())
+    rows = measures.order_by().values_list(
+        "objective__strategy_id", "objective__strategy__map__zooms_into_id", "status_code"
+    )
     rollups = {pk: Rollup() for pk in ids}
-    for pk, page_id, zoomed_from_id in rows:
-        if (judged := statuses.get(pk)) is None:  # deleted since the rows were read
+    for page_id, zoomed_from_id, code in rows:
+        if (judged := status_of(code)) is None:  # added since its status was judged
             continue
         for owner in (page_id, zoomed_from_id):
             if owner in rollups:

@@ -200,6 +200,31 @@ def measure_status(
     return judged if path is None else judge(path=path)
 
 
+def judged_until(
+    judged: Status,
+    *,
+    latest: Point | None,
+    target_period: str,
+    stale_after_months: int,
+    today: datetime.date,
+) -> datetime.date | None:
+    """The first day after ``today`` on which a measure judged ``judged`` today may be judged
+    otherwise with nothing written: the day its newest value grows stale, or the day its
+    target period ends and the path to the target no longer applies; for one that cannot be
+    judged, the next new year, which widens the window of years. None when only a write can
+    change it."""
+    if judged is Status.CANNOT_JUDGE:
+        return datetime.date(today.year + 1, 1, 1)
+    days = []
+    if latest is not None:
+        last_fresh_day = add_months(latest.start, stale_after_months)
+        if last_fresh_day >= today and last_fresh_day < datetime.date.max:
+            days.append(last_fresh_day + datetime.timedelta(days=1))
+    if target_period and (target := stored_period(target_period)) and target.end > today:
+        days.append(target.end)
+    return min(days, default=None)
+
+
 def measure_tolerance(
     tolerance: Decimal | None, *, baseline: Decimal | None, target: Decimal | None
 ) -> Decimal:

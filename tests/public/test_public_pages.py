@@ -155,9 +155,8 @@ def test_map_query_count_does_not_grow_with_strategies(client):
     for _ in range(10):
         StrategyFactory(band=BandFactory(map=band.map))
     large = queries_for(client, reverse("strategy:home"))
-    # The map, its bands, their strategies, the links, the partners, and the roll-up,
-    # whose statuses are judged again here because content changed in between
-    # (scorecards.rollups.measure_statuses keeps them until it does).
+    # The map, its bands, their strategies, the links, the partners, the measures left to
+    # judge (scorecards.judged) and the roll-up.
     assert small == large == 7
 
 
