@@ -74,6 +74,7 @@ from django.test.utils import (  # noqa: E402
     teardown_test_environment,
 )
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.roles import REVIEWERS  # noqa: E402
 from bench.common import (  # noqa: E402
@@ -87,6 +88,7 @@ from bench.common import (  # noqa: E402
 )
 from bench.site import build_site  # noqa: E402
 from programs.models import Program  # noqa: E402
+from scorecards.judged import judge_again  # noqa: E402
 from scorecards.models import DataPoint, Partner  # noqa: E402
 from strategy.models import Strategy  # noqa: E402
 
@@ -298,6 +300,8 @@ def fresh_site(strategies: int) -> tuple[dict, float]:
     empty_database()
     started = time.perf_counter()
     sizes = build_site(strategies)
+    # As the first reader after the load would: every new measure's status judged and kept.
+    judge_again(today=timezone.localdate())
     if connection.vendor == "postgresql":
         # As autovacuum would soon after a bulk load: statistics, and the visibility
         # map that index-only scans need.

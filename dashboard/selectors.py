@@ -258,17 +258,28 @@ def precisions(measures: QuerySet) -> dict[int, int]:
 def measure_page(visible: QuerySet, filters: Filters, *, page, today) -> tuple[Counter, Page]:
     """The counts by status (of every measure the filters but the status let through) and
     page ``page`` of the measures with the status chosen, each with ``dashboard_status`` and
-    ``latest_shown`` (its newest value, if it can be judged). Four queries: those of
-    ``judged_measures``, the number of rows and the rows of the page."""
+    ``latest_shown`` (its newest value, if it can be judged). Five queries: those of
+    ``judged_measures``, the number of rows, the ids of the page and its rows."""
     counts, found = judged_measures(measures_in(visible, filters), filters, today=today)
-    rows = found.select_related(
-        "objective__strategy__map", "objective__strategy__page_manager", "owner"
+    # The ids first: sorting thousands of narrow rows, then reading fifty wide ones, is
+    # several times quicker than sorting the wide ones.
+    shown = Paginator(found.values_list("pk", flat=True), PER_PAGE).get_page(page)
+    ids = list(shown.object_list)
+    rows = with_latest(
+        Measure.objects.filter(pk__in=ids)
+        .select_related("objective__strategy__map", "objective__strategy__page_manager", "owner")
+        .annotate(status_code=F("judged__code"))
     )
-    shown = Paginator(with_latest(rows), PER_PAGE).get_page(page)
-    for measure in shown.object_list:
+    by_pk = {measure.pk: measure for measure in rows}
+    measures = []
+    for pk in ids:
+        if (measure := by_pk.get(pk)) is None:  # deleted between the two queries
+            continue
         measure.dashboard_status = status_of(measure.status_code)
         latest = latest_point(measure.latest_period, measure.latest_start, measure.latest_value)
         measure.latest_shown = latest if latest is not None and latest.can_be_judged else None
+        measures.append(measure)
+    shown.object_list = measures
     return counts, shown
 
 

@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from base.page_cache import cache_for_anonymous
+from accounts.rules import may_read_drafts
+from base.page_cache import cache_for_anonymous, shared_fragment
 from dashboard import exports, selectors
 from dashboard.forms import DashboardFilterForm
 from scorecards.exports import spreadsheet_safe
@@ -65,9 +66,14 @@ ACTION_FILTERS = {
 
 def _form(request, *, statuses: dict, sorts, owner_label: str):
     visible = Strategy.objects.visible_to(request.user)
+    # What the filters offer is the same for every reader who sees the same pages.
+    readers = "staff" if may_read_drafts(request.user) else "public"
+    choices = shared_fragment(
+        f"dashboard-filter-choices {readers}", lambda: selectors.filter_choices(visible)
+    )
     form = DashboardFilterForm(
         request.GET,
-        choices=selectors.filter_choices(visible),
+        choices=choices,
         statuses=statuses,
         sorts=sorts,
         owner_label=owner_label,

@@ -439,7 +439,9 @@ def test_the_query_count_is_the_same_at_two_sizes(client, settings, address):
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
-    assert max(counts) <= 7
+    # At most: the filters' choices (three, then kept for the content version), the measures
+    # left to judge, the counts, the number of rows, the page's ids and its rows.
+    assert max(counts) <= 8
 
 
 @pytest.mark.parametrize(
