@@ -110,9 +110,6 @@ def diagram_style() -> str:
         except cssselect2.SelectorError:
             continue  # :focus-visible and the like: nothing to print
         kept.append(f"{prelude} {{{tinycss2.serialize(rule.content)}}}")
-    # The spaces that make a box's lines read as one text to a screen reader: WeasyPrint
-    # carries their size of 0 on to the text after them.
-    kept.append(".map-text-gap { display: none; }")
     return CUSTOM_PROPERTY.sub(lambda m: values.get(m[1], "initial"), "\n".join(kept))
 
 
