@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import cssselect2
 import tinycss2
-
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -87,7 +86,8 @@ def diagram_style() -> str:
     WeasyPrint styles an inline SVG only from the SVG's own style sheet; it
     resolves no custom properties there, and stops reading the sheet at the
     first selector it cannot compile. So: the rules naming the diagram's classes
-    whose selectors compile, but for the SVG's own box, each ``var(--x)`` replaced by its value in ``:root``.
+    whose selectors compile, but for the SVG's own box, each ``var(--x)``
+    replaced by its value in ``:root``.
     """
     rules = tinycss2.parse_stylesheet(
         static_file("css/site.css").read_text(), skip_comments=True, skip_whitespace=True

@@ -104,14 +104,14 @@ class BriefingBook(models.Model):
         target = self.strategy if self.kind == self.Kind.PAGE else self.strategy_map
         return f"Briefing book of {target} ({self.get_status_display().lower()})"
 
-    @property
-    def target(self):
-        return self.strategy if self.kind == self.Kind.PAGE else self.strategy_map
-
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.PAGE:
             return reverse("books:page-book", args=[self.strategy.slug])
         return reverse("books:map-book", args=[self.strategy_map.slug])
+
+    @property
+    def target(self):
+        return self.strategy if self.kind == self.Kind.PAGE else self.strategy_map
 
     @property
     def is_ready(self) -> bool:

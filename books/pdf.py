@@ -31,9 +31,9 @@ class StaticFilesFetcher(URLFetcher):
 
     def __init__(self, base_url: str):
         super().__init__(allowed_protocols=("data", "http", "https"))
-        self.static_prefix = urlsplit(base_url)._replace(
-            path="/" + settings.STATIC_URL.lstrip("/")
-        ).geturl()
+        self.static_prefix = (
+            urlsplit(base_url)._replace(path="/" + settings.STATIC_URL.lstrip("/")).geturl()
+        )
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):

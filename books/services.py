@@ -220,9 +220,7 @@ def build_map_book_now(book_id: int) -> None:
 
 def map_book_pdf(strategy_map: StrategyMap, reader) -> bytes:
     """The PDF of ``strategy_map``'s book with what ``reader`` may read, built now."""
-    return write_pdf(
-        contents.map_book_html(strategy_map, reader), base_url=contents.site_url()
-    )
+    return write_pdf(contents.map_book_html(strategy_map, reader), base_url=contents.site_url())
 
 
 def page_book_pdf(strategy: Strategy, reader) -> bytes:

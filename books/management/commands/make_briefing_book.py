@@ -48,7 +48,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, map=None, strategy=None, output, **options):
         if bool(map) == bool(strategy):
-            raise CommandError("Name a map's slug, or a strategy page's with --strategy (not both).")
+            raise CommandError(
+                "Name a map's slug, or a strategy page's with --strategy (not both)."
+            )
         path = Path(output)
         if not path.parent.is_dir():
             raise CommandError(f"Cannot write {output}: the folder {path.parent} does not exist.")
