@@ -65,10 +65,11 @@ INSTALLED_APPS = [
     "demo",
     "dashboard",
     "updates",
-    "books",
     # The job queue (books.tasks): the tasks' interface, and the database backend's tables.
+    # Before books, whose admin.py takes the queue's rows out of the authoring admin.
     "django_tasks",
     "django_tasks_db",
+    "books",
 ]
 
 MIDDLEWARE = [
