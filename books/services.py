@@ -22,6 +22,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from redis import RedisError
 
 from accounts.rules import may_read_drafts
 from base.page_cache import WRITE_OPEN_VERSION, reading_version
@@ -53,7 +54,14 @@ def audience_of(user) -> str:
 
 
 def edition_for(user) -> Edition:
-    return Edition(audience_of(user), reading_version(), timezone.localdate())
+    try:
+        version = reading_version()
+    except RedisError:
+        # The version cannot be read while the cache is unreachable: nothing is kept (a
+        # page's book is built for the request; a map's reader waits for the cache).
+        logger.warning("Page cache unavailable; briefing books are not kept", exc_info=True)
+        version = WRITE_OPEN_VERSION
+    return Edition(audience_of(user), version, timezone.localdate())
 
 
 def reader_of(book: BriefingBook):

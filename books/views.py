@@ -3,7 +3,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from books import services
 from books.models import BriefingBook
@@ -21,7 +21,7 @@ def pdf_response(pdf: bytes, *, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def page_book(request, slug):
     strategy = Strategy.objects.find_visible(slug, request.user)
     if strategy is None:
@@ -30,7 +30,7 @@ def page_book(request, slug):
     return pdf_response(pdf, filename=f"{strategy.slug}-briefing-book.pdf")
 
 
-@require_GET
+@require_safe
 def map_book(request, slug):
     strategy_map = get_object_or_404(StrategyMap, slug=slug)
     book = services.map_book(strategy_map=strategy_map, user=request.user)

@@ -5,15 +5,18 @@ WeasyPrint is stood in for (``fake_pdf``): these tests are about which book is
 built and when, and read the HTML each build was given.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from books.contents import map_book_html
-from books.models import BriefingBook
+from books.models import STUCK_AFTER, BriefingBook
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import EditorFactory, StrategyFactory, StrategyMapFactory
@@ -133,6 +136,29 @@ def test_a_failed_build_says_so_and_can_be_asked_for_again(client, zoom_map, mon
     assert retried.status_code == 302
     assert retried["Location"] == map_book_url()
     assert client.get(map_book_url()).content == b"%PDF-built"
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_build_whose_worker_stopped_is_offered_again(client, zoom_map, fake_pdf):
+    client.get(map_book_url())
+    BriefingBook.objects.update(requested_at=timezone.now() - STUCK_AFTER - timedelta(minutes=1))
+
+    response = client.get(map_book_url())
+
+    assert response.status_code == 503
+    assert "was not ready in time" in response.content.decode()
+    assert reverse("books:map-book-retry", args=["reduce-access"]) in response.content.decode()
+
+
+def test_a_page_book_is_built_but_not_kept_while_the_cache_is_down(
+    client, zoom_map, fake_pdf, cache_down
+):
+    cache_down("get_many")
+
+    assert client.get(page_book_url()).status_code == 200
+    assert client.get(page_book_url()).status_code == 200
+    assert len(fake_pdf) == 2
+    assert not BriefingBook.objects.exists()
 
 
 def test_building_a_map_book_takes_the_same_queries_at_two_sizes(zoom_map):
