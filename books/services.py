@@ -90,6 +90,8 @@ def page_book(*, strategy: Strategy, user) -> bytes:
     """
     edition = edition_for(user)
     kind = BriefingBook.Kind.PAGE
+    if not edition.may_be_kept:
+        return page_book_pdf(strategy, user)
     kept = (
         _edition_books(kind=kind, target=strategy, edition=edition)
         .filter(
@@ -100,17 +102,16 @@ def page_book(*, strategy: Strategy, user) -> bytes:
         .values_list("pdf", flat=True)
         .first()
     )
-    if kept is not None and edition.may_be_kept:
+    if kept is not None:
         return bytes(kept)
     pdf = page_book_pdf(strategy, user)
-    if edition.may_be_kept:
-        _keep(
-            kind=kind,
-            target=strategy,
-            edition=edition,
-            pdf=pdf,
-            requested_by=user if edition.audience == BriefingBook.Audience.STAFF else None,
-        )
+    _keep(
+        kind=kind,
+        target=strategy,
+        edition=edition,
+        pdf=pdf,
+        requested_by=user if edition.audience == BriefingBook.Audience.STAFF else None,
+    )
     return pdf
 
 
