@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations check bench soak ci clean
+.PHONY: run test lint format migrations check bench soak ci clean worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py runserver $(HOST)
+
+# The job queue's worker (a map's briefing book), for DJANGO_TASKS_BACKEND=database; with the
+# default of development (immediate) books are built in the request and no worker is needed.
+worker: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	DJANGO_TASKS_BACKEND=$${DJANGO_TASKS_BACKEND:-database} $(BIN)/python manage.py db_worker
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest

@@ -327,6 +327,18 @@ def _read(key: str) -> tuple[int, tuple | None]:
     return version, None
 
 
+def reading_version() -> int:
+    """The content version what is read now may be kept under: WRITE_OPEN_VERSION while
+    another transaction writes content, when nothing read should be kept.
+
+    For what is kept elsewhere than this cache (the briefing books, in the
+    database), with the same rule as the pages. One round trip; raises
+    RedisError while the cache is unreachable.
+    """
+    version, _ = _read(_key("version", "reading"))
+    return version
+
+
 def shared_fragment(name: str, render: Callable[[], T]) -> T:
     """What ``render()`` returns, kept for every process until content changes.
 

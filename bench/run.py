@@ -29,7 +29,9 @@ bench/site.py) with bulk inserts and:
   that the peer was not running;
 - times importing a generated 500-page MediaWiki dump into an empty site;
 - times previewing and applying a 100,000-row CSV upload through the admin
-  (bench/uploads.py) against its targets.
+  (bench/uploads.py) against its targets;
+- times briefing books (bench/books.py): the demo's worked page, the demo's
+  whole map, and a 49-page zoom map of the benchmark site.
 
 It prints a table and writes bench/results.json. Timings drift on shared
 machines; the ratios, measured side by side, are the figures to compare.
@@ -541,6 +543,10 @@ def print_report(results: dict) -> None:
         from bench.uploads import report_lines
 
         print("\n".join(report_lines(results["upload"])))
+    if "books" in results:
+        from bench.books import report_lines as book_lines
+
+        print("\n".join(book_lines(results["books"])))
 
 
 def main() -> int:
@@ -555,6 +561,7 @@ def main() -> int:
     )
     parser.add_argument("--no-import", action="store_true", help="skip the MediaWiki import")
     parser.add_argument("--no-upload", action="store_true", help="skip the 100,000-row upload")
+    parser.add_argument("--no-books", action="store_true", help="skip the briefing books")
     parser.add_argument(
         "--search-only",
         action="store_true",
@@ -573,7 +580,7 @@ def main() -> int:
     if options.search_only:
         options.only = list(SEARCHES)
     if options.only:
-        options.no_load = options.no_import = options.no_upload = True
+        options.no_load = options.no_import = options.no_upload = options.no_books = True
     if not options.no_load and shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk), or pass --no-load.")
 
@@ -626,6 +633,12 @@ def main() -> int:
 
             empty_database()
             results["upload"] = time_upload(rows=100_000)
+        if not options.no_books:
+            from bench.books import time_books
+
+            results["books"] = time_books(
+                strategies=options.strategies, empty_database=empty_database
+            )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "demo",
     "dashboard",
     "updates",
+    # The job queue (books.tasks): the tasks' interface, and the database backend's tables.
+    # Before books, whose admin.py takes the queue's rows out of the authoring admin.
+    "django_tasks",
+    "django_tasks_db",
+    "books",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +153,22 @@ PAGE_CACHE_SECONDS = env.int_at_least("DJANGO_PAGE_CACHE_SECONDS", 3600 if SHARE
 FRAGMENT_CACHE_SECONDS = env.int_at_least(
     "DJANGO_FRAGMENT_CACHE_SECONDS", 3600 if SHARED_CACHE else 0, 0
 )
+
+# The job queue for long work (a map's briefing book). "immediate" runs each task as it is
+# queued, in the request: development and tests need no other process. "database" keeps the
+# queue in the site's database and a worker (`manage.py db_worker`, `make worker`,
+# deploy/systemd/strategy-maps-worker.service) runs it: no service beyond the database.
+TASKS_BACKEND = env.choice(
+    "DJANGO_TASKS_BACKEND", "database" if PRODUCTION else "immediate", ("immediate", "database")
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -276,5 +297,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # WeasyPrint reports each step of every book, and each CSS rule of Bootstrap's it
+        # does not support (screen-only ones): only its errors are news.
+        "weasyprint": {"level": "ERROR"},
+    },
 }

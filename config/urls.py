@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("updates.urls")),
     # The review form is posted from the strategy page, which the public site composes.
     path("", include((review_app_urlpatterns + review_urlpatterns, "reviews"))),
+    path("", include("books.urls")),
     path("", include("public.urls")),
     path("", include("changes.urls")),
 ]

@@ -53,13 +53,13 @@ def page_content(
 
     def render_shared():
         if editing:
-            return _render(strategy, site=site)
+            return render_page_parts(strategy, site=site)
         # Read again with the reader's rights: the page may have been unpublished
         # or deleted since its row was read.
         loaded = with_page_content(Strategy.objects.visible_to(request.user)).filter(pk=strategy.pk)
         if not loaded:
             raise Http404
-        return _render(loaded[0], site=site)
+        return render_page_parts(loaded[0], site=site)
 
     parts = shared_fragment(shared_name(strategy, site=site), render_shared)
     if editing:
@@ -75,7 +75,9 @@ def shared_name(strategy: Strategy, *, site: str) -> str:
     return f"strategy-page:{strategy.pk}:{site}{get_script_prefix()}"
 
 
-def _render(strategy: Strategy, *, site: str) -> dict[str, SafeString]:
+def render_page_parts(strategy: Strategy, *, site: str) -> dict[str, SafeString]:
+    """The page's parts as every reader sees them, by name (``PARTS``); ``strategy`` loaded
+    ``with_page_content()``. The briefing books print them."""
     # Without the request: no reader's name, token or form can reach the parts.
     context = {
         "strategy": strategy,

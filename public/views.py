@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,10 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reversion.models import Version
 
 from accounts.people import person_name
-from accounts.rules import may_read_drafts
 from base.page_cache import cache_for_anonymous
 from public import dashboard, history, services
-from public.maps import HIGHLIGHTS, box_details, map_highlight
+from public.maps import HIGHLIGHTS, map_context
 from public.page import page_content, review_panel
 from public.search import search
 from public.selectors import with_page_content
@@ -26,78 +24,14 @@ from reviews import services as review_services
 from reviews.forms import AddressForm, ReviewForm
 from reviews.models import Review
 from reviews.views import forbidden
-from scorecards.rollups import Performance, partners_for, rollups_for
-from strategy.diagram import layout
-from strategy.models import Strategy, StrategyLink, StrategyMap
+from strategy.models import Strategy, StrategyMap
 
 NOT_FOR_YOU = "The review dashboard is for reviewers, experts, page managers and editors."
 
 
 def _render_map(request, strategy_map):
-    visible = Strategy.objects.visible_to(request.user)
-    bands = list(
-        strategy_map.bands.prefetch_related(
-            Prefetch(
-                "strategies",
-                queryset=visible.select_related("zoom_map", "theme"),
-                to_attr="visible_strategies",
-            )
-        )
-    )
-    on_map = [strategy for band in bands for strategy in band.visible_strategies]
-    rollups = rollups_for(on_map, visible=visible)
-    for strategy in on_map:
-        strategy.rollup = rollups[strategy.pk]
-    partners = partners_for(on_map, visible=visible)
-    highlight = map_highlight(request.GET, partners)
-    for strategy in on_map:
-        strategy.matches = highlight.matches(strategy)
-    links = list(
-        StrategyLink.objects.filter(cause__map=strategy_map).select_related("cause", "effect")
-    )
-    diagram = layout(bands, links, details=box_details)
-    shown = {strategy.pk for strategy in on_map}
-    themes = {s.theme_id: s.theme for s in on_map if s.theme_id}
     return render(
-        request,
-        "strategy/map_detail.html",
-        {
-            "map": strategy_map,
-            "bands": bands,
-            "diagram": diagram,
-            "breadcrumb": strategy_map.ancestors()[:-1],
-            "performances": list(Performance),
-            "themes": sorted(themes.values(), key=lambda theme: (theme.order, theme.name)),
-            "highlight": highlight,
-            "show_publication": may_read_drafts(request.user),
-            "matching": sum(1 for strategy in on_map if strategy.matches),
-            "strategy_count": len(on_map),
-            "status_links": [
-                (
-                    p,
-                    highlight.address(status=None if p is highlight.status else p.slug),
-                    p is highlight.status,
-                )
-                for p in Performance
-            ],
-            "partner_links": [
-                (
-                    partner,
-                    highlight.address(
-                        partner=None if partner is highlight.partner else partner.slug
-                    ),
-                    partner is highlight.partner,
-                )
-                for partner in partners.values()
-            ],
-            "connections": [arrow.description for arrow in diagram.arrows]
-            if diagram
-            else [
-                f"{link.cause} leads to {link.effect}"
-                for link in links
-                if {link.cause_id, link.effect_id} <= shown
-            ],
-        },
+        request, "strategy/map_detail.html", map_context(request.user, strategy_map, request.GET)
     )
 
 

@@ -263,6 +263,13 @@ SITE_URLS: dict[str, Build] = {
     ),
     "api:not-found": lambda w: (reverse("api:not-found", args=["no-such-endpoint/"]), {}),
     "api-reference:index": lambda w: (reverse("api-reference:index"), {}),
+    # Briefing books
+    "books:page-book": lambda w: (reverse("books:page-book", args=[w.page.slug]), {}),
+    "books:map-book": lambda w: (reverse("books:map-book", args=[w.page.map.slug]), {}),
+    "books:map-book-retry": lambda w: (
+        reverse("books:map-book-retry", args=[w.page.map.slug]),
+        {},
+    ),
 }
 
 # Views that read who is asking from an API token alone, never from the session or its

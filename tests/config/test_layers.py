@@ -13,11 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BASE = {"base"}
 DOMAIN = {"accounts", "strategy", "programs", "scorecards", "reviews"}
-FEATURES = {"public", "api", "mediawiki", "demo", "dashboard", "changes", "updates"}
+FEATURES = {"public", "api", "mediawiki", "demo", "dashboard", "changes", "updates", "books"}
 # A feature may use another only here: the API gives a strategy page's content
-# as the public site composes it (public/selectors.py), and the demo content
-# includes a page its manager watches.
-FEATURE_USES = {("api", "public"), ("demo", "changes")}
+# as the public site composes it (public/selectors.py), the demo content
+# includes a page its manager watches, and the briefing books print the map
+# and the pages as the public site draws them (public/maps.py, public/page.py).
+FEATURE_USES = {("api", "public"), ("demo", "changes"), ("books", "public")}
 PROJECT = {"config"}
 APPS = BASE | DOMAIN | FEATURES | PROJECT
 

@@ -170,7 +170,7 @@ def test_an_unknown_highlight_is_named_and_the_map_shown_whole(client, top_map, 
 
 def test_without_graphviz_the_map_is_the_list_at_every_width(client, top_map, monkeypatch):
     monkeypatch.setattr(diagram, "layout", lambda *args, **kwargs: None)
-    monkeypatch.setattr("public.views.layout", lambda *args, **kwargs: None)
+    monkeypatch.setattr("public.maps.layout", lambda *args, **kwargs: None)
 
     html = client.get(reverse("strategy:home")).content.decode()
 
