@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from books.contents import map_book_html
 from books.models import STUCK_AFTER, BriefingBook
+from scorecards.judged import judge_again
 from tests.reviews.factories import ReviewFactory
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import EditorFactory, StrategyFactory, StrategyMapFactory
@@ -175,6 +176,9 @@ def test_building_a_map_book_takes_the_same_queries_at_two_sizes(zoom_map):
             StrategyFactory(map=zoom, band__map=zoom)
 
     def queries() -> int:
+        # The statuses of the measures just written are judged by their first reader
+        # (tests/scorecards/test_judged_status.py); these are the book's reads.
+        judge_again(today=timezone.localdate())
         with CaptureQueriesContext(connection) as captured:
             map_book_html(zoom_map, AnonymousUser())
         return len(captured)
