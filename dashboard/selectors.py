@@ -258,8 +258,9 @@ def precisions(measures: QuerySet) -> dict[int, int]:
 def measure_page(visible: QuerySet, filters: Filters, *, page, today) -> tuple[Counter, Page]:
     """The counts by status (of every measure the filters but the status let through) and
     page ``page`` of the measures with the status chosen, each with ``dashboard_status`` and
-    ``latest_shown`` (its newest value, if it can be judged). Five queries: those of
-    ``judged_measures``, the number of rows, the ids of the page and its rows."""
+    ``latest_shown`` (its newest value, if it can be judged) and ``places`` (its precision).
+    Six queries: those of ``judged_measures``, the number of rows, the ids of the page, its
+    rows and their precisions."""
     counts, found = judged_measures(measures_in(visible, filters), filters, today=today)
     # The ids first: sorting thousands of narrow rows, then reading fifty wide ones, is
     # several times quicker than sorting the wide ones.
@@ -271,11 +272,13 @@ def measure_page(visible: QuerySet, filters: Filters, *, page, today) -> tuple[C
         .annotate(status_code=F("judged__code"))
     )
     by_pk = {measure.pk: measure for measure in rows}
+    places = precisions(Measure.objects.filter(pk__in=ids))
     measures = []
     for pk in ids:
         if (measure := by_pk.get(pk)) is None:  # deleted between the two queries
             continue
         measure.dashboard_status = status_of(measure.status_code)
+        measure.places = places.get(pk, 0)
         latest = latest_point(measure.latest_period, measure.latest_start, measure.latest_value)
         measure.latest_shown = latest if latest is not None and latest.can_be_judged else None
         measures.append(measure)

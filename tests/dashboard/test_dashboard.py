@@ -338,6 +338,19 @@ def test_the_csv_keeps_the_filters_and_the_sort(client):
     assert rows[0]["url"].endswith(f"#measure-{Measure.objects.get(name='Gamma calls').pk}")
 
 
+def test_the_page_prints_latest_values_and_targets_at_each_measures_precision(client):
+    rate = MeasureFactory(name="Death rate", baseline_value="32.4", target_value=20)
+    DataPointFactory(measure=rate, period="2024", value="33.8")
+    counted = MeasureFactory(name="Burglaries", baseline_value=52, target_value=30)
+    DataPointFactory(measure=counted, period="2024", value=28)
+
+    html = page_html(client, f"{MEASURES}?sort=measure")
+
+    assert "33.8 <span" in html and "33.80" not in html
+    assert "<td>20.0</td>" in html  # the target, to the rate's tenths
+    assert "28 <span" in html and "<td>30</td>" in html
+
+
 def test_the_csv_prints_every_figure_at_its_measures_precision(client):
     counted = MeasureFactory(name="Counted", baseline_value=52, target_value=30)
     DataPointFactory(measure=counted, period="2024", value=28)
@@ -440,8 +453,9 @@ def test_the_query_count_is_the_same_at_two_sizes(client, settings, address):
             counts.append(len(queries))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     # At most: the filters' choices (three, then kept for the content version), the measures
-    # left to judge, the counts, the number of rows, the page's ids and its rows.
-    assert max(counts) <= 8
+    # left to judge, the counts, the number of rows, the page's ids, its rows and their
+    # precisions.
+    assert max(counts) <= 9
 
 
 @pytest.mark.parametrize(
