@@ -240,6 +240,10 @@ class MeasureQuerySet(models.QuerySet):
         )
 
 
+# How many periods back the updates queue asks for values left out: older gaps are
+# history to fill in, not work due.
+MISSING_LOOK_BACK = 8
+
 # Two years: later than that, a figure is no longer a reporting lag but a gap.
 MAX_LAG_DAYS = 730
 
@@ -348,10 +352,22 @@ class Measure(models.Model):
         """Whether a stored value falls in ``period`` (a monthly value counts for its quarter)."""
         return any(period.start <= point.start < period.end for point in self.series)
 
-    def missing_due_period(self, today: datetime.date) -> Period | None:
-        """The newest period whose value is due by ``today`` and not entered yet, if any."""
+    def missing_due_periods(self, today: datetime.date) -> list[Period]:
+        """The periods whose values are due by ``today`` and not entered yet, oldest first:
+        the newest period due and, back to the measure's first value, those left out before
+        it, at most ``MISSING_LOOK_BACK`` periods back. A measure without values is asked
+        for the newest alone."""
+        series = self.series
         period = self.latest_due_period(today)
-        return None if self.has_value_for(period) else period
+        first_value = series[0].start if series else period.start
+        missing = []
+        for _ in range(MISSING_LOOK_BACK):
+            if period.end <= first_value:
+                break
+            if not self.has_value_for(period):
+                missing.append(period)
+            period = shift_period(period, self.frequency, -1)
+        return missing[::-1]
 
     @property
     def lower_is_better(self) -> bool:

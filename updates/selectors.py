@@ -3,8 +3,9 @@
 Four kinds of item, each linking to where it is done (``updates/links.py``):
 
 - **values due** on the measures a person owns (their own, or unowned on the
-  pages they manage): the newest period whose value is due by today, with no
-  value stored for it (``Measure.missing_due_period``);
+  pages they manage): each period whose value is due by today with no value
+  stored for it, the newest due and those left out before it
+  (``Measure.missing_due_periods``);
 - **actions** they are responsible for that are past their due date or have
   not changed for 90 days (``Action.objects.needing_attention``);
 - **reviews to answer** on the pages they manage: comments not yet marked
@@ -200,23 +201,21 @@ def _values_due(person, today: datetime.date, with_nobody_named: bool) -> list[I
     measures = measures.with_points().select_related("owner", "objective__strategy__page_manager")
     items = []
     for measure in measures:
-        period = measure.missing_due_period(today)
-        if period is None:
-            continue
-        due = measure.due_on(period)
-        items.append(
-            Item(
-                kind=Kind.VALUE,
-                title=f"{measure.name}: the value for {period.label}",
-                page=measure.objective.strategy,
-                person=measure.responsible_person,
-                due=due,
-                overdue=due < today,
-                reason=f"due {_day(due)}" if due == today else f"overdue since {_day(due)}",
-                url=links.value_entry_url(measure),
-                task="Enter the value",
+        for period in measure.missing_due_periods(today):
+            due = measure.due_on(period)
+            items.append(
+                Item(
+                    kind=Kind.VALUE,
+                    title=f"{measure.name}: the value for {period.label}",
+                    page=measure.objective.strategy,
+                    person=measure.responsible_person,
+                    due=due,
+                    overdue=due < today,
+                    reason=f"due {_day(due)}" if due == today else f"overdue since {_day(due)}",
+                    url=links.value_entry_url(measure),
+                    task="Enter the value",
+                )
             )
-        )
     return items
 
 

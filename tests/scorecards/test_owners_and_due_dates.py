@@ -54,19 +54,55 @@ def test_a_yearly_value_with_a_lag_of_two_years_is_for_two_years_back():
 def test_a_measure_without_the_due_value_reports_that_period_missing():
     measure = MeasureFactory(frequency=Frequency.QUARTERLY, lag_days=30)
     DataPointFactory(measure=measure, period="2026-Q2", value=10)
-    assert Measure.objects.get(pk=measure.pk).missing_due_period(DEC_3).label == "2026-Q3"
+    assert labels(Measure.objects.get(pk=measure.pk).missing_due_periods(DEC_3)) == ["2026-Q3"]
 
 
 def test_a_value_entered_for_the_due_period_clears_it():
     measure = MeasureFactory(frequency=Frequency.QUARTERLY, lag_days=30)
+    DataPointFactory(measure=measure, period="2026-Q2", value=10)
     DataPointFactory(measure=measure, period="2026-Q3", value=10)
-    assert Measure.objects.get(pk=measure.pk).missing_due_period(DEC_3) is None
+    assert Measure.objects.get(pk=measure.pk).missing_due_periods(DEC_3) == []
 
 
 def test_a_monthly_value_counts_for_its_quarter():
     measure = MeasureFactory(frequency=Frequency.QUARTERLY, lag_days=30)
     DataPointFactory(measure=measure, period="2026-08", value=10)
-    assert Measure.objects.get(pk=measure.pk).missing_due_period(DEC_3) is None
+    assert Measure.objects.get(pk=measure.pk).missing_due_periods(DEC_3) == []
+
+
+def labels(periods) -> list[str]:
+    return [period.label for period in periods]
+
+
+def test_periods_left_out_before_the_newest_value_are_still_missing():
+    measure = MeasureFactory(frequency=Frequency.QUARTERLY, lag_days=30)
+    DataPointFactory(measure=measure, period="2025-Q3", value=10)
+    DataPointFactory(measure=measure, period="2026-Q3", value=10)
+
+    missing = Measure.objects.get(pk=measure.pk).missing_due_periods(DEC_3)
+
+    assert labels(missing) == ["2025-Q4", "2026-Q1", "2026-Q2"]
+
+
+def test_a_measure_is_asked_for_at_most_eight_periods_and_none_before_its_first_value():
+    measure = MeasureFactory(frequency=Frequency.QUARTERLY, lag_days=30)
+    DataPointFactory(measure=measure, period="2019-Q1", value=10)
+    started_lately = MeasureFactory(frequency=Frequency.QUARTERLY, lag_days=30)
+    DataPointFactory(measure=started_lately, period="2026-Q1", value=10)
+    never_reported = MeasureFactory(frequency=Frequency.QUARTERLY, lag_days=30)
+
+    assert labels(Measure.objects.get(pk=measure.pk).missing_due_periods(DEC_3)) == [
+        "2024-Q4",
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
+    assert labels(started_lately.missing_due_periods(DEC_3)) == ["2026-Q2", "2026-Q3"]
+    assert labels(never_reported.missing_due_periods(DEC_3)) == ["2026-Q3"]
 
 
 def test_late_data_for_an_old_period_is_stored():
