@@ -48,3 +48,13 @@ def measure_reading(measure) -> dict:
 def number(value: Decimal, places: int | None = None) -> str:
     """A value as the charts print it ("1,234.50", "48"), or to ``places`` decimals."""
     return charts.number(value, places)
+
+
+@register.simple_tag
+def places_apart(expected: Decimal, latest: Decimal, places: int) -> int:
+    """The decimals to print ``expected`` with beside ``latest``: the measure's ``places``,
+    or more (up to two) where those would print the two alike though they differ, as a
+    value of 58 at risk beside a path standing at 58.33 would read "58 expected"."""
+    while places < 2 and expected != latest and round(expected, places) == round(latest, places):
+        places += 1
+    return places

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from scorecards.charts import number
+from scorecards.templatetags.measures import places_apart
 from scorecards.values import decimal_places
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import StrategyFactory
@@ -54,6 +55,20 @@ def test_a_count_on_its_way_prints_where_it_should_be_as_a_whole_number(client):
     assert measure.expected_at_latest != measure.expected_at_latest.to_integral()
     assert f"{measure.expected_at_latest:.0f} expected by the end of" in html
     assert f"{measure.expected_at_latest} expected" not in html
+
+
+@pytest.mark.parametrize(
+    "expected, latest, places, shown",
+    [
+        ("58.33", "58", 0, 1),  # "58.3 expected" beside 58, not "58 expected"
+        ("58.34", "58.3", 1, 2),
+        ("58.33", "57", 0, 0),  # apart already at the measure's places
+        ("58.00", "58", 0, 0),  # alike indeed
+        ("58.001", "58", 1, 2),  # never more than two
+    ],
+)
+def test_where_the_path_stands_prints_apart_from_the_latest_value(expected, latest, places, shown):
+    assert places_apart(Decimal(expected), Decimal(latest), places) == shown
 
 
 @pytest.mark.parametrize("baseline, value, change", [(10, 17, "+7"), (0, 5, "+5"), (20, 19, "-1")])
