@@ -53,14 +53,12 @@ def judge_again(*, today: datetime.date) -> int:
     judgments = []
     for pk, generation, *columns in rows:
         judged = status_from_columns(columns, today=today)
-        baseline, baseline_period, target, target_period, polarity, stale, tolerance, *latest = (
-            columns
-        )
+        read = dict(zip(STATUS_COLUMNS, columns, strict=True))
         until = judged_until(
             judged,
-            latest=latest_point(*latest),
-            target_period=target_period,
-            stale_after_months=stale,
+            latest=latest_point(read["latest_period"], read["latest_start"], read["latest_value"]),
+            target_period=read["target_period"],
+            stale_after_months=read["stale_after_months"],
             today=today,
         )
         judgments.append((pk, generation, judged.code, until))
@@ -72,7 +70,8 @@ def _keep(judgments: list[tuple[int, int | None, str, datetime.date | None]]) ->
     """Store each (measure, generation read, code, until) whose generation has not moved on.
 
     A reader that cannot store them (a lock held too long, a deadlock with another reader
-    storing the same rows) still shows what it judged; the next reader judges again.
+    storing the same rows) logs it and goes on: its page leaves those measures out, and
+    the next reader judges them again.
     """
     try:
         with transaction.atomic():
