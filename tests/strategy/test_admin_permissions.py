@@ -195,6 +195,20 @@ def test_data_point_inline_rejects_second_value_for_same_period(client, owner, p
     assert list(measure.data_points.values_list("value", flat=True)) == [10]
 
 
+def test_the_change_list_says_a_page_never_reviewed_is_never_reviewed(client, editor):
+    StrategyFactory(last_reviewed=None, title="Never looked at")
+    StrategyFactory(last_reviewed=datetime.date(2026, 1, 5), title="Looked at")
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:strategy_strategy_changelist"))
+
+    rows = [row.split("</tr>")[0] for row in response.content.decode().split("<tr")]
+    never = next(row for row in rows if "Never looked at" in row)
+    reviewed = next(row for row in rows if ">Looked at<" in row)
+    assert "Never reviewed" in never
+    assert "Never reviewed" not in reviewed
+
+
 def test_review_due_filter_finds_overdue_pages(client, editor, page):
     overdue = StrategyFactory(last_reviewed=datetime.date(2020, 1, 1), title="Long overdue")
     client.force_login(editor)
