@@ -164,7 +164,7 @@ class StrategyAdmin(NestedModelAdminMixin, PageContentAdminMixin, ContentVersion
 
     @admin.display(description="Review due", ordering="review_due", empty_value="Never reviewed")
     def review_due_or_never(self, obj):
-        # A page never reviewed has no due date; /updates/ lists it as due now.
+        # A page never reviewed has no due date; /updates/ lists it as never reviewed, due now.
         return obj.review_due
 
     def get_readonly_fields(self, request, obj=None):
