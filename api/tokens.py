@@ -88,13 +88,14 @@ def token(request):
     token = Token.objects.filter(user=request.user).first()
     new_key = request.session.pop(NEW_KEY, None)
     measure = example_measure(request.user)
+    # A template, not a post to send as it is: the period may already have a value, which
+    # the post would replace, so the period and the value are left for the reader to fill
+    # in. Sent unchanged, it is refused and changes nothing.
+    period = measure.latest_due_period(timezone.localdate()).label if measure else EXAMPLE_PERIOD
     example = {
-        "measure": measure.name if measure else "MEASURE NAME",
-        # A period of the measure's own frequency, one whose value is due.
-        "period": measure.latest_due_period(timezone.localdate()).label
-        if measure
-        else EXAMPLE_PERIOD,
-        "value": 26,
+        "measure": measure.name if measure else "<measure name or id>",
+        "period": f"<period, e.g. {period}>",
+        "value": "<number>",
         "note": "Provisional",
     }
     return render(

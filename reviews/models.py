@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 
 from accounts.people import person_name
 from base.periods import check_date
@@ -176,7 +177,9 @@ class ReviewMark(models.Model):
 
     def __str__(self):
         by = person_name(self.marked_by, self.marked_by_name)
-        return f"Reviewed on {self.marked_on:%Y-%m-%d}" + (f", marked by {by}" if by else "")
+        return f"Reviewed on {date_format(self.marked_on, 'M j, Y')}" + (
+            f", marked by {by}" if by else ""
+        )
 
     def save(self, *args, **kwargs):
         if self.marked_by is not None and not self.marked_by_name:

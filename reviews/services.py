@@ -118,7 +118,9 @@ def add_review(
     )
     review.full_clean()
     with recorded_change(
-        user=reviewer, comment=f"Reviewed on {reviewed_on:%Y-%m-%d}", kind=ChangeKind.REVIEW
+        user=reviewer,
+        comment=f"Reviewed on {date_format(reviewed_on, 'M j, Y')}",
+        kind=ChangeKind.REVIEW,
     ):
         page = _locked_page(strategy)
         review.save()
@@ -152,7 +154,8 @@ def mark_addressed(*, review: Review, user, reply: str = "", site_url: str | Non
     review.addressed_by = user
     review.addressed_by_name = person_name(user, "")
     review.full_clean()
-    comment = f"Answered the review by {review.reviewer_display} of {review.reviewed_on:%Y-%m-%d}"
+    reviewed_on = date_format(review.reviewed_on, "M j, Y")
+    comment = f"Answered the review by {review.reviewer_display} of {reviewed_on}"
     with recorded_change(user=user, comment=comment, kind=ChangeKind.ANSWER):
         page = _locked_page(review.strategy)
         # The stored answer, not the instance's: a bound form has already set
@@ -192,7 +195,7 @@ def mark_reviewed(*, user, strategies: QuerySet[Strategy], on: datetime.date | N
         for listed in pages:
             with recorded_change(
                 user=user,
-                comment=f"Marked reviewed on {on:%Y-%m-%d}",
+                comment=f"Marked reviewed on {date_format(on, 'M j, Y')}",
                 kind=ChangeKind.MARKED_REVIEWED,
             ):
                 page = _locked_page(listed)

@@ -127,7 +127,7 @@ class StrategyAdmin(NestedModelAdminMixin, PageContentAdminMixin, ContentVersion
     """
 
     page_path = ""
-    list_display = ("title", "map", "status", "page_manager", "review_due")
+    list_display = ("title", "map", "status", "page_manager", "review_due_or_never")
     list_select_related = ("map", "page_manager")
     list_filter = (
         "map",
@@ -161,6 +161,11 @@ class StrategyAdmin(NestedModelAdminMixin, PageContentAdminMixin, ContentVersion
     # Admin pages about one page that other apps add (the CSV upload,
     # scorecards/admin_upload.py): each a function of this admin giving its URLs.
     page_views: list = []
+
+    @admin.display(description="Review due", ordering="review_due", empty_value="Never reviewed")
+    def review_due_or_never(self, obj):
+        # A page never reviewed has no due date; /updates/ lists it as never reviewed, due now.
+        return obj.review_due
 
     def get_readonly_fields(self, request, obj=None):
         # The review dates are worked out from the page's reviews and marks of review.

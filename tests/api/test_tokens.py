@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from base.periods import Frequency
-from tests.scorecards.factories import MeasureFactory
+from tests.scorecards.factories import DataPointFactory, MeasureFactory
 from tests.strategy.factories import (
     EditorFactory,
     PageManagerFactory,
@@ -316,20 +316,43 @@ def test_the_example_posts_a_period_of_the_measures_own_frequency(client, owner)
 
     page = html.unescape(example_of(client, owner))
 
-    assert f'"period": "{due.label}"' in page
+    assert f'"period": "<period, e.g. {due.label}>"' in page
     assert len(due.label) == len("2026-10")
 
 
-def test_the_example_posts_as_shown(client, owner):
-    MeasureFactory(objective__strategy__page_manager=owner, name="Overdose calls")
-    key = Token.objects.create(user=owner).key
-    page = example_of(client, owner)
+def example_post(page: str) -> tuple[str, list]:
     url = html.unescape(page.split("curl -X POST ", 1)[1].split(" ", 1)[0])
     body = shlex.split(html.unescape(page.split(" -d ", 1)[1].split("</code>", 1)[0]))[0]
+    return url, json.loads(body)
+
+
+def test_the_example_leaves_the_period_and_value_to_fill_in(client, owner):
+    measure = MeasureFactory(objective__strategy__page_manager=owner, name="Overdose calls")
+    DataPointFactory(measure=measure, period=measure.latest_due_period(timezone.localdate()).label)
+    key = Token.objects.create(user=owner).key
+    page = example_of(client, owner)
+    url, body = example_post(page)
     client.logout()
 
     answer = client.post(
-        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
+        url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
+    )
+
+    assert "gets the new one in its place" in page
+    assert answer.status_code == 400, "sent as it stands, the example stores nothing"
+    assert measure.data_points.count() == 1
+
+
+def test_the_example_posts_once_its_period_and_value_are_filled_in(client, owner):
+    MeasureFactory(objective__strategy__page_manager=owner, name="Overdose calls")
+    key = Token.objects.create(user=owner).key
+    url, body = example_post(example_of(client, owner))
+    body[0]["period"] = body[0]["period"].removeprefix("<period, e.g. ").removesuffix(">")
+    body[0]["value"] = 26
+    client.logout()
+
+    answer = client.post(
+        url, json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}"
     )
 
     assert answer.status_code == 201, answer.json()
@@ -344,4 +367,4 @@ def test_a_person_with_no_measure_is_told_so_and_shown_a_placeholder(client, own
 
     assert "You have no measure to post values of yet" in page
     assert "/api/strategies/&lt;slug&gt;/scorecard/values/" in page
-    assert "&quot;measure&quot;: &quot;MEASURE NAME&quot;" in page
+    assert "&quot;measure&quot;: &quot;&lt;measure name or id&gt;&quot;" in page

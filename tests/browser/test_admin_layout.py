@@ -43,7 +43,7 @@ def test_the_strategy_list_shows_titles_on_few_lines_and_every_column_whole(demo
     )
     for title in tab.locator("#result_list th.field-title a").all():
         assert title.bounding_box()["height"] <= 3 * line + 1, title.text_content()
-    due = tab.locator("#result_list td.field-review_due").filter(has_text="2027")
+    due = tab.locator("#result_list td.field-review_due_or_never").filter(has_text="2027")
     expect(due).to_have_text("March 4, 2027")
     assert due.evaluate("td => td.scrollWidth <= td.clientWidth")
     managers = set(table.locator("td.field-page_manager").all_text_contents())

@@ -42,6 +42,9 @@ def test_a_script_posts_a_value_with_the_managers_token_and_the_page_shows_it(de
     tab.get_by_role("button", name="Create a token").click()
     key = tab.get_by_label("Token").input_value()
     screenshot(tab, "api-token-created")
+    example = tab.locator("pre.api-example")
+    assert example.evaluate("box => box.scrollWidth <= box.clientWidth"), "lines wrap in the box"
+    expect(example).to_contain_text('"period": "<period, e.g. ')
     assert audit(tab, demo) == {}
     answer = post_values(
         visitor,

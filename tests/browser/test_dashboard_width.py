@@ -1,5 +1,6 @@
 """The dashboard and the recent changes on the demo site fit the screen at a phone's width and a
-desktop's: their wide tables scroll inside their own box, never the whole page sideways."""
+desktop's: their wide tables scroll inside their own box (or, the dashboard's on a phone, are
+drawn as cards), never the whole page sideways."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +39,8 @@ def test_the_page_is_no_wider_than_the_screen_and_its_table_scrolls_in_its_box(
     expect(region).to_have_count(1)
     box = region.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
-    if width_name == "phone":
+    # The dashboard's rows are cards on a phone (test_dashboard_cards.py): nothing to scroll.
+    if width_name == "phone" and name == "recent-changes":
         expect(tab.locator("main .scroll-cue")).to_be_visible()
     else:
         expect(tab.locator("main .scroll-cue")).to_be_hidden()

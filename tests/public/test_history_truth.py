@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from reversion.models import Revision, Version
 
 from accounts.people import person_name
@@ -60,13 +61,13 @@ def test_a_review_is_a_revision_by_its_reviewer(client, recorded, reviewer):
 
     newest = history.page_history(recorded)[0]
     assert newest.author == person_name(reviewer, "")
-    assert newest.comment == f"Reviewed on {TODAY:%Y-%m-%d}"
+    assert newest.comment == f"Reviewed on {date_format(TODAY, 'M j, Y')}"
     diff = newest_diff(recorded)
     added = section(diff, "Reviews").added
     assert [part.label for part in added] == [str(Review.objects.get())]
     assert not diff.page_changes, "the page's own fields did not change"
     content = client.get(history_url(recorded)).content.decode()
-    assert f"Reviewed on {TODAY:%Y-%m-%d}" in content
+    assert f"Reviewed on {date_format(TODAY, 'M j, Y')}" in content
 
 
 def test_the_next_edit_after_a_review_shows_only_that_edit(recorded, reviewer, owner):
@@ -91,7 +92,7 @@ def test_marking_reviewed_the_day_of_a_review_shows_the_mark(recorded, reviewer,
     newest = history.page_history(recorded)[0]
     assert (newest.author, newest.comment) == (
         person_name(owner, ""),
-        f"Marked reviewed on {TODAY:%Y-%m-%d}",
+        f"Marked reviewed on {date_format(TODAY, 'M j, Y')}",
     )
     diff = newest_diff(recorded)
     assert not diff.is_empty
@@ -108,7 +109,10 @@ def test_answering_a_review_is_a_revision_by_the_one_who_answers(recorded, revie
 
     newest = history.page_history(recorded)[0]
     assert newest.author == person_name(owner, "")
-    assert newest.comment.startswith("Answered the review by")
+    assert newest.comment == (
+        f"Answered the review by {answered.reviewer_display} of "
+        f"{date_format(answered.reviewed_on, 'M j, Y')}"
+    )
     (change,) = section(newest_diff(recorded), "Reviews").changed
     assert ("Reply", "(none)", "Added the 2025 data.") in [
         (c.name, c.old, c.new) for c in change.changes

@@ -10,7 +10,7 @@ from reversion.models import Version
 from strategy.models import Strategy
 from tests.admin_forms import admin_form_data
 from tests.scorecards.factories import DataPointFactory, MeasureFactory, ObjectiveFactory
-from tests.strategy.factories import StrategyFactory
+from tests.strategy.factories import PageManagerFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +195,20 @@ def test_data_point_inline_rejects_second_value_for_same_period(client, owner, p
     assert list(measure.data_points.values_list("value", flat=True)) == [10]
 
 
+def test_the_change_list_says_a_page_never_reviewed_is_never_reviewed(client, editor):
+    StrategyFactory(last_reviewed=None, title="Never looked at")
+    StrategyFactory(last_reviewed=datetime.date(2026, 1, 5), title="Looked at")
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:strategy_strategy_changelist"))
+
+    rows = [row.split("</tr>")[0] for row in response.content.decode().split("<tr")]
+    never = next(row for row in rows if "Never looked at" in row)
+    reviewed = next(row for row in rows if ">Looked at<" in row)
+    assert "Never reviewed" in never
+    assert "Never reviewed" not in reviewed
+
+
 def test_review_due_filter_finds_overdue_pages(client, editor, page):
     overdue = StrategyFactory(last_reviewed=datetime.date(2020, 1, 1), title="Long overdue")
     client.force_login(editor)
@@ -222,6 +236,22 @@ def test_only_editors_are_offered_to_restore_a_revision_from_the_admin_history(
     assert restore_url in editors
     client.force_login(owner)
     assert client.get(restore_url).status_code == 403
+
+
+def test_the_admin_history_names_each_person_as_the_site_does(client, editor, page):
+    named = PageManagerFactory(username="manager", first_name="Dana", last_name="Rivera")
+    unnamed = PageManagerFactory(username="nameless", first_name="", last_name="")
+    for user in (named, unnamed):
+        with reversion.create_revision():
+            reversion.set_user(user)
+            page.save()
+    client.force_login(editor)
+
+    history = client.get(change_url(page).replace("/change/", "/history/")).content.decode()
+
+    assert "<td>Dana Rivera</td>" in history
+    assert "<td>nameless</td>" in history
+    assert "manager (Dana Rivera)" not in history
 
 
 def test_the_page_form_lists_its_parts_in_the_order_the_page_shows_them(client, owner, page):

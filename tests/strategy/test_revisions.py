@@ -118,7 +118,7 @@ def test_mark_reviewed_restarts_the_review_cycle(owner, page):
     page.refresh_from_db()
     assert page.last_reviewed == on
     assert page.review_due == datetime.date(2027, 1, 31)
-    assert Revision.objects.get().comment == "Marked reviewed on 2026-01-31"
+    assert Revision.objects.get().comment == "Marked reviewed on Jan 31, 2026"
 
 
 def test_mark_reviewed_refuses_a_future_date(owner, page):
