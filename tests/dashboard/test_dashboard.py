@@ -347,8 +347,8 @@ def test_the_page_prints_latest_values_and_targets_at_each_measures_precision(cl
     html = page_html(client, f"{MEASURES}?sort=measure")
 
     assert "33.8 <span" in html and "33.80" not in html
-    assert "<td>20.0</td>" in html  # the target, to the rate's tenths
-    assert "28 <span" in html and "<td>30</td>" in html
+    assert '"Target">20.0</td>' in html  # the target, to the rate's tenths
+    assert "28 <span" in html and '"Target">30</td>' in html
 
 
 def test_the_csv_prints_every_figure_at_its_measures_precision(client):
