@@ -20,6 +20,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.rules import may_read_drafts
 from books.pdf import static_file
 from public.maps import map_context
 from public.page import render_page_parts
@@ -128,11 +129,13 @@ def printed_page(strategy: Strategy) -> dict:
     return {"strategy": strategy, "parts": parts}
 
 
-def page_book_html(strategy: Strategy) -> str:
-    """The book of one page; ``strategy`` loaded ``with_page_content()``."""
+def page_book_html(strategy: Strategy, *, staff_edition: bool = False) -> str:
+    """The book of one page; ``strategy`` loaded ``with_page_content()``. A staff edition
+    (what staff may read, drafts too) says so at its head."""
     return render_to_string(
         "books/page_book.html",
         {
+            "staff_edition": staff_edition,
             "site_name": SITE_NAME,
             "title": strategy.title,
             "page": printed_page(strategy),
@@ -152,6 +155,8 @@ def map_book_html(strategy_map: StrategyMap, reader) -> str:
         {
             **drawn,
             "diagram_style": diagram_style(),
+            # Staff read drafts: their book says it is not the public's, on its cover.
+            "staff_edition": may_read_drafts(reader),
             "site_name": SITE_NAME,
             "title": strategy_map.title,
             "sections": sections,

@@ -13,6 +13,11 @@ from django.utils import timezone
 STUCK_AFTER = timedelta(minutes=15)
 
 
+def book_filename(slug: str, *, staff: bool) -> str:
+    """A book's file name; a staff edition's says so, so it is not sent on as the public's."""
+    return f"{slug}-briefing-book{'-staff-edition' if staff else ''}.pdf"
+
+
 class BriefingBookQuerySet(models.QuerySet):
     def for_target(self, *, kind: str, target, audience: str):
         """The books of one page or map, for one audience, whatever their version."""
@@ -131,4 +136,4 @@ class BriefingBook(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{self.target.slug}-briefing-book.pdf"
+        return book_filename(self.target.slug, staff=self.audience == self.Audience.STAFF)

@@ -235,4 +235,5 @@ def map_book_pdf(strategy_map: StrategyMap, reader) -> bytes:
 def page_book_pdf(strategy: Strategy, reader) -> bytes:
     """The PDF of ``strategy``'s page as ``reader`` may read it, built now (not kept)."""
     loaded = with_page_content(Strategy.objects.visible_to(reader)).get(pk=strategy.pk)
-    return write_pdf(contents.page_book_html(loaded), base_url=contents.site_url())
+    html = contents.page_book_html(loaded, staff_edition=may_read_drafts(reader))
+    return write_pdf(html, base_url=contents.site_url())

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.rules import may_read_drafts
 from books import services
-from books.models import BriefingBook
+from books.models import BriefingBook, book_filename
 from strategy.models import Strategy, StrategyMap
 
 # How often the waiting page asks again, in seconds.
@@ -27,7 +28,9 @@ def page_book(request, slug):
     if strategy is None:
         raise Http404
     pdf = services.page_book(strategy=strategy, user=request.user)
-    return pdf_response(pdf, filename=f"{strategy.slug}-briefing-book.pdf")
+    return pdf_response(
+        pdf, filename=book_filename(strategy.slug, staff=may_read_drafts(request.user))
+    )
 
 
 @require_safe

@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from books.contents import map_book_html
 from books.models import STUCK_AFTER, BriefingBook
@@ -96,6 +97,29 @@ def test_the_public_book_has_no_draft_and_staff_get_theirs_apart(client, zoom_ma
     assert "Take-back days" in public and "Unfinished plan" not in public
     assert "Unfinished plan" in staff
     assert set(BriefingBook.objects.values_list("audience", flat=True)) == {"public", "staff"}
+
+
+def test_a_staff_book_says_on_its_cover_and_in_its_name_that_it_is_not_the_publics(
+    client, zoom_map, fake_pdf
+):
+    public_response = client.get(map_book_url())
+    client.force_login(EditorFactory(is_staff=True))
+    staff_response = client.get(map_book_url())
+    staff_page = client.get(page_book_url("unfinished"))
+
+    public, staff, staff_page_html = fake_pdf
+    assert "Staff edition" not in public
+    assert "Staff edition" in staff and "Staff edition" in staff_page_html
+    assert "staff-edition" not in public_response["Content-Disposition"]
+    assert "-briefing-book-staff-edition.pdf" in staff_response["Content-Disposition"]
+    assert "unfinished-briefing-book-staff-edition.pdf" in staff_page["Content-Disposition"]
+
+
+def test_a_page_book_names_the_site_and_the_day_it_was_made(client, zoom_map, fake_pdf):
+    client.get(page_book_url())
+
+    (html,) = fake_pdf
+    assert f"Briefing book, {date_format(timezone.localdate(), 'F j, Y')}" in html
 
 
 def test_a_draft_page_has_no_public_book(client, zoom_map, fake_pdf):
