@@ -40,6 +40,7 @@ class MapSection:
     map: StrategyMap
     depth: int
     pages: list = field(default_factory=list)
+    drawing: str = ""  # a zoom map's key and diagram, rendered
 
 
 def site_url() -> str:
@@ -148,13 +149,20 @@ def map_book_html(strategy_map: StrategyMap, reader) -> str:
     """The book of ``strategy_map`` and its zoom maps, with what ``reader`` may read."""
     sections = book_pages(map_tree(strategy_map), reader)
     drawn = map_context(reader, strategy_map, {})
+    style = diagram_style()
+    for section in sections[1:]:
+        # Each zoom map drawn as its page draws it: a few queries a zoom map.
+        section.drawing = render_to_string(
+            "books/includes/_map_drawing.html",
+            map_context(reader, section.map, {}) | {"diagram_style": style},
+        )
     for section in sections:
         section.printed = [printed_page(page) for page in section.pages]
     return render_to_string(
         "books/map_book.html",
         {
             **drawn,
-            "diagram_style": diagram_style(),
+            "diagram_style": style,
             # Staff read drafts: their book says it is not the public's, on its cover.
             "staff_edition": may_read_drafts(reader),
             "site_name": SITE_NAME,
