@@ -19,10 +19,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+# Links in e-mails and briefing books point at the address served, unless
+# DJANGO_SITE_URL says otherwise.
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo --if-empty
-	$(BIN)/python manage.py runserver $(HOST)
+	DJANGO_SITE_URL="$${DJANGO_SITE_URL:-http://$(HOST)}" $(BIN)/python manage.py runserver $(HOST)
 
 # The job queue's worker (a map's briefing book), for DJANGO_TASKS_BACKEND=database; with the
 # default of development (immediate) books are built in the request and no worker is needed.
