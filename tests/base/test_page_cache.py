@@ -5,6 +5,7 @@ import reversion
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from base import page_cache
@@ -107,7 +108,7 @@ def test_a_review_added_through_the_service_shows_on_the_page(client, page, revi
     review_services.add_review(
         strategy=page,
         reviewer=reviewer,
-        reviewed_on=page.created_at.date(),
+        reviewed_on=timezone.localdate(page.created_at),
         comments="Cite the 2025 overdose report.",
         site_url="http://testserver/",
     )
