@@ -155,6 +155,40 @@ def period_of(day: datetime.date, frequency: str) -> Period:
     return Period(f"{day.year:04d}-{day.month:02d}", datetime.date(day.year, day.month, 1))
 
 
+def frequency_of(period: Period) -> str | None:
+    """The frequency whose periods are as long as ``period``; None for a day, which no
+    figure is reported by."""
+    if len(period.label) == 4:
+        return Frequency.YEARLY
+    if "Q" in period.label:
+        return Frequency.QUARTERLY
+    if len(period.label) == 7:
+        return Frequency.MONTHLY
+    return None
+
+
+_LENGTH_NAMES = {
+    Frequency.YEARLY: "a year",
+    Frequency.QUARTERLY: "a quarter",
+    Frequency.MONTHLY: "a month",
+    None: "a day",
+}
+
+
+def wrong_length_message(period: Period, frequency: str, measure: str) -> str | None:
+    """Why ``period`` takes no value of ``measure`` (its name), reported at ``frequency``:
+    the period is of another length. None when it fits."""
+    length = frequency_of(period)
+    if length == frequency:
+        return None
+    return (
+        f"“{period.label}” is {_LENGTH_NAMES[length]}, but “{measure}” is reported "
+        f"{Frequency(frequency).label.lower()}: write {_LENGTH_NAMES[frequency]}, such as "
+        f"{period_of(period.start, frequency).label}, or change its reporting frequency "
+        "in the admin"
+    )
+
+
 def shift_period(period: Period, frequency: str, steps: int) -> Period:
     """The period ``steps`` periods of ``frequency`` after ``period`` (before, when negative)."""
     return period_of(add_months(period.start, steps * _MONTHS_IN[frequency]), frequency)

@@ -29,8 +29,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from base.periods import Frequency, ended_periods
 from scorecards import uploads
 from scorecards.exports import spreadsheet_safe
 from scorecards.forms import DataUploadConfirmForm, DataUploadForm
@@ -211,17 +213,29 @@ def upload_data_confirm_view(model_admin, request, object_id):
     return redirect("admin:strategy_strategy_change", strategy.pk)
 
 
+# The example's values and notes, two for each of two measures.
+_EXAMPLE_VALUES = [
+    ("1,234.5", "From the police report"),
+    ("310", ""),
+    ("42", "Revised"),
+    ("40.25", ""),
+]
+
+
 def upload_data_example_view(model_admin, request, object_id):
-    """A small CSV in the upload's format, naming this page's measures."""
+    """A small CSV in the upload's format, naming this page's measures, each with periods
+    of its own frequency (the upload refuses others): two values of each of two measures,
+    or four of the only one."""
     strategy = _upload_target(model_admin, request, object_id)
-    names = [m.name for m in Measure.objects.filter(objective__strategy=strategy)[:2]]
-    first, second = (names[0], names[-1]) if names else ("Burglaries", "Calls for service")
-    rows = [
-        ("measure", "period", "value", "note"),
-        (first, "2024", "1,234.5", "Whole year"),
-        (first, "2025-Q1", "310", ""),
-        (second, "2025-03", "42", "From the March report"),
-        (second, "2025-03-31", "40.25", ""),
+    measures = [
+        (m.name, m.frequency) for m in Measure.objects.filter(objective__strategy=strategy)[:2]
+    ] or [("Burglaries", Frequency.QUARTERLY), ("Calls for service", Frequency.MONTHLY)]
+    today = timezone.localdate()
+    # One iterator a measure: with one measure, its four rows take four periods.
+    periods = [iter(ended_periods(frequency, before=today, count=4)) for _, frequency in measures]
+    rows = [("measure", "period", "value", "note")] + [
+        (measures[index][0], next(periods[index]).label, value, note)
+        for index, (value, note) in zip((0, 0, -1, -1), _EXAMPLE_VALUES, strict=True)
     ]
     out = io.StringIO()
     csv.writer(out).writerows([spreadsheet_safe(cell) for cell in row] for row in rows)

@@ -22,6 +22,7 @@ from base.periods import (
     parse_period,
     period_of,
     shift_period,
+    wrong_length_message,
 )
 from scorecards.charts import Chart, build_chart
 from scorecards.status import (
@@ -503,6 +504,12 @@ class DataPoint(models.Model):
     def get_absolute_url(self):
         return self.measure.get_absolute_url()
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        point = super().from_db(db, field_names, values)
+        point._stored_period = point.period if "period" in field_names else None
+        return point
+
     def clean(self):
         try:
             period = parse_period(self.period)
@@ -510,7 +517,24 @@ class DataPoint(models.Model):
             return  # the period field reports it
         if period.start > timezone.localdate():
             message = not_begun_message(period)
+        elif self._period_entered() and (measure := self._measure_if_set()) is not None:
+            message = wrong_length_message(period, measure.frequency, measure.name)
+        else:
+            message = None
+        if message:
             raise ValidationError({"period": message[0].upper() + message[1:] + "."})
+
+    def _period_entered(self) -> bool:
+        """Whether the period is new or changed. A stored value keeps its period when its
+        measure's frequency changes, so that the frequency can change (the admin
+        validates the values shown with the measure)."""
+        return self._state.adding or self.period != getattr(self, "_stored_period", None)
+
+    def _measure_if_set(self):
+        try:
+            return self.measure
+        except Measure.DoesNotExist:
+            return None  # the measure field reports it
 
 
 class JudgedStatus(models.Model):

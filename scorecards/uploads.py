@@ -51,6 +51,7 @@ from base.periods import (
     Period,
     not_begun_message,
     parse_period,
+    wrong_length_message,
     year_window,
 )
 from base.revisions import ChangeKind, insert_rows, record_page_revision, recorded_change
@@ -686,7 +687,10 @@ def _read_record(line, texts, measures, seen, readings, errors, repeated) -> tup
         problems.append(("note", f"the note is longer than {_NOTE_LENGTH} characters"))
     if measure and period:
         key = (measure.id, period.label)
-        if key in seen:
+        wrong_length = wrong_length_message(period, measure.frequency, measure.name)
+        if wrong_length:
+            problems.append(("period", wrong_length))
+        elif key in seen:
             problems.append(
                 (
                     "period",

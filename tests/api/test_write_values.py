@@ -314,6 +314,33 @@ def test_a_bad_body_is_refused_with_every_problem_and_stores_nothing(
     assert not Revision.objects.exists()
 
 
+def test_a_value_of_another_length_than_the_measures_frequency_is_refused_and_nothing_stored(
+    client, page, owner, burglaries
+):
+    response = post(
+        client,
+        page,
+        [
+            {"measure": "Burglaries reported", "period": "2026-Q2", "value": 4},
+            {"measure": "Burglaries reported", "period": "2026", "value": 5},
+        ],
+        owner,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "index": 1,
+            "field": "period",
+            "message": "Item 1, period: “2026” is a year, but “Burglaries reported” is reported "
+            "quarterly: write a quarter, such as 2026-Q1, or change its reporting frequency "
+            "in the admin.",
+        }
+    ]
+    assert stored(burglaries) == {"2026-Q1": (Decimal("100.00"), "Police reports")}
+    assert not Revision.objects.exists()
+
+
 def test_every_problem_of_every_item_is_listed_in_order(client, page, owner, burglaries):
     response = post(
         client,

@@ -47,6 +47,8 @@ def test_manager_adds_an_objective_with_its_measure_value_and_action_on_the_page
     measure.locator("summary").filter(has_text="Baseline, target and tolerance").click()
     tab.locator(f"{new}-measures-0-target_value").fill("90")
     # A new measure comes with an empty row for its first value.
+    # A graduation rate is counted by the school year: its value is a year's.
+    tab.locator(f"{new}-measures-0-frequency").select_option("yearly")
     tab.locator(f"{new}-measures-0-data_points-0-period").fill("2025")
     tab.locator(f"{new}-measures-0-data_points-0-value").fill("81.5")
     objective.locator("a.djn-add-handler.djn-model-scorecards-action").click()

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 
-from base.periods import Period, parse_period
+from base.periods import Frequency, Period, parse_period
 from programs.models import Outcome
 from scorecards.models import Action, DataPoint, Measure
 from tests.programs.factories import OutcomeFactory
@@ -150,6 +150,38 @@ def test_same_period_on_another_measure_is_valid():
     existing = DataPointFactory(period="2024-Q1")
 
     DataPoint(measure=MeasureFactory(), period=existing.period, value=7).full_clean()
+
+
+@pytest.mark.django_db
+def test_a_data_point_of_another_length_than_its_measures_frequency_is_rejected_on_period():
+    measure = MeasureFactory(name="Overdose calls", frequency=Frequency.QUARTERLY)
+    point = DataPoint(measure=measure, period="2025", value=5)
+
+    with pytest.raises(ValidationError) as excinfo:
+        point.full_clean()
+
+    assert excinfo.value.message_dict == {
+        "period": [
+            "“2025” is a year, but “Overdose calls” is reported quarterly: write a quarter, "
+            "such as 2025-Q1, or change its reporting frequency in the admin."
+        ]
+    }
+    DataPoint(measure=measure, period="2025-Q1", value=5).full_clean()
+
+
+@pytest.mark.django_db
+def test_a_stored_value_keeps_its_period_when_its_measures_frequency_changes():
+    point = DataPointFactory(measure__frequency=Frequency.QUARTERLY, period="2024-Q1")
+    Measure.objects.filter(pk=point.measure_id).update(frequency=Frequency.YEARLY)
+    point = DataPoint.objects.select_related("measure").get(pk=point.pk)
+    point.value = 42
+
+    point.full_clean()
+
+    point.period = "2024-Q2"
+    with pytest.raises(ValidationError) as excinfo:
+        point.full_clean()
+    assert list(excinfo.value.message_dict) == ["period"]
 
 
 @pytest.mark.django_db

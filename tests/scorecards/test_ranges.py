@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from base.periods import FIRST_YEAR, YEARS_AHEAD, parse_period
+from base.periods import FIRST_YEAR, YEARS_AHEAD, Frequency, parse_period
 from reviews import services as review_services
 from reviews.models import ReviewMark
 from scorecards.models import DataPoint, Measure
@@ -68,7 +68,7 @@ def test_an_upload_with_a_period_in_the_year_9999_is_refused_and_writes_nothing(
 
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "1e400", "1000000000000", "9" * 30])
 def test_an_upload_with_a_value_that_is_not_a_number_in_range_is_refused(page, value):
-    MeasureFactory(objective__strategy=page, name="Burglaries")
+    MeasureFactory(objective__strategy=page, name="Burglaries", frequency=Frequency.YEARLY)
 
     preview = preview_upload(
         strategy=page, data=csv_file("measure,period,value", f"Burglaries,2024,{value}")
@@ -163,7 +163,7 @@ def test_an_action_date_outside_the_window_is_refused(field):
 
 
 def test_an_upload_of_too_large_a_value_says_how_large_a_value_may_be(page):
-    MeasureFactory(objective__strategy=page, name="Burglaries")
+    MeasureFactory(objective__strategy=page, name="Burglaries", frequency=Frequency.YEARLY)
 
     preview = preview_upload(
         strategy=page, data=csv_file("measure,period,value", "Burglaries,2024,1000000000000")

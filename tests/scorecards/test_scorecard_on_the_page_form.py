@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Revision, Version
 
+from base.periods import Frequency
 from scorecards.admin import RECENT_VALUES
 from scorecards.models import Action, DataPoint, Measure, Objective
 from tests.admin_forms import admin_form_data, change_url
@@ -164,7 +165,7 @@ def value_form(response, objective=0, measure=0, row=0):
 
 
 def test_a_period_an_older_unshown_value_holds_is_refused_with_a_clear_message(client, owner, page):
-    measure = MeasureFactory(objective=ObjectiveFactory(strategy=page))
+    measure = MeasureFactory(objective=ObjectiveFactory(strategy=page), frequency=Frequency.YEARLY)
     oldest, *_ = [
         DataPointFactory(measure=measure, period=str(year), value=10)
         for year in range(2010, 2010 + RECENT_VALUES + 2)
@@ -185,6 +186,47 @@ def test_a_period_an_older_unshown_value_holds_is_refused_with_a_clear_message(c
     assert measure.data_points.count() == RECENT_VALUES + 2
     oldest.refresh_from_db()
     assert oldest.value == 10
+
+
+def test_a_value_of_another_length_than_the_measures_frequency_is_refused_in_its_row(
+    client, owner, page
+):
+    measure = MeasureFactory(
+        objective=ObjectiveFactory(strategy=page), name="Overdose calls", frequency="quarterly"
+    )
+    DataPointFactory(measure=measure, period="2025-Q2", value=10)
+    client.force_login(owner)
+    data = admin_form_data(client.get(change_url(page)))
+    prefix = "objectives-0-measures-0-data_points"
+    shown = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(shown + 1)
+    data[f"{prefix}-{shown}-period"] = "2025"
+    data[f"{prefix}-{shown}-value"] = "55"
+
+    response = client.post(change_url(page), data)
+
+    assert response.status_code == 200
+    assert value_form(response, row=shown).errors["period"] == [
+        "“2025” is a year, but “Overdose calls” is reported quarterly: write a quarter, "
+        "such as 2025-Q1, or change its reporting frequency in the admin."
+    ]
+    assert list(measure.data_points.values_list("period", flat=True)) == ["2025-Q2"]
+    assert not Revision.objects.exists()
+
+
+def test_a_measures_frequency_changes_on_the_page_form_with_its_values_kept(client, owner, page):
+    measure = MeasureFactory(objective=ObjectiveFactory(strategy=page), frequency="quarterly")
+    DataPointFactory(measure=measure, period="2025-Q2", value=10)
+    client.force_login(owner)
+    data = admin_form_data(client.get(change_url(page)))
+    data["objectives-0-measures-0-frequency"] = "yearly"
+
+    response = client.post(change_url(page), data)
+
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.frequency == "yearly"
+    assert list(measure.data_points.values_list("period", flat=True)) == ["2025-Q2"]
 
 
 def test_a_value_is_changed_in_place_on_the_page_form(client, owner, page):

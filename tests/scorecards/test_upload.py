@@ -1,6 +1,5 @@
 """Uploading a strategy page's measure data as CSV: preview, then apply all of it or nothing."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Revision, Version
 
+from base.periods import Frequency
 from scorecards import uploads
 from scorecards.models import DataPoint
 from scorecards.uploads import (
@@ -52,7 +52,16 @@ def burglaries(page):
 
 @pytest.fixture
 def calls(burglaries):
-    return MeasureFactory(objective=burglaries.objective, name="Calls for service")
+    return MeasureFactory(
+        objective=burglaries.objective, name="Calls for service", frequency=Frequency.YEARLY
+    )
+
+
+@pytest.fixture
+def arrests(burglaries):
+    return MeasureFactory(
+        objective=burglaries.objective, name="Arrests", frequency=Frequency.MONTHLY
+    )
 
 
 def upload_url(page):
@@ -101,15 +110,15 @@ def test_preview_sorts_rows_into_added_changed_and_unchanged_and_writes_nothing(
     assert stored(page) == before
 
 
-def test_preview_reads_names_periods_and_numbers_leniently(page, burglaries):
+def test_preview_reads_names_periods_and_numbers_leniently(page, burglaries, calls, arrests):
     preview = preview_upload(
         strategy=page,
         data=csv_file(
             "VALUE , Measure,period",
             '"1,234.5",  burglaries REPORTED  ,2024q2',
-            " 12 ,Burglaries reported,2025-3",
-            "-3.25,Burglaries reported, 2025-03-31 ",
-            "7,Burglaries reported,2023",
+            " 12 ,arrests,2025-3",
+            "-3.25,Calls for service, 2024 ",
+            "7,Burglaries reported,2023-Q4",
         ),
     )
 
@@ -117,14 +126,47 @@ def test_preview_reads_names_periods_and_numbers_leniently(page, burglaries):
     assert [(row.period.label, row.value) for row in preview.added] == [
         ("2024-Q2", Decimal("1234.50")),
         ("2025-03", Decimal("12.00")),
-        ("2025-03-31", Decimal("-3.25")),
-        ("2023", Decimal("7.00")),
+        ("2024", Decimal("-3.25")),
+        ("2023-Q4", Decimal("7.00")),
     ]
     assert not preview.has_note_column
 
 
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        (
+            "2025",
+            "Line 2: “2025” is a year, but “Burglaries reported” is reported quarterly: "
+            "write a quarter, such as 2025-Q1, or change its reporting frequency in the admin.",
+        ),
+        (
+            "2025-05",
+            "Line 2: “2025-05” is a month, but “Burglaries reported” is reported quarterly: "
+            "write a quarter, such as 2025-Q2, or change its reporting frequency in the admin.",
+        ),
+        (
+            "2025-08-31",
+            "Line 2: “2025-08-31” is a day, but “Burglaries reported” is reported quarterly: "
+            "write a quarter, such as 2025-Q3, or change its reporting frequency in the admin.",
+        ),
+    ],
+)
+def test_a_period_of_another_length_than_the_measures_frequency_is_refused_on_its_period(
+    page, owner, burglaries, period, message
+):
+    data = csv_file("measure,period,value", f"Burglaries reported,{period},5")
+
+    preview = preview_upload(strategy=page, data=data)
+
+    assert [(str(error), error.column) for error in preview.errors] == [(message, "period")]
+    with pytest.raises(UploadRefused):
+        apply_upload(strategy=page, data=data, user=owner)
+    assert DataPoint.objects.count() == 1
+
+
 def test_preview_accepts_a_utf8_byte_order_mark(page, burglaries):
-    data = "\ufeffmeasure,period,value\nBurglaries reported,2025,3\n".encode()
+    data = "\ufeffmeasure,period,value\nBurglaries reported,2025-Q1,3\n".encode()
 
     preview = preview_upload(strategy=page, data=data)
 
@@ -146,27 +188,27 @@ def test_preview_only_knows_the_measures_of_its_own_page(page, burglaries):
 
 BAD_FILES = {
     "unknown measure": (
-        csv_file("measure,period,value", "Burglaries reported,2025,1", "Arrests,2025,4"),
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,1", "Arrests,2025,4"),
         "Line 3: This page has no measure named “Arrests”.",
     ),
     "text for a value": (
-        csv_file("measure,period,value", "Burglaries reported,2025,about ten"),
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,about ten"),
         "Line 2: The value “about ten” is not a number",
     ),
     "badly grouped thousands": (
-        csv_file("measure,period,value", 'Burglaries reported,2025,"1,23"'),
+        csv_file("measure,period,value", 'Burglaries reported,2025-Q1,"1,23"'),
         "Line 2: The value “1,23” is not a number",
     ),
     "a percent sign": (
-        csv_file("measure,period,value", "Burglaries reported,2025,12%"),
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,12%"),
         "Line 2: The value “12%” is not a number",
     ),
     "an empty value": (
-        csv_file("measure,period,value", "Burglaries reported,2025,"),
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,"),
         "Line 2: The value is empty.",
     ),
     "three decimal places": (
-        csv_file("measure,period,value", "Burglaries reported,2025,1.125"),
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,1.125"),
         "Line 2: The value “1.125” has more than two decimal places.",
     ),
     "unparseable period": (
@@ -187,41 +229,43 @@ BAD_FILES = {
         "Line 4: “Burglaries reported” for 2024-Q3 is already on line 2.",
     ),
     "unquoted thousands separator": (
-        csv_file("measure,period,value", "Burglaries reported,2025,1,234.5"),
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,1,234.5"),
         "Line 2: The row has 4 cells but the header has 3 columns (put a number written with "
         'commas in quotes: "1,234.5").',
     ),
     "wrong header": (
-        csv_file("measure,when,value", "Burglaries reported,2025,1"),
+        csv_file("measure,when,value", "Burglaries reported,2025-Q1,1"),
         "Line 1: The header must name the columns measure, period, value and (optionally) "
         "note, in any order: unknown column “when”; no “period” column.",
     ),
     "missing header": (
-        csv_file("Burglaries reported,2025,1"),
+        csv_file("Burglaries reported,2025-Q1,1"),
         "Line 1: The header must name the columns",
     ),
     "a column twice": (
-        csv_file("measure,period,value,Value", "Burglaries reported,2025,1,1"),
+        csv_file("measure,period,value,Value", "Burglaries reported,2025-Q1,1,1"),
         "Line 1: The header must name the columns measure, period, value and (optionally) "
         "note, in any order: “value” appears 2 times.",
     ),
     "semicolons": (
-        csv_file("measure;period;value", "Burglaries reported;2025;1"),
+        csv_file("measure;period;value", "Burglaries reported;2025-Q1;1"),
         "Separate the columns with commas.",
     ),
     "an empty first line": (
-        csv_file("", "measure,period,value", "Burglaries reported,2025,1"),
+        csv_file("", "measure,period,value", "Burglaries reported,2025-Q1,1"),
         "Line 1: The first line must be the header: measure,period,value,note.",
     ),
     "header only": (csv_file("measure,period,value"), "The file has a header but no data rows."),
     "empty file": (b"", "The file is empty."),
     "blank file": (b"\n \n", "The file is empty."),
     "latin-1 text": (
-        "measure,period,value\nBurglaries reported,2025,1,\nCafé visits,2025,2\n".encode("latin-1"),
+        "measure,period,value\nBurglaries reported,2025-Q1,1,\nCafé visits,2025,2\n".encode(
+            "latin-1"
+        ),
         "The file is not UTF-8 text (line 3 has a byte that is not UTF-8).",
     ),
     "utf-16 text": (
-        "measure,period,value\nBurglaries reported,2025,1\n".encode("utf-16"),
+        "measure,period,value\nBurglaries reported,2025-Q1,1\n".encode("utf-16"),
         "The file is not UTF-8 text",
     ),
     "utf-16 without its byte order mark": (
@@ -255,12 +299,12 @@ def test_every_bad_row_is_reported_with_its_own_line(page, owner, burglaries, ca
     data = csv_file(
         "measure,period,note,value",
         "Arrests,2025,,1",
-        "Burglaries reported,2025,fine,2",
+        "Burglaries reported,2025-Q1,fine,2",
         "",
         'Calls for service,2025,"a note',
         'over two lines",x',
         "Calls for service,someday,,",
-        "Burglaries reported,2025,again,3",
+        "Burglaries reported,2025-Q1,again,3",
     )
 
     preview = preview_upload(strategy=page, data=data)
@@ -271,7 +315,7 @@ def test_every_bad_row_is_reported_with_its_own_line(page, owner, burglaries, ca
         "Line 7: The period “someday” cannot be read; "
         "write it as YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.",
         "Line 7: The value is empty.",
-        "Line 8: “Burglaries reported” for 2025 is already on line 3.",
+        "Line 8: “Burglaries reported” for 2025-Q1 is already on line 3.",
     ]
     with pytest.raises(UploadRefused):
         apply_upload(strategy=page, data=data, user=owner)
@@ -282,7 +326,7 @@ def test_a_measure_name_used_twice_on_the_page_is_refused_as_ambiguous(page, bur
     MeasureFactory(objective__strategy=page, name="burglaries reported ")
 
     preview = preview_upload(
-        strategy=page, data=csv_file("measure,period,value", "Burglaries reported,2025,1")
+        strategy=page, data=csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
     )
 
     assert [str(error) for error in preview.errors] == [
@@ -301,7 +345,7 @@ def test_apply_writes_every_row_in_one_revision_with_its_author_and_the_whole_pa
         "measure,period,value,note",
         "Burglaries reported,2024-Q1,95,Revised count",
         "Burglaries reported,2024q2,90,",
-        "Calls for service,2025-03-31,1200.5,",
+        "Calls for service, 2025 ,1200.5,",
     )
 
     result = apply_upload(strategy=page, data=data, user=owner)
@@ -310,7 +354,7 @@ def test_apply_writes_every_row_in_one_revision_with_its_author_and_the_whole_pa
     assert stored(page) == {
         ("Burglaries reported", "2024-Q1", Decimal("95.00"), "Revised count"),
         ("Burglaries reported", "2024-Q2", Decimal("90.00"), ""),
-        ("Calls for service", "2025-03-31", Decimal("1200.50"), ""),
+        ("Calls for service", "2025", Decimal("1200.50"), ""),
     }
     new_point = DataPoint.objects.get(period="2024-Q2")
     assert new_point.period_start.isoformat() == "2024-04-01"
@@ -322,7 +366,7 @@ def test_apply_writes_every_row_in_one_revision_with_its_author_and_the_whole_pa
     points = {
         v.field_dict["period"]: v for v in revision.version_set.all() if "period" in v.field_dict
     }
-    assert set(points) == {"2024-Q1", "2024-Q2", "2025-03-31"}
+    assert set(points) == {"2024-Q1", "2024-Q2", "2025"}
     assert points["2024-Q1"].field_dict["value"] == Decimal("95.00")
 
 
@@ -362,9 +406,9 @@ def test_apply_refuses_when_the_data_changed_after_the_preview(page, owner, burg
 
 
 def test_apply_refuses_a_value_stored_while_it_was_writing(monkeypatch, page, owner, burglaries):
-    data = csv_file("measure,period,value", "Burglaries reported,2025,5")
+    data = csv_file("measure,period,value", "Burglaries reported,2025-Q1,5")
     read_before_the_other_write = uploads.preview_upload(strategy=page, data=data)
-    DataPointFactory(measure=burglaries, period="2025", value=3)
+    DataPointFactory(measure=burglaries, period="2025-Q1", value=3)
     previews = iter([read_before_the_other_write])
     read_now = uploads.preview_upload
     monkeypatch.setattr(
@@ -376,7 +420,7 @@ def test_apply_refuses_a_value_stored_while_it_was_writing(monkeypatch, page, ow
 
     assert "changed while the file was being applied" in refused.value.message
     assert refused.value.preview.changed[0].existing.value == Decimal("3.00")
-    assert DataPoint.objects.get(period="2025").value == Decimal("3.00")
+    assert DataPoint.objects.get(period="2025-Q1").value == Decimal("3.00")
     assert not Revision.objects.exists()
 
 
@@ -387,7 +431,7 @@ def test_apply_writes_nothing_when_it_fails_halfway(monkeypatch, page, owner, bu
     # After the new and the changed rows are written, before the revision.
     monkeypatch.setattr(uploads, "record_page_revision", fail)
     data = csv_file(
-        "measure,period,value", "Burglaries reported,2024-Q1,1", "Burglaries reported,2025,2"
+        "measure,period,value", "Burglaries reported,2024-Q1,1", "Burglaries reported,2025-Q1,2"
     )
 
     with pytest.raises(RuntimeError):
@@ -398,7 +442,7 @@ def test_apply_writes_nothing_when_it_fails_halfway(monkeypatch, page, owner, bu
 
 
 def test_apply_refuses_someone_who_may_not_change_the_page(page, outsider, burglaries):
-    data = csv_file("measure,period,value", "Burglaries reported,2025,1")
+    data = csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
 
     with pytest.raises(PermissionDenied):
         apply_upload(strategy=page, data=data, user=outsider)
@@ -433,18 +477,15 @@ def test_apply_costs_the_same_queries_for_3_rows_and_for_60(page, owner, burglar
     assert large <= 32
 
 
-def daily_upload(rows: int) -> bytes:
-    """A file that changes the stored value and adds ``rows - 1`` daily values."""
+def monthly_upload(rows: int) -> bytes:
+    """A file that changes the stored value and adds ``rows - 1`` monthly values of Arrests."""
     lines = ["measure,period,value,note", "Burglaries reported,2024-Q1,99,changed"]
-    lines += [
-        f"Calls for service,{datetime.date(2020, 1, 1) + datetime.timedelta(days=n)},{n},"
-        for n in range(rows - 1)
-    ]
+    lines += [f"Arrests,{1980 + n // 12}-{n % 12 + 1:02d},{n}," for n in range(rows - 1)]
     return csv_file(*lines)
 
 
 def test_preview_and_apply_cost_the_same_queries_for_10_rows_and_for_500(
-    page, owner, burglaries, calls
+    page, owner, burglaries, arrests
 ):
     def queries(run) -> int:
         ContentType.objects.clear_cache()
@@ -454,7 +495,7 @@ def test_preview_and_apply_cost_the_same_queries_for_10_rows_and_for_500(
         return len(captured)
 
     def counts(rows: int) -> tuple[int, int]:
-        data = daily_upload(rows)
+        data = monthly_upload(rows)
         # A freshly signed-in user: no rights read yet.
         user = type(owner).objects.get(pk=owner.pk)
         return (
@@ -562,11 +603,11 @@ def test_the_preview_prints_values_at_the_measures_precision(client, owner, page
 
 
 def test_a_large_preview_lists_the_first_rows_of_each_kind_and_counts_the_rest(
-    client, owner, page, burglaries, calls
+    client, owner, page, burglaries, arrests
 ):
     client.force_login(owner)
 
-    response = post_file(client, page, daily_upload(251))
+    response = post_file(client, page, monthly_upload(251))
 
     assert "To add (250)" in response.text
     assert "To change (1)" in response.text
@@ -577,7 +618,7 @@ def test_a_large_preview_lists_the_first_rows_of_each_kind_and_counts_the_rest(
     assert "Saving adds 250 values and changes 1" in response.text
     token = response.context["confirm_form"].initial["token"]
     client.post(confirm_url(page), {"token": token})
-    assert DataPoint.objects.filter(measure=calls).count() == 250
+    assert DataPoint.objects.filter(measure=arrests).count() == 250
 
 
 def test_a_preview_with_many_problems_lists_the_first_and_counts_the_rest(
@@ -598,7 +639,9 @@ def test_preview_with_errors_offers_no_confirmation(client, owner, page, burglar
     client.force_login(owner)
 
     response = post_file(
-        client, page, csv_file("measure,period,value", "Burglaries reported,2025,1", "Arrests,x,y")
+        client,
+        page,
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,1", "Arrests,x,y"),
     )
 
     assert response.status_code == 200
@@ -611,7 +654,7 @@ def test_preview_with_errors_offers_no_confirmation(client, owner, page, burglar
 
 def test_a_tampered_confirmation_is_refused(client, owner, page, burglaries):
     client.force_login(owner)
-    post_file(client, page, csv_file("measure,period,value", "Burglaries reported,2025,1"))
+    post_file(client, page, csv_file("measure,period,value", "Burglaries reported,2025-Q1,1"))
 
     response = client.post(confirm_url(page), {"token": "guessed"}, follow=True)
 
@@ -622,16 +665,20 @@ def test_a_tampered_confirmation_is_refused(client, owner, page, burglaries):
 
 def test_a_confirmation_is_refused_once_used_or_replaced(client, owner, page, burglaries):
     client.force_login(owner)
-    first = post_file(client, page, csv_file("measure,period,value", "Burglaries reported,2025,1"))
+    first = post_file(
+        client, page, csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
+    )
     old_token = first.context["confirm_form"].initial["token"]
-    second = post_file(client, page, csv_file("measure,period,value", "Burglaries reported,2026,2"))
+    second = post_file(
+        client, page, csv_file("measure,period,value", "Burglaries reported,2026-Q1,2")
+    )
     new_token = second.context["confirm_form"].initial["token"]
 
     assert client.post(confirm_url(page), {"token": old_token}).url == upload_url(page)
     assert DataPoint.objects.count() == 1
     client.post(confirm_url(page), {"token": new_token})
     assert client.post(confirm_url(page), {"token": new_token}).url == upload_url(page)
-    assert set(DataPoint.objects.values_list("period", flat=True)) == {"2024-Q1", "2026"}
+    assert set(DataPoint.objects.values_list("period", flat=True)) == {"2024-Q1", "2026-Q1"}
     assert Revision.objects.count() == 1
 
 
@@ -640,7 +687,7 @@ def test_a_preview_kept_in_the_older_form_is_refused_as_out_of_date(
 ):
     client.force_login(owner)
     response = post_file(
-        client, page, csv_file("measure,period,value", "Burglaries reported,2025,1")
+        client, page, csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
     )
     token = response.context["confirm_form"].initial["token"]
     session = client.session
@@ -660,7 +707,7 @@ def test_a_confirmation_for_another_page_is_refused(client, owner, page, burglar
     other = StrategyFactory(page_manager=owner)
     client.force_login(owner)
     response = post_file(
-        client, page, csv_file("measure,period,value", "Burglaries reported,2025,1")
+        client, page, csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
     )
     token = response.context["confirm_form"].initial["token"]
 
@@ -673,20 +720,20 @@ def test_confirmation_rereads_the_data_and_shows_what_changed_meanwhile(
 ):
     client.force_login(owner)
     response = post_file(
-        client, page, csv_file("measure,period,value", "Burglaries reported,2025,5")
+        client, page, csv_file("measure,period,value", "Burglaries reported,2025-Q1,5")
     )
     token = response.context["confirm_form"].initial["token"]
-    DataPointFactory(measure=burglaries, period="2025", value=3)  # someone else, meanwhile
+    DataPointFactory(measure=burglaries, period="2025-Q1", value=3)  # someone else, meanwhile
 
     response = client.post(confirm_url(page), {"token": token})
 
     assert response.status_code == 200
     assert "changed after the preview" in messages_of(response)[0]
     assert "3 → <strong>5</strong>" in response.text
-    assert DataPoint.objects.get(period="2025").value == Decimal("3.00")
+    assert DataPoint.objects.get(period="2025-Q1").value == Decimal("3.00")
     token = response.context["confirm_form"].initial["token"]
     client.post(confirm_url(page), {"token": token})
-    assert DataPoint.objects.get(period="2025").value == Decimal("5.00")
+    assert DataPoint.objects.get(period="2025-Q1").value == Decimal("5.00")
 
 
 def test_confirmation_needs_a_post(client, owner, page):
@@ -697,7 +744,7 @@ def test_confirmation_needs_a_post(client, owner, page):
 def test_upload_forms_need_the_csrf_token(owner, page, burglaries):
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner)
-    data = csv_file("measure,period,value", "Burglaries reported,2025,1")
+    data = csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
 
     assert post_file(client, page, data).status_code == 403
     assert client.post(confirm_url(page), {"token": "x"}).status_code == 403
@@ -706,7 +753,7 @@ def test_upload_forms_need_the_csrf_token(owner, page, burglaries):
 def test_page_manager_gets_404_on_another_managers_upload_urls(client, owner, outsider, burglaries):
     page = burglaries.objective.strategy
     client.force_login(outsider)
-    data = csv_file("measure,period,value", "Burglaries reported,2025,1")
+    data = csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
 
     assert client.get(upload_url(page)).status_code == 404
     assert post_file(client, page, data).status_code == 404
@@ -723,7 +770,7 @@ def test_upload_url_of_a_missing_page_is_404(client, editor):
 
 def test_reviewer_cannot_reach_the_upload_page(client, reviewer, page, burglaries):
     client.force_login(reviewer)
-    data = csv_file("measure,period,value", "Burglaries reported,2025,1")
+    data = csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
 
     response = client.get(upload_url(page))
     assert response.status_code == 302
@@ -746,19 +793,21 @@ def test_staff_who_may_only_view_the_page_get_403(client, page, burglaries):
 def test_editor_may_upload_to_any_page(client, editor, page, burglaries):
     client.force_login(editor)
     response = post_file(
-        client, page, csv_file("measure,period,value", "Burglaries reported,2025,1")
+        client, page, csv_file("measure,period,value", "Burglaries reported,2025-Q1,1")
     )
     token = response.context["confirm_form"].initial["token"]
 
     client.post(confirm_url(page), {"token": token})
 
-    assert DataPoint.objects.filter(period="2025").exists()
+    assert DataPoint.objects.filter(period="2025-Q1").exists()
     assert Revision.objects.get().user == editor
 
 
 def test_a_file_over_2_mb_is_refused_with_the_limit(client, owner, page, burglaries):
     client.force_login(owner)
-    data = csv_file("measure,period,value", "Burglaries reported,2025,1") + b" " * MAX_UPLOAD_BYTES
+    data = (
+        csv_file("measure,period,value", "Burglaries reported,2025-Q1,1") + b" " * MAX_UPLOAD_BYTES
+    )
 
     response = post_file(client, page, data)
 
@@ -770,7 +819,7 @@ def test_a_file_over_2_mb_is_refused_with_the_limit(client, owner, page, burglar
 
 def test_a_file_that_is_not_utf8_is_refused(client, owner, page, burglaries):
     client.force_login(owner)
-    data = "measure,period,value\nBurglaries reported,2025,1\n".encode("utf-16")
+    data = "measure,period,value\nBurglaries reported,2025-Q1,1\n".encode("utf-16")
 
     response = post_file(client, page, data)
 
@@ -792,7 +841,7 @@ def test_upload_page_makes_no_queries_from_its_template(client, owner, page, cal
     ObjectiveFactory(strategy=page)
     client.force_login(owner)
     data = csv_file(
-        "measure,period,value", "Burglaries reported,2025,1", "Calls for service,2025,2"
+        "measure,period,value", "Burglaries reported,2025-Q1,1", "Calls for service,2025,2"
     )
 
     with CaptureQueriesContext(connection) as small:

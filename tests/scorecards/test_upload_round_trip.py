@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from base.periods import Frequency
 from scorecards.models import DataPoint
 from scorecards.uploads import apply_upload, preview_upload
 from tests.scorecards.factories import DataPointFactory, MeasureFactory, ObjectiveFactory
@@ -21,13 +22,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def scorecard(page):
-    """A page with values of every period kind, a note a spreadsheet would run, and a
-    measure without data."""
+    """A page with values of every reporting frequency, a note a spreadsheet would run, and
+    a measure without data."""
     objective = ObjectiveFactory(strategy=page, title="=Fewer burglaries")
-    burglaries = MeasureFactory(objective=objective, name="Burglaries reported")
-    DataPointFactory(measure=burglaries, period="2024", value=Decimal("1234.50"), note="Year")
-    DataPointFactory(measure=burglaries, period="2025-Q1", value=310, note="=SUM(A1:A3)")
-    DataPointFactory(measure=burglaries, period="2025-03", value=Decimal("-3.25"), note="")
+    yearly = MeasureFactory(
+        objective=objective, name="Burglaries reported", frequency=Frequency.YEARLY
+    )
+    DataPointFactory(measure=yearly, period="2024", value=Decimal("1234.50"), note="Year")
+    quarterly = MeasureFactory(
+        objective=objective, name="Burglary arrests", frequency=Frequency.QUARTERLY
+    )
+    DataPointFactory(measure=quarterly, period="2025-Q1", value=310, note="=SUM(A1:A3)")
+    monthly = MeasureFactory(
+        objective=objective, name="Burglary calls", frequency=Frequency.MONTHLY
+    )
+    DataPointFactory(measure=monthly, period="2025-03", value=Decimal("-3.25"), note="")
     MeasureFactory(objective=objective, name="-Calls for service", baseline_value=10)
     return page
 
@@ -75,7 +84,7 @@ def test_a_downloaded_scorecard_uploads_back_with_nothing_to_change(scorecard, k
 
 def test_an_edited_download_uploads_exactly_its_edits(scorecard):
     text = page_download(scorecard).decode()
-    edited = text.replace(",2025-Q1,310.00,", ",2025-Q1,315.00,")
+    edited = text.replace(",2025-Q1,310,", ",2025-Q1,315,")
     assert edited != text
 
     preview = preview_upload(strategy=scorecard, data=edited.encode())
@@ -90,8 +99,9 @@ def test_an_edited_download_uploads_exactly_its_edits(scorecard):
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_site_wide_download_uploads_back_on_a_page_skipping_the_other_pages(scorecard, kind):
     other = StrategyFactory(title="Treatment on demand")
-    DataPointFactory(measure__objective__strategy=other, period="2024", value=7)
-    DataPointFactory(measure__objective__strategy=other, period="2025", value=8)
+    yearly = MeasureFactory(objective__strategy=other, frequency=Frequency.YEARLY)
+    DataPointFactory(measure=yearly, period="2024", value=7)
+    DataPointFactory(measure=yearly, period="2025", value=8)
 
     preview = preview_upload(strategy=scorecard, data=download(reverse(f"scorecards:all-{kind}")))
 
@@ -103,7 +113,13 @@ def test_a_site_wide_download_uploads_back_on_a_page_skipping_the_other_pages(sc
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_each_page_of_a_site_wide_download_uploads_back_with_nothing_to_change(scorecard, kind):
     other = StrategyFactory(title="Treatment on demand")
-    DataPointFactory(measure__objective__strategy=other, period="2024", value=7, note="+ two")
+    DataPointFactory(
+        measure__objective__strategy=other,
+        measure__frequency=Frequency.YEARLY,
+        period="2024",
+        value=7,
+        note="+ two",
+    )
     data = download(reverse(f"scorecards:all-{kind}"))
 
     for page, unchanged in ((scorecard, 3), (other, 1)):
@@ -140,7 +156,7 @@ def test_an_edited_workbook_uploads_exactly_its_edits(scorecard, owner):
 
 def test_a_workbook_with_a_row_added_adds_that_value(scorecard):
     def edit(sheet):
-        sheet.append({3: "Burglaries reported", 12: "2025-04", 13: 12.5, 14: "April"})
+        sheet.append({3: "Burglary calls", 12: "2025-04", 13: 12.5, 14: "April"})
 
     preview = preview_upload(
         strategy=scorecard, data=edited_workbook(page_download(scorecard, "xlsx"), edit)
@@ -158,7 +174,11 @@ def test_a_count_downloads_as_whole_numbers_and_uploads_back_unchanged(page, kin
     # The CSV's text, the workbook's number: "48", not "48.00".
     expected = str if kind == "csv" else int
     measure = MeasureFactory(
-        objective__strategy=page, name="Incidents", baseline_value=52, target_value=25
+        objective__strategy=page,
+        name="Incidents",
+        baseline_value=52,
+        target_value=25,
+        frequency=Frequency.YEARLY,
     )
     DataPointFactory(measure=measure, period="2024", value=48)
     DataPointFactory(measure=measure, period="2025", value=36)

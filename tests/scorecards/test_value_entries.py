@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from reversion.models import Revision
 
+from base.periods import Frequency
 from scorecards.models import DataPoint
 from scorecards.uploads import UploadRefused, ValueEntry, apply_values, preview_values
 from tests.scorecards.factories import DataPointFactory, MeasureFactory
@@ -220,13 +221,14 @@ def test_each_problem_names_its_column(page, burglaries):
 
 
 def test_a_period_that_has_not_begun_is_refused_and_one_under_way_is_taken(page, burglaries):
+    yearly = MeasureFactory(objective=burglaries.objective, frequency=Frequency.YEARLY)
     today = timezone.localdate()
     next_year, this_year = str(today.year + 1), str(today.year)
     preview = preview_values(
         strategy=page,
         entries=[
-            ValueEntry(1, burglaries.pk, next_year, "5"),
-            ValueEntry(2, burglaries.pk, this_year, "5"),
+            ValueEntry(1, yearly.pk, next_year, "5"),
+            ValueEntry(2, yearly.pk, this_year, "5"),
         ],
     )
     [error] = preview.errors

@@ -315,6 +315,27 @@ def test_a_bad_value_is_shown_in_its_box_and_nothing_is_stored(
     assert not Revision.objects.exists()
 
 
+def test_the_grid_offers_and_reads_only_periods_of_each_measures_frequency(
+    client, owner, page, burglaries
+):
+    newest_due = periods_of(burglaries)[-2]
+    client.force_login(owner)
+    response = client.get(grid_url(page))
+    fields = form_of(response)
+    year = newest_due.label[:4]
+    assert f"value-{burglaries.pk}-{year}" not in fields
+    # A box for a year, written into the form by hand, is not read.
+    fields[f"value-{burglaries.pk}-{year}"] = ["5"]
+    fields[f"value-{burglaries.pk}-{newest_due.label}"] = ["55"]
+
+    client.post(grid_url(page), fields)
+
+    assert {point.period for point in DataPoint.objects.filter(measure=burglaries)} == {
+        periods_of(burglaries)[0].label,
+        newest_due.label,
+    }
+
+
 def test_a_note_without_a_value_is_refused_in_its_box(client, owner, page, burglaries):
     newest_due = periods_of(burglaries)[-2]
     client.force_login(owner)

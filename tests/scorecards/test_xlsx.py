@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from reversion.models import Revision
 
 from base import spreadsheets
+from base.periods import Frequency
 from base.spreadsheets import XLSX_CONTENT_TYPE
 from scorecards import exports, uploads
 from scorecards.models import DataPoint
@@ -212,6 +213,9 @@ def test_the_api_still_gives_values_as_numbers(client, page):
 
 
 def test_cells_read_as_the_csv_would_hold_them(page, burglaries):
+    MeasureFactory(objective=burglaries.objective, name="Calls", frequency=Frequency.MONTHLY)
+    MeasureFactory(objective=burglaries.objective, name="Arrests", frequency=Frequency.YEARLY)
+
     def edit(sheet):
         sheet["B3"].number_format = "yyyy-mm-dd"
         sheet["B4"].number_format = "mmm-yy"
@@ -220,19 +224,22 @@ def test_cells_read_as_the_csv_would_hold_them(page, burglaries):
         HEADER,
         ("burglaries reported", "2024-Q1", 0.1 + 0.2, True),
         ("Burglaries reported", datetime.datetime(2025, 3, 31), 1234, None),
-        ("Burglaries reported", datetime.datetime(2025, 3, 1), "1,234.5", "x"),
-        ("Burglaries reported", 2026, -3.25, "Line one\nline two"),
+        ("Calls", datetime.datetime(2025, 3, 1), "1,234.5", "x"),
+        ("Arrests", 2026, -3.25, "Line one\nline two"),
         edit=edit,
     )
 
     preview = preview_upload(strategy=page, data=data)
 
-    assert preview.errors == []
+    # A date reads as its day, which no measure is reported by.
+    assert [str(error) for error in preview.errors] == [
+        "Line 3: “2025-03-31” is a day, but “Burglaries reported” is reported quarterly: "
+        "write a quarter, such as 2025-Q1, or change its reporting frequency in the admin."
+    ]
     assert [(row.line, row.period.label, row.value, row.new_note) for row in preview.changed] == [
         (2, "2024-Q1", Decimal("0.30"), "TRUE")
     ]
     assert [(row.line, row.period.label, row.value, row.new_note) for row in preview.added] == [
-        (3, "2025-03-31", Decimal("1234.00"), ""),
         (4, "2025-03", Decimal("1234.50"), "x"),
         (5, "2026", Decimal("-3.25"), "Line one\nline two"),
     ]
@@ -241,7 +248,7 @@ def test_cells_read_as_the_csv_would_hold_them(page, burglaries):
 def test_problems_name_the_sheets_row_numbers_also_after_a_note_of_two_lines(page, burglaries):
     data = workbook_file(
         HEADER,
-        ("Burglaries reported", "2024", 1, "Line one\nline two"),
+        ("Burglaries reported", "2024-Q2", 1, "Line one\nline two"),
         (),
         ("Arrests", "2025", 2, ""),
     )
@@ -260,7 +267,7 @@ def test_an_uploaded_workbook_is_previewed_and_saved_on_confirmation(
     data = workbook_file(
         HEADER,
         ("Burglaries reported", "2024-Q1", 95, "Police reports\nrevised"),
-        ("Burglaries reported", "2025", 120, ""),
+        ("Burglaries reported", "2025-Q1", 120, ""),
     )
 
     response = post_workbook(client, page, data)
@@ -281,7 +288,7 @@ def test_an_uploaded_workbook_is_previewed_and_saved_on_confirmation(
     ]
     assert {(point.period, point.value, point.note) for point in DataPoint.objects.all()} == {
         ("2024-Q1", Decimal("95.00"), "Police reports\nrevised"),
-        ("2025", Decimal("120.00"), ""),
+        ("2025-Q1", Decimal("120.00"), ""),
     }
     assert Revision.objects.get().user == owner
 
@@ -289,10 +296,12 @@ def test_an_uploaded_workbook_is_previewed_and_saved_on_confirmation(
 def test_a_confirmation_read_again_keeps_the_sheets_row_numbers(page, owner, burglaries):
     data = workbook_file(
         HEADER,
-        ("Burglaries reported", "2024", 1, "Line one\nline two"),
+        ("Burglaries reported", "2024-Q2", 1, "Line one\nline two"),
         ("Calls for service", "2025", 2, ""),
     )
-    calls = MeasureFactory(objective=burglaries.objective, name="Calls for service")
+    calls = MeasureFactory(
+        objective=burglaries.objective, name="Calls for service", frequency=Frequency.YEARLY
+    )
     preview = preview_upload(strategy=page, data=data)
     assert preview.errors == []
     calls.delete()
@@ -308,7 +317,7 @@ def test_a_confirmation_read_again_keeps_the_sheets_row_numbers(page, owner, bur
 
 def test_a_formula_gives_the_result_saved_with_it(page, burglaries):
     data = with_sheet_xml(
-        workbook_file(HEADER, ("Burglaries reported", "2025", "=40+2", "")),
+        workbook_file(HEADER, ("Burglaries reported", "2025-Q1", "=40+2", "")),
         lambda xml: xml.replace("<f>40+2</f><v></v>", "<f>40+2</f><v>42</v>").replace(
             "<f>40+2</f><v />", "<f>40+2</f><v>42</v>"
         ),
@@ -317,7 +326,7 @@ def test_a_formula_gives_the_result_saved_with_it(page, burglaries):
     preview = preview_upload(strategy=page, data=data)
 
     assert preview.errors == []
-    assert [(row.period.label, row.value) for row in preview.added] == [("2025", Decimal("42"))]
+    assert [(row.period.label, row.value) for row in preview.added] == [("2025-Q1", Decimal("42"))]
 
 
 # Files refused, each with its reason, and nothing written
@@ -461,14 +470,14 @@ def test_a_sheet_of_more_cells_than_the_limit_is_refused(page, burglaries, monke
 def test_a_sheet_declaring_a_smaller_size_than_it_has_is_read_whole(page, burglaries):
     data = with_sheet_xml(
         workbook_file(
-            HEADER, ("Burglaries reported", "2025", 1), ("Burglaries reported", "2026", 2)
+            HEADER, ("Burglaries reported", "2025-Q1", 1), ("Burglaries reported", "2026-Q1", 2)
         ),
         lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:C2"', xml),
     )
 
     preview = preview_upload(strategy=page, data=data)
 
-    assert [row.period.label for row in preview.added] == ["2025", "2026"]
+    assert [row.period.label for row in preview.added] == ["2025-Q1", "2026-Q1"]
 
 
 def test_a_workbook_over_the_size_limit_is_refused(page, burglaries):

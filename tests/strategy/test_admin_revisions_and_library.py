@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Revision, Version
 
+from base.periods import Frequency
 from programs.models import Outcome
 from reviews import services as review_services
 from scorecards.models import Objective
@@ -188,7 +189,12 @@ def test_swapping_programs_between_two_saved_rows_is_refused_with_a_message(clie
 
 
 def test_swapping_periods_between_two_data_points_is_refused_with_a_message(client, owner, page):
-    first = DataPointFactory(measure__objective__strategy=page, period="2020", value=1)
+    first = DataPointFactory(
+        measure__objective__strategy=page,
+        measure__frequency=Frequency.YEARLY,
+        period="2020",
+        value=1,
+    )
     DataPointFactory(measure=first.measure, period="2021", value=2)
     client.force_login(owner)
     url = admin_url(first.measure, "change")
