@@ -19,7 +19,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -109,27 +108,13 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
+    from bench.common import scratch_database
     from bench.run import empty_database
 
-    folder = tempfile.TemporaryDirectory()
-    test = connection.settings_dict.setdefault("TEST", {})
-    if connection.vendor == "sqlite":
-        test["NAME"] = str(Path(folder.name) / "books.sqlite3")
-    else:
-        test["NAME"] = f"test_{connection.settings_dict['NAME']}_books_{os.getpid()}"
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
-    try:
+    with scratch_database("books"):
         result = time_books(
             strategies=args.strategies, empty_database=empty_database, runs=args.runs
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
-        folder.cleanup()
     print("\n".join(report_lines(result)))
 
 

@@ -1,23 +1,50 @@
 """What the benchmark and the drill share: a free loopback port, the app server's
 process (started, waited for, its workers, stopped) and latency percentiles.
 
-No Django here: the scripts import it before they set Django up, and the tests
-import it without a database.
+No Django at import: the scripts import it before they set Django up, and the
+tests import it without a database.
 """
 
+import contextlib
 import math
 import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def scratch_database(name: str) -> Iterator[None]:
+    """A database of the benchmark's own, made empty by migrations and destroyed after:
+    a file in a temporary folder on SQLite (as the site uses, not one in memory); on
+    PostgreSQL a name with the process's id, so that a test run on the same server, or
+    another benchmark, is left alone. Django must be set up."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    folder = tempfile.TemporaryDirectory()
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        test["NAME"] = str(Path(folder.name) / f"{name}.sqlite3")
+    else:
+        test["NAME"] = f"test_{connection.settings_dict['NAME']}_{name}_{os.getpid()}"
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+        folder.cleanup()
 
 
 def free_port() -> int:
