@@ -767,7 +767,8 @@ class ValueInputSerializer(Shape):
     measure = MeasureKeyField(help_text="The measure: its id, or its name on the page.")
     period = serializers.CharField(
         trim_whitespace=False,
-        help_text='The period: "2025", "2025-Q3", "2025-09" or "2025-09-30" (also "2025q3").',
+        help_text='The period, of the measure\'s reporting frequency: "2025" (yearly), '
+        '"2025-Q3" (quarterly, also written "2025q3") or "2025-09" (monthly).',
     )
     value = ExactNumberField(
         help_text="The value: a JSON number under 1,000,000,000,000 with at most two decimal "
