@@ -35,8 +35,14 @@ logger = logging.getLogger(__name__)
 
 
 def to_judge(today: datetime.date) -> Q:
-    """The measures (a Q on Measure) whose kept status cannot be read as it is on ``today``."""
-    return Q(judged__code__isnull=True) | Q(judged__until__lte=today)
+    """The measures (a Q on Measure) whose kept status cannot be read as it is on ``today``:
+    cleared, run out, or a code the site does not know (stored past it, or by a version
+    that named its statuses otherwise)."""
+    return (
+        Q(judged__code__isnull=True)
+        | Q(judged__until__lte=today)
+        | ~Q(judged__code__in=list(BY_CODE))
+    )
 
 
 def judge_again(*, today: datetime.date) -> int:
@@ -107,4 +113,5 @@ def with_judged_status(measures: QuerySet, *, today: datetime.date) -> QuerySet:
 
 
 def status_of(code: str | None) -> Status | None:
-    return None if code is None else BY_CODE[code]
+    """The status a kept code names; None for none (not judged yet) or one unknown."""
+    return BY_CODE.get(code)

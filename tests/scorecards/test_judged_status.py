@@ -240,3 +240,10 @@ def test_a_status_holds_on_every_day_until_the_day_kept_with_it(
         day = today + datetime.timedelta(days=days)
         if until is None or day < until:
             assert on(day) is status, (day, until)
+
+
+def test_a_kept_code_the_site_does_not_know_is_judged_again(judged_measure):
+    JudgedStatus.objects.filter(measure=judged_measure).update(code="on_fire")
+
+    assert judge_again(today=TODAY) == 1
+    assert kept(judged_measure).code == Status.OFF_TRACK.code
